@@ -1,0 +1,195 @@
+//! The pipeline: config → content → validate → site graph → render →
+//! search → output, each stage timed. `build` and `check` are the same
+//! run; `check` writes nothing. Every content error of the run is collected
+//! and returned together.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diag::Diagnostics;
+use crate::graph::SiteGraph;
+use crate::output::{NullSink, OutputError, Staging};
+use crate::render::Sink;
+use crate::search::SearchDoc;
+use crate::{config, content, render, search, validate};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub site: PathBuf,
+    /// Output folder; default `<site>/public`.
+    pub out: Option<PathBuf>,
+    /// false: `check` (validate and render in memory, write nothing).
+    pub write: bool,
+    /// Build the search index and its static export.
+    pub search: bool,
+}
+
+impl Options {
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.site.join("public"))
+    }
+}
+
+/// One line of progress: stage name, time, what it did.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub took: Duration,
+    pub detail: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub stages: Vec<Stage>,
+    pub diagnostics: Diagnostics,
+    pub records: usize,
+    pub pages: usize,
+    pub files: u64,
+    pub bytes: u64,
+    pub total: Duration,
+    /// false when content errors stopped the build (output untouched).
+    pub ok: bool,
+}
+
+/// Failures that are not content errors (I/O on the output, the index).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("搜索索引：{0}")]
+    Search(#[from] search::SearchError),
+}
+
+/// Everything up to the site graph: shared by build, check and search.
+pub struct Loaded {
+    pub cfg: config::Config,
+    pub graph: SiteGraph,
+    pub media: Vec<PathBuf>,
+}
+
+fn stage(report: &mut Report, on: &mut dyn FnMut(&Stage), name: &'static str, t: Instant, detail: String) {
+    let s = Stage { name, took: t.elapsed(), detail };
+    on(&s);
+    report.stages.push(s);
+}
+
+/// Run config → content → validate → graph.
+pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loaded {
+    let mut diags = Diagnostics::new();
+    let t = Instant::now();
+    let cfg = config::load(site, &mut diags);
+    stage(report, on, "config", t, format!("站点“{}”", cfg.title));
+
+    let t = Instant::now();
+    let loaded = content::load(site, &mut diags);
+    let n = loaded.sources.len();
+    stage(report, on, "content", t, format!("读取 {n} 个记录文件、{} 个媒体文件", loaded.media.len()));
+
+    let t = Instant::now();
+    let records = validate::validate(loaded.sources, &cfg, site, &mut diags);
+    stage(report, on, "validate", t, format!("{} 条记录通过类型检查", records.len()));
+
+    let t = Instant::now();
+    let drafts = records.iter().filter(|r| r.draft).count();
+    let graph = SiteGraph::build(records, &mut diags);
+    stage(
+        report,
+        on,
+        "graph",
+        t,
+        format!("发布 {} 条记录（草稿 {drafts} 条未发布），{} 个分类", graph.records().len(), graph.taxonomies().len()),
+    );
+    report.records = graph.records().len();
+    report.diagnostics.extend(diags);
+    Loaded { cfg, graph, media: loaded.media }
+}
+
+/// Build (or check) a site. Content errors are in `Report::diagnostics`
+/// (and `ok` is false); `Err` is for failures of the machine.
+pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildError> {
+    let start = Instant::now();
+    let mut report = Report::default();
+    let Loaded { cfg, graph, media } = load(&opts.site, &mut report, on);
+
+    let mut diags = Diagnostics::new();
+    let theme = render::theme::load(&opts.site, &cfg.theme, &mut diags);
+    let staging = if opts.write && !report.diagnostics.has_errors() && !diags.has_errors() {
+        Some(Staging::create(&opts.out_dir())?)
+    } else {
+        None
+    };
+    let null = NullSink;
+    let sink: &dyn Sink = match &staging {
+        Some(s) => s,
+        None => &null,
+    };
+
+    let t = Instant::now();
+    let mut docs: Vec<SearchDoc> = Vec::new();
+    if let Some(theme) = &theme {
+        let media_set: HashSet<String> = media
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        let r = render::render(&graph, &cfg, theme, &media_set, sink, &mut diags);
+        report.pages = r.pages;
+        docs = r.search_docs;
+        if let Some(s) = &staging {
+            for m in &media {
+                let rel = m.to_string_lossy().replace('\\', "/");
+                if let Err(e) = s.copy(&opts.site.join("content").join(m), &rel) {
+                    diags.error(format!("content/{rel}"), crate::diag::Pos::START, format!("无法复制媒体文件：{e}"));
+                }
+            }
+        }
+    }
+    let detail = format!("{} 个页面", report.pages);
+    stage(&mut report, on, "render", t, detail);
+    report.diagnostics.extend(diags);
+
+    if report.diagnostics.has_errors() {
+        report.total = start.elapsed();
+        return Ok(report); // staging dropped: removed, output untouched
+    }
+
+    if opts.search {
+        let t = Instant::now();
+        let cache = search::cache_dir(&opts.site);
+        let summary = search::build_index(&docs, &cache)?;
+        stage(&mut report, on, "search-index", t, format!("索引 {} 条记录、{} 个词，{:.1} MB", summary.docs, summary.words, summary.bytes as f64 / 1_048_576.0));
+        if let Some(s) = &staging {
+            let t = Instant::now();
+            let ex = search::export_static(&cache, &s.dir().join("search"))?;
+            s.account(ex.files as u64, ex.bytes);
+            stage(&mut report, on, "search-export", t, format!("导出 {} 个检索项，{} 个文件，{:.1} MB", ex.terms, ex.files, ex.bytes as f64 / 1_048_576.0));
+        }
+    }
+    drop(docs);
+
+    if let Some(s) = staging {
+        let t = Instant::now();
+        report.files = s.files();
+        report.bytes = s.bytes();
+        let out = opts.out_dir();
+        s.commit()?;
+        stage(&mut report, on, "output", t, format!("写入 {}", out.display()));
+    }
+    report.ok = true;
+    report.total = start.elapsed();
+    Ok(report)
+}
+
+/// The search documents of a site (for `chengguo search` when the index is
+/// missing or stale): the full pipeline without writing.
+pub fn search_docs(site: &Path) -> Result<(Vec<SearchDoc>, Diagnostics), BuildError> {
+    let mut report = Report::default();
+    let Loaded { cfg, graph, media } = load(site, &mut report, &mut |_| {});
+    let mut diags = report.diagnostics;
+    let Some(theme) = render::theme::load(site, &cfg.theme, &mut diags) else {
+        return Ok((Vec::new(), diags));
+    };
+    let media_set: HashSet<String> = media.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+    let r = render::render(&graph, &cfg, &theme, &media_set, &NullSink, &mut diags);
+    Ok((r.search_docs, diags))
+}

@@ -1,0 +1,220 @@
+//! Command line (the edge of the program): argument parsing, Chinese
+//! progress and error output, exit codes. All work is done by the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgAction, Parser, Subcommand};
+
+use crate::build::{self, Options, Report};
+
+const TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "chengguo",
+    version,
+    about = "成果：基础教育国家级优秀教学成果推广应用门户的静态网站生成器",
+    help_template = TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    next_help_heading = "选项"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// 显示帮助
+    #[arg(short, long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 生成门户：读取 content/ 与 site.yaml，输出到 public/（原子替换，失败时不改动旧输出）
+    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    Build {
+        /// 站点目录（含 site.yaml 与 content/），默认当前目录
+        #[arg(default_value = ".", help_heading = "参数")]
+        site_dir: PathBuf,
+        /// 输出目录，默认 SITE_DIR/public
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// 不生成搜索索引（更快，门户的搜索页将不可用）
+        #[arg(long)]
+        no_search: bool,
+    },
+    /// 检查全部内容并报告所有问题，不写任何文件
+    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    Check {
+        /// 站点目录，默认当前目录
+        #[arg(default_value = ".", help_heading = "参数")]
+        site_dir: PathBuf,
+    },
+    /// 新建一个可直接生成的入门站点（默认主题内置于程序中，无需复制）
+    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    Init {
+        /// 新站点目录（不存在则创建；已有站点时拒绝覆盖）
+        #[arg(help_heading = "参数")]
+        dir: PathBuf,
+    },
+    /// 在站点的全文索引中搜索（索引缺失或过期时先重建）
+    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    Search {
+        /// [SITE_DIR] QUERY：站点目录（可省略，默认当前目录）与检索词
+        #[arg(required = true, num_args = 1..=2, value_name = "SITE_DIR] [QUERY", help_heading = "参数")]
+        args: Vec<String>,
+        /// 只搜索某类记录：outcomes、holders、regions、cases、notices、pages
+        #[arg(long, value_name = "K")]
+        kind: Option<String>,
+        /// 最多返回多少条
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+        /// 每行输出一个 JSON 对象（id, kind, title, url, score）
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build { site_dir, output, no_search } => {
+            let opts = Options { site: site_dir, out: output, write: true, search: !no_search };
+            println!("生成站点：{}", opts.site.display());
+            let report = build::run(&opts, &mut print_stage)?;
+            Ok(finish(&report, Some(&opts.out_dir())))
+        }
+        Command::Check { site_dir } => {
+            let opts = Options { site: site_dir, out: None, write: false, search: false };
+            println!("检查站点：{}", opts.site.display());
+            let report = build::run(&opts, &mut print_stage)?;
+            Ok(finish(&report, None))
+        }
+        Command::Init { dir } => {
+            crate::init::init(&dir)?;
+            println!("已创建入门站点：{}", dir.display());
+            println!("下一步：chengguo build {}，然后用浏览器打开 {}", dir.display(), dir.join("public").join("index.html").display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { args, kind, limit, json } => {
+            let (site, query) = if args.len() == 2 {
+                (PathBuf::from(&args[0]), args[1].clone())
+            } else {
+                (PathBuf::from("."), args[0].clone())
+            };
+            if let Some(k) = &kind {
+                if crate::content::Kind::from_dir(k).is_none() {
+                    anyhow::bail!("未知的记录类型“{k}”（可用：outcomes、holders、regions、cases、notices、pages）");
+                }
+            }
+            search(&site, &query, kind.as_deref(), limit, json)
+        }
+    }
+}
+
+fn search(site: &std::path::Path, query: &str, kind: Option<&str>, limit: usize, json: bool) -> anyhow::Result<ExitCode> {
+    let cache = crate::search::cache_dir(site);
+    let (docs, diags) = build::search_docs(site)?;
+    if diags.has_errors() {
+        print_diags(&diags);
+        eprintln!("内容有错误，无法建立索引；请先修正（chengguo check）");
+        return Ok(ExitCode::from(1));
+    }
+    if !crate::search::is_fresh(&docs, &cache) {
+        if !json {
+            eprintln!("索引缺失或已过期，正在重建……");
+        }
+        crate::search::build_index(&docs, &cache)?;
+    }
+    drop(docs);
+    let hits = crate::search::query(&cache, query, kind, limit)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        for h in &hits {
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"id": h.id, "kind": h.kind, "title": h.title, "url": h.url, "score": h.score, "exact": h.exact})
+            )?;
+        }
+    } else if hits.is_empty() {
+        writeln!(out, "没有找到与“{query}”相关的记录")?;
+    } else {
+        if !hits[0].exact {
+            writeln!(out, "未找到完全匹配“{query}”的记录，以下为部分匹配：")?;
+        }
+        for (i, h) in hits.iter().enumerate() {
+            let mark = if h.exact { "" } else { "（部分匹配）" };
+            writeln!(out, "{:>3}. [{}] {}{mark}  {}  ({:.2})", i + 1, kind_label(&h.kind), h.title, h.url, h.score)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn kind_label(k: &str) -> &'static str {
+    crate::content::Kind::from_dir(k).map_or("?", |k| k.label())
+}
+
+fn print_stage(s: &build::Stage) {
+    println!("  [{:<13}] {:>7.2} 秒  {}", s.name, s.took.as_secs_f64(), s.detail);
+}
+
+fn print_diags(d: &crate::diag::Diagnostics) {
+    let mut err = std::io::stderr().lock();
+    for x in d.sorted() {
+        let _ = writeln!(err, "{x}");
+    }
+}
+
+fn finish(report: &Report, out: Option<&std::path::Path>) -> ExitCode {
+    print_diags(&report.diagnostics);
+    let (e, w) = (report.diagnostics.error_count(), report.diagnostics.warning_count());
+    if !report.ok {
+        let tail = if out.is_some() { "；输出目录未改动" } else { "" };
+        eprintln!("失败：{e} 个错误，{w} 个警告{tail}");
+        return ExitCode::from(1);
+    }
+    match out {
+        Some(out) => println!(
+            "完成：{} 条记录，{} 个页面，{} 个文件，{:.1} MB，用时 {:.2} 秒，警告 {w} 个 → {}",
+            report.records,
+            report.pages,
+            report.files,
+            report.bytes as f64 / 1_048_576.0,
+            report.total.as_secs_f64(),
+            out.join("index.html").display()
+        ),
+        None => println!(
+            "检查通过：{} 条记录，{} 个页面，警告 {w} 个，用时 {:.2} 秒",
+            report.records,
+            report.pages,
+            report.total.as_secs_f64()
+        ),
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,389 @@
+//! Front matter: split a record file into its YAML block and Markdown body
+//! and parse the YAML into a located [`Node`] tree.
+//!
+//! This is the ONLY module that uses `serde_yaml` (archived upstream): to
+//! switch to a maintained fork (serde_yaml_ng, serde_norway) change the
+//! `use` line below and Cargo.toml.
+//!
+//! serde_yaml gives no positions for values, so after parsing, the tree is
+//! located by walking it in document order with a forward cursor over the
+//! YAML text: each key is found as `key:` and each scalar as its text, never
+//! before the previous one. Where a value cannot be found textually (an
+//! alias, an escaped string), it inherits the position of its key.
+
+use serde_yaml as yaml;
+
+use crate::diag::Pos;
+
+/// A YAML value with the position of its first character in the record file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub pos: Pos,
+}
+
+impl Value {
+    /// Chinese name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "空值",
+            Value::Bool(_) => "布尔值",
+            Value::Int(_) => "整数",
+            Value::Float(_) => "小数",
+            Value::Str(_) => "文本",
+            Value::List(_) => "列表",
+            Value::Map(_) => "映射",
+        }
+    }
+}
+
+/// A record file split into its parts.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// Top-level mapping of the front matter (empty if the block is empty).
+    pub fields: Vec<(Key, Node)>,
+    /// Markdown body (text after the closing `---` line).
+    pub body: String,
+    /// 1-based line of the first body line in the file.
+    pub body_line: usize,
+}
+
+/// Why a file could not be split or parsed; positions are in the file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FrontMatterError {
+    #[error("文件为空：每条记录需要以 --- 开头的 YAML 头信息和正文")]
+    Empty,
+    #[error("缺少头信息：文件第一行应为 ---，随后是 YAML 字段，再以 --- 结束")]
+    Missing,
+    #[error("头信息没有结束：缺少第二个 --- 行")]
+    Unclosed,
+    #[error("YAML 语法错误：{message}")]
+    Yaml { message: String, pos: Pos },
+    #[error("头信息应为“字段: 值”形式的映射，实际是{found}")]
+    NotAMapping { found: &'static str, pos: Pos },
+    #[error("字段名必须是文本")]
+    BadKey { pos: Pos },
+}
+
+impl FrontMatterError {
+    pub fn pos(&self) -> Pos {
+        match self {
+            FrontMatterError::Yaml { pos, .. }
+            | FrontMatterError::NotAMapping { pos, .. }
+            | FrontMatterError::BadKey { pos } => *pos,
+            _ => Pos::START,
+        }
+    }
+}
+
+/// Split `text` (BOM and CR already removed by the caller) and parse its front matter.
+pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
+    if text.trim().is_empty() {
+        return Err(FrontMatterError::Empty);
+    }
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(FrontMatterError::Missing);
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut line_no = 1;
+    let mut close: Option<(usize, usize)> = None; // (yaml end, body start)
+    for line in lines {
+        line_no += 1;
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let (yaml_end, body_start) = close.ok_or(FrontMatterError::Unclosed)?;
+    let yaml_text = &text[yaml_start..yaml_end];
+    let body = text[body_start..].to_string();
+    let body_line = line_no + 1;
+
+    let fields = parse_yaml(text, yaml_start, yaml_text)?;
+    Ok(Parsed {
+        fields,
+        body,
+        body_line,
+    })
+}
+
+/// Parse a standalone YAML mapping document (site.yaml) with positions.
+pub fn parse_document(text: &str) -> Result<Vec<(Key, Node)>, FrontMatterError> {
+    parse_yaml(text, 0, text)
+}
+
+fn parse_yaml(
+    file: &str,
+    base: usize,
+    yaml_text: &str,
+) -> Result<Vec<(Key, Node)>, FrontMatterError> {
+    if yaml_text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let value: yaml::Value = yaml::from_str(yaml_text).map_err(|e| {
+        let pos = match e.location() {
+            Some(loc) => Pos::from_offset(file, base + loc.index()),
+            None => Pos::from_offset(file, base),
+        };
+        FrontMatterError::Yaml {
+            message: translate_yaml_error(&e.to_string()),
+            pos,
+        }
+    })?;
+    let mut cursor = Cursor {
+        file,
+        at: base,
+        end: base + yaml_text.len(),
+    };
+    let start = Pos::from_offset(file, base);
+    let node = cursor.node(&value, start)?;
+    match node.value {
+        Value::Map(m) => Ok(m),
+        Value::Null => Ok(Vec::new()),
+        other => Err(FrontMatterError::NotAMapping {
+            found: other.type_name(),
+            pos: node.pos,
+        }),
+    }
+}
+
+/// Make serde_yaml's English messages readable for Chinese staff while
+/// keeping the original detail.
+fn translate_yaml_error(msg: &str) -> String {
+    // Drop the trailing " at line X column Y": we report the position ourselves.
+    let core = match msg.find(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    };
+    let hint = if core.contains("duplicate entry") {
+        "字段重复出现"
+    } else if core.contains("mapping values are not allowed") {
+        "此处不能出现冒号（含冒号的值请用引号括起来）"
+    } else if core.contains("did not find expected key") || core.contains("did not find expected") {
+        "缩进或括号不匹配"
+    } else if core.contains("found character that cannot start any token") {
+        "出现了不能作为值开头的字符（如 @ 或 `，请用引号括起来）"
+    } else if core.contains("tab") {
+        "不能用 Tab 缩进，请用空格"
+    } else if core.contains("unexpected end") {
+        "内容意外结束（引号或括号未闭合）"
+    } else {
+        "格式不正确"
+    };
+    format!("{hint}（{core}）")
+}
+
+struct Cursor<'a> {
+    file: &'a str,
+    at: usize,
+    end: usize,
+}
+
+impl Cursor<'_> {
+    fn pos(&self, offset: usize) -> Pos {
+        Pos::from_offset(self.file, offset)
+    }
+
+    /// Find `needle` at or after the cursor (within the YAML block); on
+    /// success move the cursor past it and return its start offset.
+    fn find(&mut self, needle: &str, key: bool) -> Option<usize> {
+        if needle.is_empty() {
+            return None;
+        }
+        let hay = &self.file[self.at..self.end];
+        let mut from = 0;
+        while let Some(i) = hay[from..].find(needle) {
+            let start = from + i;
+            let after = &hay[start + needle.len()..];
+            let ok = if key {
+                let before_ok = hay[..start]
+                    .chars()
+                    .next_back()
+                    .map_or(true, |c| c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\''));
+                let rest = after.trim_start_matches(['"', '\'']).trim_start_matches([' ', '\t']);
+                before_ok && rest.starts_with(':')
+            } else {
+                true
+            };
+            if ok {
+                let abs = self.at + start;
+                self.at = abs + needle.len();
+                // A quoted key or value: point at the opening quote.
+                let prev = self.file[..abs].chars().next_back();
+                return Some(match prev {
+                    Some('"') | Some('\'') => abs - 1,
+                    _ => abs,
+                });
+            }
+            from = start + needle.len().max(1);
+            if from > hay.len() {
+                break;
+            }
+        }
+        None
+    }
+
+    fn scalar_pos(&mut self, text: &str, fallback: Pos) -> Pos {
+        // Look for the first line of the value (block scalars and escapes
+        // may change the rest).
+        let probe: String = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(24)
+            .collect();
+        match self.find(&probe, false) {
+            Some(off) => self.pos(off),
+            None => fallback,
+        }
+    }
+
+    fn node(&mut self, v: &yaml::Value, fallback: Pos) -> Result<Node, FrontMatterError> {
+        Ok(match v {
+            yaml::Value::Null => Node {
+                pos: fallback,
+                value: Value::Null,
+            },
+            yaml::Value::Bool(b) => {
+                let pos = self.scalar_pos(if *b { "true" } else { "false" }, fallback);
+                Node {
+                    pos,
+                    value: Value::Bool(*b),
+                }
+            }
+            yaml::Value::Number(n) => {
+                let text = n.to_string();
+                let pos = self.scalar_pos(&text, fallback);
+                let value = if let Some(i) = n.as_i64() {
+                    Value::Int(i)
+                } else {
+                    Value::Float(n.as_f64().unwrap_or(f64::NAN))
+                };
+                Node { pos, value }
+            }
+            yaml::Value::String(s) => {
+                let pos = self.scalar_pos(s, fallback);
+                Node {
+                    pos,
+                    value: Value::Str(s.clone()),
+                }
+            }
+            yaml::Value::Sequence(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut first = None;
+                for item in items {
+                    let n = self.node(item, fallback)?;
+                    first.get_or_insert(n.pos);
+                    out.push(n);
+                }
+                Node {
+                    pos: first.unwrap_or(fallback),
+                    value: Value::List(out),
+                }
+            }
+            yaml::Value::Mapping(map) => {
+                let mut out = Vec::with_capacity(map.len());
+                let mut first = None;
+                for (k, val) in map {
+                    let name = match k {
+                        yaml::Value::String(s) => s.clone(),
+                        yaml::Value::Number(n) => n.to_string(),
+                        yaml::Value::Bool(b) => b.to_string(),
+                        _ => return Err(FrontMatterError::BadKey { pos: fallback }),
+                    };
+                    let kpos = match self.find(&name, true) {
+                        Some(off) => self.pos(off),
+                        None => fallback,
+                    };
+                    first.get_or_insert(kpos);
+                    let vnode = self.node(val, kpos)?;
+                    out.push((Key { name, pos: kpos }, vnode));
+                }
+                Node {
+                    pos: first.unwrap_or(fallback),
+                    value: Value::Map(out),
+                }
+            }
+            yaml::Value::Tagged(t) => self.node(&t.value, fallback)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field<'a>(p: &'a Parsed, name: &str) -> &'a Node {
+        &p.fields.iter().find(|(k, _)| k.name == name).unwrap().1
+    }
+
+    #[test]
+    fn splits_and_locates_values() {
+        let text = "---\ntitle: 作业设计\naward: {year: 2022, level: 一等奖}\nstages:\n  - 小学\n  - 初中\n---\n正文\n";
+        let p = parse(text).unwrap();
+        assert_eq!(p.body, "正文\n");
+        assert_eq!(p.body_line, 8);
+        assert_eq!(field(&p, "title").pos, Pos::new(2, 8));
+        let award = field(&p, "award");
+        let Value::Map(m) = &award.value else { panic!() };
+        assert_eq!(m[1].0.pos, Pos::new(3, 22));
+        assert_eq!(m[1].1.pos, Pos::new(3, 29));
+        let Value::List(l) = &field(&p, "stages").value else { panic!() };
+        assert_eq!(l[1].pos, Pos::new(6, 5));
+    }
+
+    #[test]
+    fn yaml_errors_are_located_in_the_file() {
+        let text = "---\ntitle: a\nsummary: [unclosed\n---\n";
+        match parse(text) {
+            Err(FrontMatterError::Yaml { pos, .. }) => assert!(pos.line >= 3, "{pos:?}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn structural_errors() {
+        assert_eq!(parse("").unwrap_err(), FrontMatterError::Empty);
+        assert_eq!(parse("  \n\n").unwrap_err(), FrontMatterError::Empty);
+        assert_eq!(parse("# 标题\n").unwrap_err(), FrontMatterError::Missing);
+        assert_eq!(parse("---\ntitle: x\n").unwrap_err(), FrontMatterError::Unclosed);
+        assert!(matches!(
+            parse("---\n- a\n- b\n---\n").unwrap_err(),
+            FrontMatterError::NotAMapping { .. }
+        ));
+        assert!(parse("---\n---\nbody").unwrap().fields.is_empty());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        assert!(matches!(
+            parse("---\ntitle: a\ntitle: b\n---\n").unwrap_err(),
+            FrontMatterError::Yaml { .. }
+        ));
+    }
+}

@@ -1,0 +1,274 @@
+//! Content stage: find the record files of a site (`content/<kind>/<id>.md`),
+//! read them, and split/parse their front matter. Produces [`Source`]s with
+//! located front-matter trees; typing and rules live in [`crate::validate`].
+
+pub mod frontmatter;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostics, Pos};
+use frontmatter::{Key, Node};
+
+/// The six kinds of record, each a folder of `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Kind {
+    Outcome,
+    Holder,
+    Region,
+    Case,
+    Notice,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Outcome,
+        Kind::Holder,
+        Kind::Region,
+        Kind::Case,
+        Kind::Notice,
+        Kind::Page,
+    ];
+
+    /// Folder name under `content/` and under the output root.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::Outcome => "outcomes",
+            Kind::Holder => "holders",
+            Kind::Region => "regions",
+            Kind::Case => "cases",
+            Kind::Notice => "notices",
+            Kind::Page => "pages",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Outcome => "成果",
+            Kind::Holder => "成果持有方",
+            Kind::Region => "成果应用方",
+            Kind::Case => "典型案例",
+            Kind::Notice => "通知公告",
+            Kind::Page => "页面",
+        }
+    }
+
+    pub fn from_dir(dir: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.dir() == dir)
+    }
+}
+
+/// One record file, read and split, before typing.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub kind: Kind,
+    pub id: String,
+    /// Path shown in messages, relative to the site folder (`content/cases/x.md`).
+    pub display_path: PathBuf,
+    /// Absolute (or site-relative) path on disk.
+    pub file_path: PathBuf,
+    pub fields: Vec<(Key, Node)>,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// Everything the content stage found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Parsed records, sorted by (kind, id).
+    pub sources: Vec<Source>,
+    /// Files under `content/media/` (relative to `content/`), sorted.
+    pub media: Vec<PathBuf>,
+}
+
+/// `[a-z0-9][a-z0-9-]*`
+pub fn valid_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty()
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+/// Read every record of `site/content`. Problems go to `diags`; a file with
+/// a problem that prevents parsing is left out of the result.
+pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
+    let content = site.join("content");
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        diags.error(
+            "content",
+            Pos::START,
+            format!("找不到内容目录 {}", content.display()),
+        );
+        return loaded;
+    }
+    let mut files: Vec<(Kind, PathBuf, String)> = Vec::new();
+    for entry in walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel(site, p)).unwrap_or_else(|| "content".into());
+                diags.error(p, Pos::START, format!("无法读取：{e}"));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let relc = path.strip_prefix(&content).unwrap_or(path);
+        let mut comps = relc.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let top = comps.next().unwrap_or_default();
+        let is_file = entry.file_type().is_file();
+        if top == "media" {
+            if is_file {
+                loaded.media.push(relc.to_path_buf());
+            }
+            continue;
+        }
+        if top.starts_with('.') {
+            continue;
+        }
+        let Some(kind) = Kind::from_dir(&top) else {
+            if entry.depth() == 1 {
+                diags.warning(
+                    rel(site, path),
+                    Pos::START,
+                    format!(
+                        "未知的内容目录或文件“{top}”，已忽略（可用目录：outcomes、holders、regions、cases、notices、pages、media）"
+                    ),
+                );
+            }
+            continue;
+        };
+        if !is_file {
+            if entry.depth() > 1 {
+                diags.warning(rel(site, path), Pos::START, "记录目录下不应有子目录，已忽略其中的文件");
+            }
+            continue;
+        }
+        if entry.depth() > 2 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Some(stem) = name.strip_suffix(".md") else {
+            diags.warning(
+                rel(site, path),
+                Pos::START,
+                "不是 .md 记录文件，已忽略（图片、文档等请放在 content/media/ 下）",
+            );
+            continue;
+        };
+        files.push((kind, path.to_path_buf(), stem.to_string()));
+    }
+
+    let results: Vec<(Option<Source>, Diagnostics)> = files
+        .par_iter()
+        .map(|(kind, path, id)| {
+            let mut d = Diagnostics::new();
+            let src = read_one(site, *kind, path, id, &mut d);
+            (src, d)
+        })
+        .collect();
+    for (src, d) in results {
+        diags.extend(d);
+        if let Some(s) = src {
+            loaded.sources.push(s);
+        }
+    }
+    loaded
+        .sources
+        .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    loaded
+}
+
+fn rel(site: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(site).unwrap_or(p).to_path_buf()
+}
+
+fn read_one(site: &Path, kind: Kind, path: &Path, id: &str, d: &mut Diagnostics) -> Option<Source> {
+    let display = rel(site, path);
+    if !valid_id(id) {
+        d.error(
+            &display,
+            Pos::START,
+            format!(
+                "文件名“{id}”不能作为记录编号：只能用小写英文字母、数字和连字符（-），且以字母或数字开头；建议用拼音，如 zuoye-sheji.md"
+            ),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            d.error(&display, Pos::START, format!("无法读取文件：{e}"));
+            return None;
+        }
+    };
+    let mut text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            let good = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
+            d.error(
+                &display,
+                Pos::from_offset(&good, off),
+                "文件不是 UTF-8 编码（可能是 GBK）：请用“UTF-8”编码另存",
+            );
+            return None;
+        }
+    };
+    if let Some(stripped) = text.strip_prefix('\u{feff}') {
+        d.warning(
+            &display,
+            Pos::START,
+            "文件开头有 BOM 标记，已忽略；建议保存为“UTF-8（无 BOM）”",
+        );
+        text = stripped.to_string();
+    }
+    if text.contains('\r') {
+        let first = text.find('\r').unwrap_or(0);
+        d.warning(
+            &display,
+            Pos::from_offset(&text, first),
+            "文件使用 Windows（CRLF）换行，已按 LF 处理；建议编辑器保存为 LF 换行",
+        );
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    match frontmatter::parse(&text) {
+        Ok(p) => Some(Source {
+            kind,
+            id: id.to_string(),
+            display_path: display,
+            file_path: path.to_path_buf(),
+            fields: p.fields,
+            body: p.body,
+            body_line: p.body_line,
+        }),
+        Err(e) => {
+            d.error(&display, e.pos(), e.to_string());
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(valid_id("zuoye-sheji"));
+        assert!(valid_id("2022-a"));
+        assert!(!valid_id("-a"));
+        assert!(!valid_id("Zuoye"));
+        assert!(!valid_id("作业"));
+        assert!(!valid_id(""));
+        assert!(!valid_id("a_b"));
+    }
+}

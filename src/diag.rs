@@ -1,0 +1,184 @@
+//! Diagnostics: every content problem of a build, located to
+//! `path:line:column`, collected (never stop at the first) and printed in
+//! Chinese. Line and column are 1-based; the column counts characters.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Error or warning. Errors fail `build`/`check`; warnings are printed only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position inside a source file (1-based line and character column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    pub fn new(line: usize, col: usize) -> Self {
+        Pos { line, col }
+    }
+
+    /// Line and column of byte `offset` in `text` (clamped to the text; an
+    /// offset inside a multi-byte character counts as that character).
+    pub fn from_offset(text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        let before = &text.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Count characters (not bytes); start bytes of UTF-8 chars only.
+        let col = text.as_bytes()[line_start..offset]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count()
+            + 1;
+        Pos { line, col }
+    }
+}
+
+/// One located problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as shown to the user (relative to the site folder when possible).
+    pub path: PathBuf,
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path.display().to_string().replace('\\', "/"),
+            self.pos.line,
+            self.pos.col,
+            label,
+            self.message
+        )
+    }
+}
+
+/// The collected diagnostics of one build.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn error(&mut self, path: impl AsRef<Path>, pos: Pos, message: impl Into<String>) {
+        self.push(Severity::Error, path.as_ref(), pos, message.into());
+    }
+
+    pub fn warning(&mut self, path: impl AsRef<Path>, pos: Pos, message: impl Into<String>) {
+        self.push(Severity::Warning, path.as_ref(), pos, message.into());
+    }
+
+    fn push(&mut self, severity: Severity, path: &Path, pos: Pos, message: String) {
+        self.items.push(Diagnostic {
+            severity,
+            path: path.to_path_buf(),
+            pos,
+            message,
+        });
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// All diagnostics, sorted by severity, path, line, column (deterministic).
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut v = self.items.clone();
+        v.sort_by(|a, b| {
+            (a.severity, &a.path, a.pos, &a.message).cmp(&(b.severity, &b.path, b.pos, &b.message))
+        });
+        v
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// "是否指 …?" suggestion: the closest candidates to `value` (by edit
+/// distance on characters), at most three, or an empty string.
+pub fn did_you_mean<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| {
+            let mut s = strsim::normalized_levenshtein(value, c);
+            if !value.is_empty() && (c.contains(value) || value.contains(c)) {
+                s += 0.5;
+            }
+            (s, c)
+        })
+        .filter(|(s, _)| *s > 0.3)
+        .collect();
+    scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(b.1)));
+    let names: Vec<&str> = scored.iter().take(3).map(|(_, c)| *c).collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("（是否指 {}？）", names.join("、"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pos_counts_characters_not_bytes() {
+        let t = "ab\n中文x\n";
+        assert_eq!(Pos::from_offset(t, 0), Pos::new(1, 1));
+        assert_eq!(Pos::from_offset(t, 3), Pos::new(2, 1));
+        assert_eq!(Pos::from_offset(t, 9), Pos::new(2, 3));
+        assert_eq!(Pos::from_offset(t, 999), Pos::new(3, 1));
+    }
+
+    #[test]
+    fn suggestion_picks_close_values() {
+        let s = did_you_mean("上海", ["上海市", "北京市", "天津市"]);
+        assert!(s.contains("上海市"), "{s}");
+        assert!(did_you_mean("zzz", ["上海市"]).is_empty());
+    }
+}

@@ -1,0 +1,23 @@
+//! chengguo (成果): a static site generator for the portal of China's
+//! national programme promoting excellent basic-education teaching outcomes.
+//!
+//! The build is a pipeline of typed stages, one module each:
+//! [`config`] → [`content`] (load + front matter) → [`validate`] →
+//! [`graph`] (references, reverse links, taxonomies) → [`render`]
+//! (Markdown + tera views) → [`search`] (analyzer, tantivy index, static
+//! export) → [`output`] (staging folder, atomic swap). [`build`] runs it;
+//! [`cli`] is the command line. See docs/ARCHITECTURE.md.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod graph;
+pub mod init;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod search;
+pub mod validate;
+pub mod vocab;

@@ -1,0 +1,4 @@
+//! Thin binary: parse the command line and hand over to the library.
+fn main() -> std::process::ExitCode {
+    chengguo::cli::main()
+}

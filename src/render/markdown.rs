@@ -1,0 +1,375 @@
+//! Markdown → HTML for record bodies: GFM tables, footnotes, strikethrough,
+//! task lists, stable heading ids (Chinese kept), relative links and images
+//! resolved against the record's own file and rewritten to output paths,
+//! dangerous URLs refused, raw HTML sanitised. Also yields the plain text
+//! used by the search stage. Link problems are located in the file.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::Kind;
+use crate::diag::{Diagnostics, Pos};
+
+/// What a rendered body gives the templates and the search stage.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Plain text, blocks separated by '\n'.
+    pub text: String,
+    /// (level, id, text) of h2/h3 headings, for a table of contents.
+    pub toc: Vec<(u8, String, String)>,
+}
+
+/// What link targets exist, to check and rewrite links.
+pub trait LinkTargets {
+    fn record_exists(&self, kind: Kind, id: &str) -> bool;
+    fn media_exists(&self, path: &str) -> bool;
+}
+
+/// Context of one body: which file it comes from, where its body starts.
+pub struct BodyCtx<'a> {
+    pub display_path: &'a Path,
+    /// Folder of the page relative to the output root ("outcomes"), or "" for the root.
+    pub page_dir: &'a str,
+    /// Folder of the source file relative to `content/` ("outcomes").
+    pub source_dir: &'a str,
+    pub body_line: usize,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Render `body`; problems with links go to `diags`.
+pub fn render(body: &str, ctx: &BodyCtx, targets: &dyn LinkTargets, diags: &mut Diagnostics) -> Rendered {
+    let mut events: Vec<Event> = Vec::new();
+    let mut has_raw_html = false;
+    let mut text = String::new();
+    let mut heading_start: Option<usize> = None;
+    let mut headings: Vec<(usize, usize)> = Vec::new(); // (start event index, end index)
+    let at = |off: usize| {
+        let p = Pos::from_offset(body, off);
+        Pos::new(p.line + ctx.body_line - 1, p.col)
+    };
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let ev = match ev {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = rewrite(&dest_url, false, ctx, targets, diags, at(range.start));
+                Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = rewrite(&dest_url, true, ctx, targets, diags, at(range.start));
+                Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id })
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                ev
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading_start = Some(events.len());
+                ev
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(s) = heading_start.take() {
+                    headings.push((s, events.len()));
+                }
+                ev
+            }
+            other => other,
+        };
+        match &ev {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak => text.push(' '),
+            Event::HardBreak => text.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                if !text.ends_with('\n') && !text.is_empty() {
+                    text.push('\n');
+                }
+            }
+            _ => {}
+        }
+        events.push(ev);
+    }
+    // Heading ids: the heading's own text, so Chinese ids are stable and readable.
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut toc = Vec::new();
+    for (s, e) in headings {
+        let mut htext = String::new();
+        for ev in &events[s + 1..e] {
+            if let Event::Text(t) | Event::Code(t) = ev {
+                htext.push_str(t);
+            }
+        }
+        let base = heading_id(&htext);
+        let n = used.entry(base.clone()).or_insert(0);
+        let id = if *n == 0 { base } else { format!("{base}-{n}") };
+        *n += 1;
+        if let Event::Start(Tag::Heading { level, id: hid, classes, attrs }) = &events[s] {
+            let (level, classes, attrs) = (*level, classes.clone(), attrs.clone());
+            let final_id = hid.as_ref().map(|h| h.to_string()).unwrap_or(id);
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                toc.push((level as u8, final_id.clone(), htext.trim().to_string()));
+            }
+            events[s] = Event::Start(Tag::Heading { level, id: Some(CowStr::from(final_id)), classes, attrs });
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html {
+        html = sanitize(&html);
+    }
+    Rendered { html, text, toc }
+}
+
+/// Id for a heading: lower-cased, whitespace → '-', punctuation dropped,
+/// CJK and other letters kept.
+pub fn heading_id(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+/// Rewrite a link/image target; report problems; return the output URL.
+fn rewrite(
+    dest: &str,
+    image: bool,
+    ctx: &BodyCtx,
+    targets: &dyn LinkTargets,
+    diags: &mut Diagnostics,
+    pos: Pos,
+) -> String {
+    let what = if image { "图片" } else { "链接" };
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with('#') {
+        return dest.to_string();
+    }
+    let lower = dest.to_ascii_lowercase();
+    if let Some(colon) = lower.find(':') {
+        let scheme = &lower[..colon];
+        if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') {
+            let external_ok = !image && matches!(scheme, "http" | "https" | "mailto" | "tel");
+            if external_ok {
+                return dest.to_string();
+            }
+            let msg = if image && (scheme == "http" || scheme == "https") {
+                format!("{what}“{dest}”是外部网址：门户不得引用外部资源（需离线可用），请把图片放到 content/media/ 下并用相对路径引用")
+            } else {
+                format!("{what}“{dest}”使用了不允许的协议“{scheme}:”，已移除")
+            };
+            diags.error(ctx.display_path, pos, msg);
+            return "#".into();
+        }
+    }
+    if dest.starts_with('/') || dest.starts_with('\\') {
+        diags.error(
+            ctx.display_path,
+            pos,
+            format!("{what}“{dest}”是以 / 开头的绝对路径：从 U 盘打开时会失效，请改为相对本文件的路径，如 ../media/images/a.png"),
+        );
+        return "#".into();
+    }
+    let (path_part, suffix) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let decoded = percent_decode(path_part);
+    // Resolve against the source file's folder.
+    let mut parts: Vec<&str> = if ctx.source_dir.is_empty() {
+        Vec::new()
+    } else {
+        ctx.source_dir.split('/').collect()
+    };
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    diags.error(ctx.display_path, pos, format!("{what}“{dest}”指向 content/ 之外"));
+                    return "#".into();
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let resolved = parts.join("/");
+    let out_path = if let Some(kind) = parts.first().and_then(|d| Kind::from_dir(d)).filter(|_| parts.len() == 2) {
+        let file = parts[1];
+        let id = file.strip_suffix(".md").or_else(|| file.strip_suffix(".html"));
+        match id {
+            Some(id) if targets.record_exists(kind, id) => format!("{}/{}.html", kind.dir(), id),
+            Some(id) => {
+                diags.error(
+                    ctx.display_path,
+                    pos,
+                    format!("{what}“{dest}”指向的{}“{id}”不存在或是草稿", kind.label()),
+                );
+                return "#".into();
+            }
+            None => {
+                diags.error(ctx.display_path, pos, format!("{what}“{dest}”不存在"));
+                return "#".into();
+            }
+        }
+    } else if resolved.starts_with("media/") && targets.media_exists(&resolved) {
+        resolved
+    } else if resolved.is_empty() {
+        "index.html".into()
+    } else {
+        diags.error(
+            ctx.display_path,
+            pos,
+            format!("{what}“{dest}”指向的文件不存在（解析为 content/{resolved}）"),
+        );
+        return "#".into();
+    };
+    format!("{}{}{}", up(ctx.page_dir), encode_path(&out_path), suffix)
+}
+
+/// "../" for each folder level of `dir`.
+pub fn up(dir: &str) -> String {
+    if dir.is_empty() {
+        String::new()
+    } else {
+        "../".repeat(dir.split('/').count())
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Percent-encode what must not appear raw in an href (spaces, quotes, …);
+/// non-ASCII stays as is (browsers handle it, also on file://).
+pub fn encode_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for c in p.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '#' => out.push_str("%23"),
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3F"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Sanitise HTML produced from a body with raw HTML: scripts, event
+/// handlers, styles and javascript: URLs go; our own markup stays.
+fn sanitize(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "align"])
+        .add_tags(["input", "figure", "figcaption", "mark", "details", "summary"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("td", ["align", "colspan", "rowspan"])
+        .add_tag_attributes("th", ["align", "colspan", "rowspan"])
+        .add_tag_attributes("img", ["width", "height", "loading"])
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some("noopener"));
+    b.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    struct T;
+    impl LinkTargets for T {
+        fn record_exists(&self, kind: Kind, id: &str) -> bool {
+            kind == Kind::Outcome && id == "abc"
+        }
+        fn media_exists(&self, p: &str) -> bool {
+            p == "media/images/a.png"
+        }
+    }
+
+    fn run(md: &str) -> (Rendered, Diagnostics) {
+        let path = PathBuf::from("content/cases/x.md");
+        let ctx = BodyCtx { display_path: &path, page_dir: "cases", source_dir: "cases", body_line: 10 };
+        let mut d = Diagnostics::new();
+        let r = render(md, &ctx, &T, &mut d);
+        (r, d)
+    }
+
+    #[test]
+    fn links_are_rewritten_relative() {
+        let (r, d) = run("见[成果](../outcomes/abc.md#创新点)与![图](../media/images/a.png)\n");
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert!(r.html.contains(r#"href="../outcomes/abc.html#创新点""#), "{}", r.html);
+        assert!(r.html.contains(r#"src="../media/images/a.png""#), "{}", r.html);
+    }
+
+    #[test]
+    fn broken_links_are_located() {
+        let (_, d) = run("第一行\n\n错误[链接](../outcomes/nope.md)\n");
+        let e = d.sorted();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].pos, Pos::new(12, 3));
+        assert!(e[0].message.contains("nope"));
+    }
+
+    #[test]
+    fn scripts_and_js_urls_are_removed() {
+        let (r, d) = run("<script>alert(1)</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"x()\">a</a>\n\n[b](javascript:alert(2))\n");
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn headings_get_chinese_ids_and_text_is_plain() {
+        let (r, _) = run("## 主要解决的教学问题\n\n正文**加粗**。\n\n## 主要解决的教学问题\n");
+        assert!(r.html.contains(r#"<h2 id="主要解决的教学问题">"#), "{}", r.html);
+        assert!(r.html.contains(r#"id="主要解决的教学问题-1""#), "{}", r.html);
+        assert!(r.text.contains("正文加粗。"));
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn external_images_and_absolute_paths_are_errors() {
+        let (_, d) = run("![x](https://example.org/a.png) [y](/outcomes/abc.html)\n");
+        assert_eq!(d.error_count(), 2);
+    }
+
+    #[test]
+    fn gfm_features() {
+        let (r, _) = run("|a|b|\n|-|-|\n|1|2|\n\n- [x] 完成\n\n~~删~~ 脚注[^1]\n\n[^1]: 注释\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<del>"));
+        assert!(r.html.contains("footnote"));
+    }
+}

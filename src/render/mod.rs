@@ -1,0 +1,530 @@
+//! Render stage: Markdown bodies (see [`markdown`]) and tera templates over
+//! view structs (see [`views`]) into pages, written through a [`Sink`] as
+//! soon as each is ready (pages are never all held in memory). Also builds
+//! the [`SearchDoc`]s the search stage indexes.
+
+pub mod markdown;
+pub mod theme;
+pub mod views;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::Kind;
+use crate::diag::{Diagnostics, Pos};
+use crate::graph::{RecId, SiteGraph};
+use crate::model::Data;
+use crate::search::SearchDoc;
+use markdown::{BodyCtx, LinkTargets, Rendered};
+use theme::Theme;
+use views::{card, Card, Link};
+
+/// Where rendered files go: the staging folder, or nowhere (`check`).
+pub trait Sink: Sync {
+    /// Write `bytes` at `path` (relative to the output root, '/'-separated).
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// Records per list page.
+pub const PAGE_SIZE: usize = 100;
+
+/// What the render stage hands on.
+pub struct Rendering {
+    pub search_docs: Vec<SearchDoc>,
+    pub pages: usize,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    subtitle: &'a str,
+    description: &'a str,
+    language: &'a str,
+}
+
+struct Targets<'a> {
+    graph: &'a SiteGraph,
+    media: &'a HashSet<String>,
+}
+
+impl LinkTargets for Targets<'_> {
+    fn record_exists(&self, kind: Kind, id: &str) -> bool {
+        self.graph.lookup(kind, id).is_some()
+    }
+    fn media_exists(&self, path: &str) -> bool {
+        self.media.contains(path)
+    }
+}
+
+struct Ctx<'a> {
+    graph: &'a SiteGraph,
+    cfg: &'a Config,
+    theme: &'a Theme,
+    sink: &'a dyn Sink,
+    site: SiteView<'a>,
+    errors: Mutex<Diagnostics>,
+}
+
+impl Ctx<'_> {
+    fn base(&self, path: &str, title: &str, section: &str) -> tera::Context {
+        let mut c = tera::Context::new();
+        let depth = path.matches('/').count();
+        c.insert("root", &"../".repeat(depth));
+        c.insert("site", &self.site);
+        c.insert("page_title", title);
+        c.insert("section", section);
+        c.insert("page_path", path);
+        c
+    }
+
+    /// Render `template` with `ctx` and write it at `path`.
+    fn page(&self, template: &str, path: &str, ctx: &tera::Context) {
+        match self.theme.tera.render(template, ctx) {
+            Ok(html) => {
+                if let Err(e) = self.sink.write(path, html.as_bytes()) {
+                    self.errors.lock().unwrap().error(path, Pos::START, format!("无法写入输出文件：{e}"));
+                }
+            }
+            Err(e) => self.errors.lock().unwrap().error(
+                format!("themes/{}/templates/{template}", self.cfg.theme),
+                Pos::START,
+                format!("渲染 {path} 时模板出错：{}", theme::error_chain(&e)),
+            ),
+        }
+    }
+}
+
+/// Render every page of the site. `media` holds the content-relative paths
+/// of files under `content/media/`.
+pub fn render(
+    graph: &SiteGraph,
+    cfg: &Config,
+    theme: &Theme,
+    media: &HashSet<String>,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+) -> Rendering {
+    let ctx = Ctx {
+        graph,
+        cfg,
+        theme,
+        sink,
+        site: SiteView {
+            title: &cfg.title,
+            subtitle: &cfg.subtitle,
+            description: &cfg.description,
+            language: &cfg.language,
+        },
+        errors: Mutex::new(Diagnostics::new()),
+    };
+    let targets = Targets { graph, media };
+
+    // Detail pages, in parallel; each written as soon as rendered.
+    let n = graph.records().len();
+    let results: Vec<(SearchDoc, Diagnostics)> = (0..n)
+        .into_par_iter()
+        .map(|id| {
+            let r = graph.get(id);
+            let mut d = Diagnostics::new();
+            let kind_dir = r.kind.dir();
+            let body_ctx = BodyCtx {
+                display_path: &r.display_path,
+                page_dir: kind_dir,
+                source_dir: kind_dir,
+                body_line: r.body_line,
+            };
+            let body = markdown::render(&r.body, &body_ctx, &targets, &mut d);
+            let detail = views::detail(graph, id, &body);
+            let path = r.url();
+            let mut c = ctx.base(&path, &r.title, kind_dir);
+            c.insert("record", &detail);
+            let template = match r.kind {
+                Kind::Outcome => "outcome.html",
+                Kind::Holder => "holder.html",
+                Kind::Region => "region.html",
+                Kind::Case => "case.html",
+                Kind::Notice => "notice.html",
+                Kind::Page => "page.html",
+            };
+            ctx.page(template, &path, &c);
+            (search_doc(graph, id, &body), d)
+        })
+        .collect();
+    let mut search_docs = Vec::with_capacity(n);
+    for (doc, d) in results {
+        diags.extend(d);
+        search_docs.push(doc);
+    }
+    let mut pages = n;
+    pages += list_pages(&ctx);
+    pages += browse_pages(&ctx);
+    home(&ctx);
+    matrix(&ctx);
+    for (tpl, path, title) in [("search.html", "search.html", "搜索"), ("404.html", "404.html", "页面未找到")] {
+        let c = ctx.base(path, title, "");
+        ctx.page(tpl, path, &c);
+    }
+    pages += 4;
+    for (p, bytes) in &theme.statics {
+        if let Err(e) = sink.write(&format!("static/{p}"), bytes) {
+            ctx.errors.lock().unwrap().error(format!("static/{p}"), Pos::START, format!("无法写入：{e}"));
+        }
+    }
+    if let Some(base) = &cfg.base_url {
+        feeds(&ctx, base);
+    }
+    diags.extend(ctx.errors.into_inner().unwrap());
+    Rendering { search_docs, pages }
+}
+
+/// Chunk `items` into pages; page 1 at `<stem>.html` (or `dir/index.html`), then `-2`, `-3` …
+fn page_paths(first: &str, count: usize) -> Vec<String> {
+    let pages = count.div_ceil(PAGE_SIZE).max(1);
+    let stem = first.strip_suffix(".html").unwrap_or(first);
+    let stem = stem.strip_suffix("/index").map(|s| format!("{s}/page")).unwrap_or_else(|| stem.to_string());
+    (0..pages)
+        .map(|i| if i == 0 { first.to_string() } else { format!("{stem}-{}.html", i + 1) })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    /// (number, url relative to root)
+    pages: Vec<(usize, String)>,
+}
+
+fn paged(ctx: &Ctx, template: &str, first: &str, title: &str, section: &str, items: &[RecId], extra: &(dyn Fn(&mut tera::Context) + Sync)) -> usize {
+    let paths = page_paths(first, items.len());
+    let chunks: Vec<&[RecId]> = if items.is_empty() { vec![&[][..]] } else { items.chunks(PAGE_SIZE).collect() };
+    paths.par_iter().zip(chunks.par_iter()).enumerate().for_each(|(i, (path, chunk))| {
+        let cards: Vec<Card> = chunk.iter().map(|&id| card(ctx.graph, id)).collect();
+        let page_title = if i == 0 { title.to_string() } else { format!("{title}（第 {} 页）", i + 1) };
+        let mut c = ctx.base(path, &page_title, section);
+        c.insert("heading", title);
+        c.insert("items", &cards);
+        c.insert("total", &items.len());
+        c.insert(
+            "pager",
+            &Pager {
+                current: i + 1,
+                total: paths.len(),
+                pages: paths.iter().enumerate().map(|(j, p)| (j + 1, p.clone())).collect(),
+            },
+        );
+        extra(&mut c);
+        ctx.page(template, path, &c);
+    });
+    paths.len()
+}
+
+fn sorted_kind(g: &SiteGraph, kind: Kind) -> Vec<RecId> {
+    let mut v: Vec<RecId> = g.of_kind(kind).collect();
+    match kind {
+        Kind::Case | Kind::Notice => {
+            v.sort_by(|a, b| g.get(*b).date().cmp(&g.get(*a).date()).then(g.get(*a).id.cmp(&g.get(*b).id)))
+        }
+        Kind::Outcome => v.sort_by(|a, b| {
+            let (x, y) = (g.get(*a), g.get(*b));
+            let key = |r: &crate::model::Record| match &r.data {
+                Data::Outcome(o) => (std::cmp::Reverse(o.award_year), crate::vocab::LEVELS.iter().position(|l| *l == o.award_level)),
+                _ => (std::cmp::Reverse(0), None),
+            };
+            key(x).cmp(&key(y)).then(x.id.cmp(&y.id))
+        }),
+        _ => {}
+    }
+    v
+}
+
+fn list_pages(ctx: &Ctx) -> usize {
+    let mut pages = 0;
+    for kind in Kind::ALL {
+        let items = sorted_kind(ctx.graph, kind);
+        let first = format!("{}/index.html", kind.dir());
+        let facets: Vec<(&str, &str, Vec<String>)> = if matches!(kind, Kind::Outcome | Kind::Case) {
+            ctx.graph
+                .taxonomies()
+                .iter()
+                .filter(|t| t.key != "theme")
+                .map(|t| {
+                    let names: Vec<String> = t
+                        .terms
+                        .iter()
+                        .filter(|term| term.records.iter().any(|&r| ctx.graph.get(r).kind == kind))
+                        .map(|term| term.name.clone())
+                        .collect();
+                    (t.key, t.label, names)
+                })
+                .filter(|(_, _, v)| v.len() > 1)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        pages += paged(ctx, "list.html", &first, kind.label(), kind.dir(), &items, &|c| {
+            c.insert("kind", kind.dir());
+            c.insert("facets", &facets);
+        });
+    }
+    pages
+}
+
+#[derive(Serialize)]
+struct TaxView {
+    key: &'static str,
+    label: &'static str,
+    url: String,
+    terms: Vec<TermView>,
+}
+
+#[derive(Serialize)]
+struct TermView {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+fn browse_pages(ctx: &Ctx) -> usize {
+    let taxes: Vec<TaxView> = ctx
+        .graph
+        .taxonomies()
+        .iter()
+        .map(|t| TaxView {
+            key: t.key,
+            label: t.label,
+            url: format!("browse/{}.html", t.key),
+            terms: t
+                .terms
+                .iter()
+                .map(|term| TermView {
+                    name: term.name.clone(),
+                    url: views::term_url(t.key, &term.slug),
+                    count: term.records.len(),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut c = ctx.base("browse/index.html", "分类浏览", "browse");
+    c.insert("taxonomies", &taxes);
+    ctx.page("browse.html", "browse/index.html", &c);
+    let mut pages = 1;
+    for (t, tv) in ctx.graph.taxonomies().iter().zip(&taxes) {
+        let mut c = ctx.base(&tv.url, &format!("按{}浏览", t.label), "browse");
+        c.insert("taxonomy", tv);
+        ctx.page("taxonomy.html", &tv.url, &c);
+        pages += 1;
+        for term in &t.terms {
+            let first = views::term_url(t.key, &term.slug);
+            let title = format!("{}：{}", t.label, term.name);
+            pages += paged(ctx, "term.html", &first, &title, "browse", &term.records, &|c| {
+                c.insert("taxonomy", tv);
+                c.insert("term_name", &term.name);
+            });
+        }
+    }
+    pages
+}
+
+#[derive(Serialize)]
+struct Count {
+    label: &'static str,
+    url: String,
+    count: usize,
+}
+
+fn home(ctx: &Ctx) {
+    let g = ctx.graph;
+    let mut c = ctx.base("index.html", &ctx.cfg.title, "home");
+    let counts: Vec<Count> = Kind::ALL
+        .iter()
+        .filter(|k| **k != Kind::Page)
+        .map(|k| Count { label: k.label(), url: format!("{}/index.html", k.dir()), count: g.count(*k) })
+        .collect();
+    let demo = g
+        .of_kind(Kind::Region)
+        .filter(|&r| matches!(&g.get(r).data, Data::Region(x) if x.demonstration))
+        .count();
+    let featured: Vec<Card> = {
+        let mut v: Vec<RecId> = sorted_kind(g, Kind::Outcome).into_iter().filter(|&o| g.get(o).featured).collect();
+        if v.is_empty() {
+            v = sorted_kind(g, Kind::Outcome);
+        }
+        v.into_iter().take(6).map(|o| card(g, o)).collect()
+    };
+    let latest = |k| -> Vec<Card> { sorted_kind(g, k).into_iter().take(6).map(|x| card(g, x)).collect() };
+    let featured_cases: Vec<Card> = sorted_kind(g, Kind::Case).into_iter().filter(|&x| g.get(x).featured).take(3).map(|x| card(g, x)).collect();
+    let mut d = Diagnostics::new();
+    let intro = markdown::render(
+        &ctx.cfg.intro,
+        &BodyCtx { display_path: Path::new("site.yaml"), page_dir: "", source_dir: "", body_line: 1 },
+        &Targets { graph: g, media: &HashSet::new() },
+        &mut d,
+    );
+    ctx.errors.lock().unwrap().extend(d);
+    let pages: Vec<Link> = g.of_kind(Kind::Page).map(|p| views::link(g.get(p))).collect();
+    c.insert("intro_html", &intro.html);
+    c.insert("counts", &counts);
+    c.insert("demonstration_regions", &demo);
+    c.insert("featured", &featured);
+    c.insert("featured_cases", &featured_cases);
+    c.insert("latest_cases", &latest(Kind::Case));
+    c.insert("latest_notices", &latest(Kind::Notice));
+    c.insert("pages", &pages);
+    ctx.page("index.html", "index.html", &c);
+}
+
+#[derive(Serialize)]
+struct MatrixRow {
+    outcome: Link,
+    holder: Option<Link>,
+    province: String,
+    award: String,
+    regions: Vec<views::ApplyView>,
+}
+
+fn matrix(ctx: &Ctx) {
+    let g = ctx.graph;
+    let rows: Vec<MatrixRow> = sorted_kind(g, Kind::Outcome)
+        .into_iter()
+        .map(|o| {
+            let d = views::detail(g, o, &Rendered::default());
+            MatrixRow {
+                outcome: views::link(g.get(o)),
+                holder: d.holder,
+                province: d.province.map(|p| p.name).unwrap_or_default(),
+                award: format!("{}年{}", d.award_year.unwrap_or(0), d.award_level.unwrap_or_default()),
+                regions: d.applied_by,
+            }
+        })
+        .collect();
+    let applied = rows.iter().filter(|r| !r.regions.is_empty()).count();
+    let mut c = ctx.base("matrix.html", "成果与应用方对接表", "matrix");
+    c.insert("rows", &rows);
+    c.insert("applied", &applied);
+    c.insert("regions", &g.count(Kind::Region));
+    ctx.page("matrix.html", "matrix.html", &c);
+}
+
+/// sitemap.xml and Atom feeds (cases, notices), only with a base_url.
+fn feeds(ctx: &Ctx, base: &str) {
+    let g = ctx.graph;
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    sm.push_str(&format!("  <url><loc>{}index.html</loc></url>\n", esc(base)));
+    for k in Kind::ALL {
+        sm.push_str(&format!("  <url><loc>{}{}/index.html</loc></url>\n", esc(base), k.dir()));
+    }
+    for r in g.records() {
+        sm.push_str(&format!("  <url><loc>{}{}</loc></url>\n", esc(base), r.url()));
+    }
+    sm.push_str("</urlset>\n");
+    let _ = ctx.sink.write("sitemap.xml", sm.as_bytes());
+    for (kind, name) in [(Kind::Case, "cases.xml"), (Kind::Notice, "notices.xml")] {
+        let items = sorted_kind(g, kind);
+        let updated = items.first().and_then(|&i| g.get(i).date()).unwrap_or("2000-01-01");
+        let mut x = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{} · {}</title>\n  <id>{}feeds/{name}</id>\n  <link href=\"{}{}/index.html\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
+            esc(&ctx.cfg.title), kind.label(), esc(base), esc(base), kind.dir()
+        );
+        for &i in items.iter().take(50) {
+            let r = g.get(i);
+            let url = format!("{base}{}", r.url());
+            x.push_str(&format!(
+                "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+                esc(&r.title), esc(&url), esc(&url), r.date().unwrap_or(updated), esc(&r.summary)
+            ));
+        }
+        x.push_str("</feed>\n");
+        let _ = ctx.sink.write(&format!("feeds/{name}"), x.as_bytes());
+    }
+}
+
+/// The searchable view of a record (see the search issue's matching rules).
+fn search_doc(g: &SiteGraph, id: RecId, body: &Rendered) -> SearchDoc {
+    let r = g.get(id);
+    let mut extra: Vec<String> = Vec::new();
+    let mut facets: Vec<(String, Vec<String>)> = Vec::new();
+    fn push(extra: &mut Vec<String>, v: &[String]) {
+        extra.extend(v.iter().cloned());
+    }
+    let title_of = |kind: Kind, rf: &crate::model::Ref| g.resolve(kind, rf).map(|x| g.get(x).title.clone());
+    match &r.data {
+        Data::Outcome(o) => {
+            push(&mut extra, &o.people);
+            push(&mut extra, &o.partners);
+            push(&mut extra, &o.stages);
+            push(&mut extra, &o.subjects);
+            push(&mut extra, &o.themes);
+            extra.push(o.award_level.clone());
+            extra.push(o.province.clone());
+            extra.extend(o.promotion.clone());
+            extra.extend(o.media.iter().map(|m| m.title.clone()));
+            extra.extend(title_of(Kind::Holder, &o.holder));
+            facets.push(("stage".into(), o.stages.clone()));
+            facets.push(("subject".into(), o.subjects.clone()));
+            facets.push(("theme".into(), o.themes.clone()));
+            facets.push(("year".into(), vec![o.award_year.to_string()]));
+            facets.push(("level".into(), vec![o.award_level.clone()]));
+        }
+        Data::Holder(h) => {
+            extra.extend(h.kind.clone());
+            extra.push(h.province.clone());
+            extra.extend(h.city.clone());
+        }
+        Data::Region(reg) => {
+            extra.push(reg.province.clone());
+            for a in &reg.applies {
+                extra.extend(a.department.clone());
+                extra.extend(a.schools.iter().cloned());
+                extra.extend(title_of(Kind::Outcome, &a.outcome));
+            }
+        }
+        Data::Case(c) => {
+            extra.extend(c.school.clone());
+            push(&mut extra, &c.authors);
+            extra.extend(c.source.clone());
+            push(&mut extra, &c.stages);
+            push(&mut extra, &c.subjects);
+            push(&mut extra, &c.themes);
+            extra.extend(c.region.as_ref().and_then(|x| title_of(Kind::Region, x)));
+            extra.extend(c.outcomes.iter().filter_map(|x| title_of(Kind::Outcome, x)));
+            facets.push(("stage".into(), c.stages.clone()));
+            facets.push(("subject".into(), c.subjects.clone()));
+            facets.push(("theme".into(), c.themes.clone()));
+        }
+        Data::Notice(n) => {
+            extra.extend(n.issuer.clone());
+            extra.extend(n.number.clone());
+            extra.extend(n.attachments.iter().map(|a| a.title.clone()));
+        }
+        Data::Page => {}
+    }
+    if let Some(p) = r.province() {
+        facets.push(("province".into(), vec![p.to_string()]));
+    }
+    if let Some(z) = crate::graph::zone(r) {
+        facets.push(("zone".into(), vec![z.label().to_string()]));
+    }
+    facets.retain(|(_, v)| !v.is_empty());
+    facets.sort_by(|a, b| {
+        let pos = |k: &str| crate::search::FACETS.iter().position(|f| f.0 == k);
+        pos(&a.0).cmp(&pos(&b.0))
+    });
+    SearchDoc {
+        id: r.id.clone(),
+        kind: r.kind.dir().to_string(),
+        kind_label: r.kind.label().to_string(),
+        title: r.title.clone(),
+        url: r.url(),
+        summary: r.summary.clone(),
+        body: body.text.clone(),
+        extra,
+        facets,
+    }
+}

@@ -1,0 +1,105 @@
+//! Themes: the default theme is embedded in the binary; a site's
+//! `themes/<name>/templates/*.html` and `themes/<name>/static/*` override it
+//! file by file (like mdBook's theme folder).
+
+use std::path::Path;
+
+use crate::diag::{Diagnostics, Pos};
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $name)) as &[u8])),*]
+    };
+}
+
+/// Files of the default theme: (path inside the theme, bytes).
+pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/index.html",
+    "templates/list.html",
+    "templates/outcome.html",
+    "templates/holder.html",
+    "templates/region.html",
+    "templates/case.html",
+    "templates/notice.html",
+    "templates/page.html",
+    "templates/browse.html",
+    "templates/taxonomy.html",
+    "templates/term.html",
+    "templates/matrix.html",
+    "templates/search.html",
+    "templates/404.html",
+    "static/style.css",
+    "static/filter.js",
+    "static/search.js",
+);
+
+/// A loaded theme: compiled templates and the static files to publish.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// (path under `static/`, bytes), sorted.
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+/// Load the theme `name` for `site`; template errors go to `diags`.
+pub fn load(site: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
+    let dir = site.join("themes").join(name);
+    if name != "default" && !dir.is_dir() {
+        diags.error("site.yaml", Pos::START, format!("找不到主题目录 themes/{name}/"));
+    }
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = DEFAULT_FILES
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let Ok(entry) = entry else { continue };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if !(rel.starts_with("templates/") || rel.starts_with("static/")) {
+                continue;
+            }
+            match std::fs::read(entry.path()) {
+                Ok(b) => {
+                    files.insert(rel, b);
+                }
+                Err(e) => diags.error(format!("themes/{name}/{rel}"), Pos::START, format!("无法读取：{e}")),
+            }
+        }
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut templates = Vec::new();
+    let mut statics = Vec::new();
+    for (path, bytes) in files {
+        if let Some(t) = path.strip_prefix("templates/") {
+            match String::from_utf8(bytes) {
+                Ok(s) => templates.push((t.to_string(), s)),
+                Err(_) => diags.error(format!("themes/{name}/{path}"), Pos::START, "模板不是 UTF-8 编码"),
+            }
+        } else if let Some(s) = path.strip_prefix("static/") {
+            statics.push((s.to_string(), bytes));
+        }
+    }
+    if let Err(e) = tera.add_raw_templates(templates) {
+        diags.error(format!("themes/{name}/templates"), Pos::START, format!("模板错误：{}", error_chain(&e)));
+        return None;
+    }
+    Some(Theme { tera, statics })
+}
+
+/// A tera error with its causes (tera puts the useful part in `source`).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str("：");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
