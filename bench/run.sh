@@ -18,6 +18,8 @@
 #   BENCH_SCALE=national    corpus scale: national | small
 #   BENCH_SEED=1            corpus seed (same seed => byte-identical corpus)
 #   BENCH_SKIP_HUGO=1       do not run hugo
+#   BENCH_HUGO_DEFAULTS=1   also time hugo with its default page kinds (RSS feeds, sitemap,
+#                           taxonomies: bench/hugo/config-defaults.toml), as a second row
 #   BENCH_SKIP_CHENGGUO=1   do not run chengguo build
 #   BENCH_CHENGGUO_ARGS=""  extra arguments for `chengguo build` (e.g. to turn search off)
 #   BENCH_NO_BUILD=1        skip cargo build, use the binaries already in $CARGO_TARGET_DIR/release
@@ -34,6 +36,7 @@ RUNS=${BENCH_RUNS:-5}
 SCALE=${BENCH_SCALE:-national}
 SEED=${BENCH_SEED:-1}
 SKIP_HUGO=${BENCH_SKIP_HUGO:-0}
+HUGO_DEFAULTS=${BENCH_HUGO_DEFAULTS:-0}
 SKIP_CHENGGUO=${BENCH_SKIP_CHENGGUO:-0}
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 RESULTS=${BENCH_RESULTS:-/tmp/chengguo-bench-results.md}
@@ -144,6 +147,10 @@ HUGO_VERSION="(not run)"
 for i in $(seq 1 "$RUNS"); do
   if [[ $SKIP_HUGO != 1 ]]; then
     measure hugo "$i" "$WORK/out-hugo" hugo --source "$HUGO_SITE" --destination "$WORK/out-hugo"
+    if [[ $HUGO_DEFAULTS == 1 ]]; then
+      measure hugo-defaults "$i" "$WORK/out-hugo-defaults" \
+        hugo --source "$HUGO_SITE" --config config-defaults.toml --destination "$WORK/out-hugo-defaults"
+    fi
   fi
   if [[ $SKIP_CHENGGUO != 1 ]]; then
     rm -rf "$SITE/.chengguo-cache" # every run is a clean build
@@ -172,8 +179,8 @@ row() { # tool label
     IFS=$'\t' read -r _ files bytes html <"$WORK/output-$tool.tsv"
     bytes=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
   fi
-  if [[ $tool == hugo && -f $WORK/lastlog-hugo.txt ]]; then
-    pages=$(sed -n 's/^ *Pages *| *\([0-9]*\).*/\1/p' "$WORK/lastlog-hugo.txt" | head -1)
+  if [[ $tool == hugo* && -f $WORK/lastlog-$tool.txt ]]; then
+    pages=$(sed -n 's/^ *Pages *| *\([0-9]*\).*/\1/p' "$WORK/lastlog-$tool.txt" | head -1)
   elif [[ $tool == chengguo ]]; then
     pages=$html
   fi
@@ -199,9 +206,10 @@ COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "(no commit)"
   echo "| tool | ok runs | wall median (s) | wall min (s) | wall max (s) | CPU median (s) | peak RSS median (MB) | peak RSS max (MB) | pages | HTML files | output files | output MB |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   row hugo "hugo"
+  row hugo-defaults "hugo, default kinds (+RSS, sitemap)"
   row chengguo "chengguo build"
   echo
-  echo "pages: hugo's own count (its build summary); for chengguo the number of HTML files written."
+  echo "hugo: bench/hugo/config.toml (one page per record, section lists, home; no taxonomies, RSS or sitemap, like chengguo without base_url); pages: hugo's own count (its build summary); for chengguo the number of HTML files written."
   if [[ -f $WORK/lastlog-chengguo.txt ]]; then
     echo
     echo "chengguo's summary (last lines of its output):"
@@ -218,13 +226,15 @@ COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "(no commit)"
     head -n 40 "$WORK/faillog-chengguo.txt"
     echo '```'
   fi
-  if [[ -f $WORK/faillog-hugo.txt ]]; then
-    echo
-    echo "hugo FAILED; first lines of its output:"
-    echo
-    echo '```'
-    head -n 20 "$WORK/faillog-hugo.txt"
-    echo '```'
-  fi
+  for t in hugo hugo-defaults; do
+    if [[ -f $WORK/faillog-$t.txt ]]; then
+      echo
+      echo "$t FAILED; first lines of its output:"
+      echo
+      echo '```'
+      head -n 20 "$WORK/faillog-$t.txt"
+      echo '```'
+    fi
+  done
 } | tee "$RESULTS"
 log "report written to $RESULTS"
