@@ -1,0 +1,740 @@
+//! Integration test of the bundled sample site (repo root): build it with
+//! the real binary and check the portal as a browser opening it from disk
+//! would see it: every `href`/`src`/`poster` names an existing file
+//! (relative, never `/…`, never a bare folder), fragments exist, nothing
+//! external is loaded, every record has its page, builds are deterministic
+//! and atomic. Only std + tempfile: the HTML attribute scanner is below.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chengguo");
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds of the repo-root site share its search cache folder: one at a time.
+static REPO_BUILD: Mutex<()> = Mutex::new(());
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn dump(&self) -> String {
+        format!("exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+fn run(cwd: &Path, args: &[&std::ffi::OsStr]) -> Run {
+    let out = Command::new(BIN).args(args).current_dir(cwd).output().expect("run chengguo");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn build_sample(out: &Path) -> Run {
+    let _g = REPO_BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let cwd = out.parent().unwrap();
+    run(cwd, &["build".as_ref(), repo().as_os_str(), "-o".as_ref(), out.as_os_str()])
+}
+
+/// The sample portal, built once for the tests that only read it.
+fn sample() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let r = build_sample(&out);
+        assert_eq!(r.code, 0, "sample build failed\n{}", r.dump());
+        assert!(!r.stderr.contains("错误"), "{}", r.dump());
+        (t, out)
+    });
+    out
+}
+
+/// All files under `dir`, relative, with `/` separators, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, acc: &mut Vec<String>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                walk(root, &p, acc);
+            } else {
+                acc.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(dir, dir, &mut v);
+    v.sort();
+    v
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir).into_iter().map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap())).collect()
+}
+
+// ------------------------------------------------------------ HTML scanner
+
+/// One start tag: lower-case name and attributes (names lower-cased,
+/// values entity-decoded), with the line it starts on.
+#[derive(Debug, Clone)]
+struct Tag {
+    name: String,
+    attrs: Vec<(String, String)>,
+    line: usize,
+}
+
+impl Tag {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Decode the character references used in attribute values.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let ent = &rest[1..semi];
+        let ch = match ent {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ if ent.starts_with("#x") || ent.starts_with("#X") => {
+                u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+            }
+            _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Scan the start tags of an HTML document. Comments are skipped; the
+/// contents of `<script>` and `<style>` are returned separately (raw text).
+fn scan_html(html: &str) -> (Vec<Tag>, Vec<String>, Vec<String>) {
+    let b = html.as_bytes();
+    let mut tags = Vec::new();
+    let mut scripts = Vec::new();
+    let mut styles = Vec::new();
+    let mut i = 0;
+    let line_at = |i: usize| html[..i].bytes().filter(|&c| c == b'\n').count() + 1;
+    while let Some(off) = html[i..].find('<') {
+        let start = i + off;
+        i = start + 1;
+        if html[start..].starts_with("<!--") {
+            i = html[start..].find("-->").map_or(b.len(), |e| start + e + 3);
+            continue;
+        }
+        if i >= b.len() || !(b[i].is_ascii_alphabetic()) {
+            continue; // end tag, doctype, stray '<' in text
+        }
+        // Tag name.
+        let name_end = html[i..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .map_or(b.len(), |e| i + e);
+        let name = html[i..name_end].to_ascii_lowercase();
+        i = name_end;
+        let mut attrs = Vec::new();
+        // Attributes until '>'.
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let an_end = html[i..]
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
+                .map_or(b.len(), |e| i + e);
+            let an = html[i..an_end].to_ascii_lowercase();
+            i = an_end;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let mut value = String::new();
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                    let q = b[i] as char;
+                    let end = html[i + 1..].find(q).map_or(b.len(), |e| i + 1 + e);
+                    value = html[i + 1..end].to_string();
+                    i = (end + 1).min(b.len());
+                } else {
+                    let end = html[i..]
+                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .map_or(b.len(), |e| i + e);
+                    value = html[i..end].to_string();
+                    i = end;
+                }
+            }
+            if !an.is_empty() {
+                attrs.push((an, decode_entities(&value)));
+            }
+        }
+        let line = line_at(start);
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            let end = html[i.min(b.len())..].to_ascii_lowercase().find(&close).map_or(b.len(), |e| i + e);
+            let body = html[i.min(b.len())..end].to_string();
+            if name == "script" {
+                scripts.push(body);
+            } else {
+                styles.push(body);
+            }
+            i = end;
+        }
+        tags.push(Tag { name, attrs, line });
+    }
+    (tags, scripts, styles)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolve `path` (no query, no fragment, percent-decoded) relative to the
+/// folder `base` ("" = root). None when it leaves the root.
+fn resolve(base: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn scheme_of(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let s = &url[..colon];
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && s.as_bytes()[0].is_ascii_alphabetic() {
+        Some(s.to_ascii_lowercase())
+    } else {
+        None
+    }
+}
+
+/// Ids defined in a page (`id="…"`), cached per page.
+struct Ids {
+    root: PathBuf,
+    cache: HashMap<String, BTreeSet<String>>,
+}
+
+impl Ids {
+    fn of(&mut self, page: &str) -> &BTreeSet<String> {
+        let root = self.root.clone();
+        self.cache.entry(page.to_string()).or_insert_with(|| {
+            let html = fs::read_to_string(root.join(page)).unwrap_or_default();
+            let (tags, _, _) = scan_html(&html);
+            tags.iter().filter_map(|t| t.get("id").map(str::to_string)).collect()
+        })
+    }
+}
+
+/// Check every URL of every HTML file (and the `url()`s of CSS), returning
+/// one line per problem.
+fn check_links(root: &Path) -> Vec<String> {
+    let all = files(root);
+    let set: BTreeSet<&str> = all.iter().map(String::as_str).collect();
+    let dirs: BTreeSet<String> = all
+        .iter()
+        .flat_map(|f| {
+            let parts: Vec<&str> = f.split('/').collect();
+            (1..parts.len()).map(move |n| parts[..n].join("/")).collect::<Vec<_>>()
+        })
+        .collect();
+    let mut ids = Ids { root: root.to_path_buf(), cache: HashMap::new() };
+    let mut problems = Vec::new();
+    for page in all.iter().filter(|f| f.ends_with(".html")) {
+        let html = fs::read_to_string(root.join(page)).unwrap();
+        let base = page.rsplit_once('/').map_or("", |(d, _)| d);
+        let (tags, scripts, styles) = scan_html(&html);
+        for t in &tags {
+            for (attr, url) in &t.attrs {
+                let is_url_attr = matches!(
+                    attr.as_str(),
+                    "href" | "src" | "poster" | "action" | "formaction" | "data" | "background" | "srcset" | "cite" | "manifest"
+                );
+                if !is_url_attr {
+                    if attr == "style" {
+                        for p in css_problems(url, base, &set) {
+                            problems.push(format!("{page}:{}: <{}> style: {p}", t.line, t.name));
+                        }
+                    }
+                    continue;
+                }
+                let at = format!("{page}:{}: <{} {attr}=\"{url}\">", t.line, t.name);
+                let url = url.trim();
+                // Only an <a href> may leave the site, and only to http(s)/mailto/tel.
+                let is_anchor = attr == "href" && (t.name == "a" || t.name == "area");
+                if url.is_empty() {
+                    problems.push(format!("{at}: empty URL"));
+                    continue;
+                }
+                if url.starts_with("//") {
+                    problems.push(format!("{at}: protocol-relative URL (external)"));
+                    continue;
+                }
+                if url.starts_with('/') {
+                    problems.push(format!("{at}: absolute path (breaks under a sub-path and on file://)"));
+                    continue;
+                }
+                if let Some(scheme) = scheme_of(url) {
+                    match scheme.as_str() {
+                        "http" | "https" if is_anchor => {}
+                        "mailto" | "tel" if is_anchor => {}
+                        "http" | "https" => problems.push(format!("{at}: external resource")),
+                        other => problems.push(format!("{at}: scheme `{other}:` not allowed here")),
+                    }
+                    continue;
+                }
+                if attr == "srcset" {
+                    problems.push(format!("{at}: srcset not checked by this test"));
+                    continue;
+                }
+                if t.name == "link" && t.get("rel").is_some_and(|r| r.contains("preconnect") || r.contains("dns-prefetch")) {
+                    problems.push(format!("{at}: preconnect/dns-prefetch"));
+                }
+                let (no_frag, frag) = match url.split_once('#') {
+                    Some((a, f)) => (a, Some(f)),
+                    None => (url, None),
+                };
+                let path = no_frag.split_once('?').map_or(no_frag, |(a, _)| a);
+                let target = if path.is_empty() {
+                    page.clone()
+                } else {
+                    if path.ends_with('/') {
+                        problems.push(format!("{at}: link to a folder (no file name)"));
+                        continue;
+                    }
+                    match resolve(base, &percent_decode(path)) {
+                        None => {
+                            problems.push(format!("{at}: leaves the output folder"));
+                            continue;
+                        }
+                        Some(r) if r.is_empty() || dirs.contains(&r) => {
+                            problems.push(format!("{at}: link to a folder (no file name)"));
+                            continue;
+                        }
+                        Some(r) if !set.contains(r.as_str()) => {
+                            problems.push(format!("{at}: target `{r}` does not exist"));
+                            continue;
+                        }
+                        Some(r) => r,
+                    }
+                };
+                if let Some(f) = frag {
+                    let f = percent_decode(f);
+                    if !f.is_empty() && target.ends_with(".html") && !ids.of(&target).contains(&f) {
+                        problems.push(format!("{at}: no id=\"{f}\" in {target}"));
+                    }
+                }
+            }
+        }
+        for s in &styles {
+            for p in css_problems(s, base, &set) {
+                problems.push(format!("{page}: <style>: {p}"));
+            }
+        }
+        for s in &scripts {
+            for p in js_problems(s) {
+                problems.push(format!("{page}: <script>: {p}"));
+            }
+        }
+    }
+    for f in all.iter().filter(|f| f.ends_with(".css")) {
+        let css = fs::read_to_string(root.join(f)).unwrap();
+        let base = f.rsplit_once('/').map_or("", |(d, _)| d);
+        for p in css_problems(&css, base, &set) {
+            problems.push(format!("{f}: {p}"));
+        }
+    }
+    for f in all.iter().filter(|f| f.ends_with(".js")) {
+        let js = fs::read_to_string(root.join(f)).unwrap();
+        for p in js_problems(&js) {
+            problems.push(format!("{f}: {p}"));
+        }
+    }
+    problems
+}
+
+/// `url(…)` and `@import` in CSS: relative and existing, never external.
+fn css_problems(css: &str, base: &str, files: &BTreeSet<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = css.to_ascii_lowercase();
+    let mut refs: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("url(") {
+        let s = from + i + 4;
+        let e = lower[s..].find(')').map_or(lower.len(), |e| s + e);
+        refs.push(css[s..e].trim().trim_matches(['"', '\'']).to_string());
+        from = e;
+    }
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("@import") {
+        let s = from + i + 7;
+        let rest = css[s..].trim_start();
+        if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let end = rest[1..].find(q).map_or(rest.len(), |e| e + 1);
+            refs.push(rest[1..end].to_string());
+        }
+        from = s;
+    }
+    for r in refs {
+        if r.starts_with("data:") || r.starts_with('#') {
+            continue;
+        }
+        if r.starts_with("//") || scheme_of(&r).is_some() {
+            out.push(format!("external CSS reference `{r}`"));
+        } else if r.starts_with('/') {
+            out.push(format!("absolute CSS reference `{r}`"));
+        } else {
+            let p = r.split(['?', '#']).next().unwrap_or("");
+            match resolve(base, &percent_decode(p)) {
+                Some(t) if files.contains(t.as_str()) => {}
+                _ => out.push(format!("CSS reference `{r}` does not resolve")),
+            }
+        }
+    }
+    out
+}
+
+/// A JS string literal that starts with an external URL is a resource the
+/// page would load (data shards contain indexed words, never such literals).
+fn js_problems(js: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in ['"', '\'', '`'] {
+        for pre in ["http://", "https://", "//"] {
+            let needle = format!("{q}{pre}");
+            if let Some(i) = js.find(&needle) {
+                let snippet: String = js[i..].chars().take(60).collect();
+                // `//` after a quote can also start a comment inside a string; only flag hosts.
+                if pre == "//" && !snippet[2..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                    continue;
+                }
+                out.push(format!("external URL literal {snippet}"));
+            }
+        }
+    }
+    let lower = js.to_ascii_lowercase();
+    for bad in ["cdn.jsdelivr", "unpkg.com", "cdnjs.", "googleapis.com", "google-analytics", "googletagmanager", "baidu.com/hm"] {
+        if lower.contains(bad) {
+            out.push(format!("third-party host `{bad}`"));
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------ scanner self-test
+
+#[test]
+fn scanner_reads_attributes_like_a_browser() {
+    let html = "<!-- <a href=\"nope.html\"> -->\n<a class=x href='a&amp;b.html#x%20y' data-k=1>t</a><IMG SRC=pic.png alt=\"a > b\">\n<script src=\"s.js\">var a = \"<a href='z.html'>\";</script><p id=\"&#x4E2D;\">";
+    let (tags, scripts, _) = scan_html(html);
+    let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["a", "img", "script", "p"]);
+    assert_eq!(tags[0].get("href"), Some("a&b.html#x%20y"));
+    assert_eq!(tags[0].line, 2);
+    assert_eq!(tags[1].get("src"), Some("pic.png"));
+    assert_eq!(tags[1].get("alt"), Some("a > b"));
+    assert_eq!(tags[3].get("id"), Some("中"));
+    assert_eq!(scripts, ["var a = \"<a href='z.html'>\";"]);
+    assert_eq!(resolve("outcomes", "../media/a.svg").as_deref(), Some("media/a.svg"));
+    assert_eq!(resolve("", "../x.html"), None);
+    assert_eq!(percent_decode("%E4%B8%AD"), "中");
+}
+
+#[test]
+fn link_checker_finds_broken_links() {
+    let t = tempfile::tempdir().unwrap();
+    let r = t.path();
+    fs::create_dir_all(r.join("outcomes")).unwrap();
+    fs::write(r.join("index.html"), "<a href=\"outcomes/a.html#ok\">a</a><a href=\"outcomes/\">d</a><a href=\"/x.html\">x</a>").unwrap();
+    fs::write(
+        r.join("outcomes/a.html"),
+        "<h2 id=\"ok\">x</h2><img src=\"https://cdn.example.org/a.png\"><a href=\"../index.html#missing\">i</a><a href=\"https://example.org/\">ok</a><link rel=\"stylesheet\" href=\"http://x.org/a.css\"><a href=\"b.html\">b</a>",
+    )
+    .unwrap();
+    fs::write(r.join("s.css"), "body{background:url(https://x.org/a.png)}").unwrap();
+    let p = check_links(r);
+    let joined = p.join("\n");
+    assert_eq!(p.len(), 7, "{joined}");
+    for needle in ["outcomes/\">: link to a folder", "/x.html\">: absolute path", "cdn.example.org/a.png\">: external resource", "no id=\"missing\"", "a.css\">: external resource", "`outcomes/b.html` does not exist", "s.css: external CSS"] {
+        assert!(joined.contains(needle), "{needle}\n{joined}");
+    }
+}
+
+// ------------------------------------------------------------ the sample portal
+
+#[test]
+fn every_reference_resolves_and_nothing_is_external() {
+    let out = sample();
+    let problems = check_links(out);
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn no_url_is_absolute_or_a_bare_folder_in_any_attribute() {
+    // Belt and braces over check_links: raw attribute text, all tags.
+    let out = sample();
+    for page in files(out).into_iter().filter(|f| f.ends_with(".html")) {
+        let html = fs::read_to_string(out.join(&page)).unwrap();
+        let (tags, _, _) = scan_html(&html);
+        for t in tags {
+            for (k, v) in &t.attrs {
+                if matches!(k.as_str(), "href" | "src" | "poster" | "action" | "data") {
+                    assert!(!v.starts_with('/'), "{page}:{}: <{} {k}=\"{v}\">", t.line, t.name);
+                    assert!(!v.ends_with('/') || scheme_of(v).is_some(), "{page}:{}: <{} {k}=\"{v}\">", t.line, t.name);
+                }
+            }
+        }
+    }
+}
+
+fn content_ids(kind: &str) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(repo().join("content").join(kind))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".md").map(str::to_string))
+        .collect();
+    v.sort();
+    v
+}
+
+fn is_draft(kind: &str, id: &str) -> bool {
+    let text = fs::read_to_string(repo().join("content").join(kind).join(format!("{id}.md"))).unwrap();
+    let fm = text.split("\n---").next().unwrap_or("");
+    fm.lines().any(|l| l.trim() == "draft: true")
+}
+
+#[test]
+fn every_kind_has_a_list_page_and_a_page_per_record() {
+    let out = sample();
+    for kind in ["outcomes", "holders", "regions", "cases", "notices", "pages"] {
+        assert!(out.join(kind).join("index.html").is_file(), "{kind}/index.html");
+        let ids = content_ids(kind);
+        assert!(!ids.is_empty(), "sample has {kind}");
+        for id in ids {
+            let page = out.join(kind).join(format!("{id}.html"));
+            assert_eq!(page.is_file(), !is_draft(kind, &id), "{kind}/{id}.html");
+        }
+        // And no page without a record.
+        for f in fs::read_dir(out.join(kind)).unwrap() {
+            let n = f.unwrap().file_name().to_string_lossy().into_owned();
+            if let Some(id) = n.strip_suffix(".html") {
+                assert!(id == "index" || repo().join("content").join(kind).join(format!("{id}.md")).is_file(), "{kind}/{n} has no record");
+            }
+        }
+    }
+}
+
+#[test]
+fn site_pages_exist() {
+    let out = sample();
+    for page in ["index.html", "404.html", "search.html", "matrix.html", "browse/index.html"] {
+        assert!(out.join(page).is_file(), "{page}");
+    }
+    // Browse pages by 学段, 学科, 主题, 省份, 获奖年度, 获奖等级 and 东/中/西部.
+    let browse = files(&out.join("browse"));
+    for facet in ["stage", "subject", "theme", "province", "year", "level", "zone"] {
+        assert!(browse.contains(&format!("{facet}.html")), "browse/{facet}.html");
+        assert!(browse.iter().any(|f| f.starts_with(&format!("{facet}-"))), "a browse/{facet}-*.html term page");
+    }
+    for zone in ["east", "central", "west"] {
+        let _ = zone; // the sample covers east and west at least
+    }
+    assert!(browse.contains(&"zone-east.html".to_string()) && browse.contains(&"zone-west.html".to_string()));
+    // Media copied as is.
+    for m in files(&repo().join("content/media")) {
+        assert_eq!(
+            fs::read(out.join("media").join(&m)).unwrap(),
+            fs::read(repo().join("content/media").join(&m)).unwrap(),
+            "media/{m}"
+        );
+    }
+    // Without base_url in site.yaml: no sitemap, no feeds.
+    let site_yaml = fs::read_to_string(repo().join("site.yaml")).unwrap();
+    if !site_yaml.lines().any(|l| l.starts_with("base_url:")) {
+        assert!(!out.join("sitemap.xml").exists(), "sitemap.xml needs base_url");
+        assert!(!files(out).iter().any(|f| f.ends_with(".xml") || f.ends_with(".atom")), "feeds need base_url");
+    }
+}
+
+#[test]
+fn pages_are_chinese_and_work_without_javascript() {
+    let out = sample();
+    for page in files(out).into_iter().filter(|f| f.ends_with(".html")) {
+        let html = fs::read_to_string(out.join(&page)).unwrap();
+        assert!(html.contains("lang=\"zh-CN\"") || html.contains("lang=zh-CN"), "{page}: lang");
+        assert!(html.contains("charset=\"utf-8\"") || html.to_ascii_lowercase().contains("charset=utf-8") || html.to_ascii_lowercase().contains("charset=\"utf-8\""), "{page}: charset");
+        let (tags, _, _) = scan_html(&html);
+        for t in &tags {
+            for (k, v) in &t.attrs {
+                assert!(!k.starts_with("on"), "{page}:{}: inline handler {k}", t.line);
+                assert!(!v.to_ascii_lowercase().trim_start().starts_with("javascript:"), "{page}:{}: javascript: URL", t.line);
+            }
+        }
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let t = tempfile::tempdir().unwrap();
+    let a = t.path().join("a");
+    let b = t.path().join("b");
+    let r = build_sample(&a);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let r = build_sample(&b);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let (ta, tb) = (tree(&a), tree(&b));
+    let names_a: Vec<&String> = ta.keys().collect();
+    let names_b: Vec<&String> = tb.keys().collect();
+    assert_eq!(names_a, names_b, "same file list");
+    let differing: Vec<&String> = ta.iter().filter(|(k, v)| tb.get(*k) != Some(v)).map(|(k, _)| k).collect();
+    assert!(differing.is_empty(), "files differ between two builds: {differing:?}");
+    // Also equal to the shared build made by other tests.
+    let tc = tree(sample());
+    let differing: Vec<&String> = ta.iter().filter(|(k, v)| tc.get(*k) != Some(v)).map(|(k, _)| k).collect();
+    assert!(differing.is_empty() && ta.len() == tc.len(), "files differ from another build: {differing:?}");
+}
+
+#[test]
+fn rebuild_removes_stale_files_and_keeps_no_staging() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("public");
+    assert_eq!(build_sample(&out).code, 0);
+    fs::write(out.join("stale.html"), "<p>old</p>").unwrap();
+    fs::create_dir_all(out.join("outcomes/old")).unwrap();
+    fs::write(out.join("outcomes/old/x.html"), "old").unwrap();
+    fs::write(out.join("outcomes/removed-record.html"), "old").unwrap();
+    let r = build_sample(&out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(!out.join("stale.html").exists());
+    assert!(!out.join("outcomes/old").exists());
+    assert!(!out.join("outcomes/removed-record.html").exists());
+    assert!(out.join("index.html").is_file());
+    let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["public"], "no staging/old folders next to the output");
+}
+
+#[test]
+fn output_defaults_to_site_public() {
+    // `build SITE_DIR` without -o writes SITE_DIR/public (on a copy of a small site).
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    let r = run(t.path(), &["init".as_ref(), site.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "--no-search".as_ref()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(site.join("public/index.html").is_file());
+    // And `build` with no argument builds the current folder.
+    fs::remove_dir_all(site.join("public")).unwrap();
+    let r = run(&site, &["build".as_ref(), "--no-search".as_ref()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(site.join("public/index.html").is_file());
+}
+
+#[test]
+fn init_then_build_succeeds_and_links_resolve() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("neu");
+    let r = run(t.path(), &["init".as_ref(), site.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(r.stdout.contains("已创建入门站点"), "{}", r.dump());
+    assert!(site.join("site.yaml").is_file());
+    assert!(!site.join("themes").exists(), "the default theme is embedded, not copied");
+    let out = t.path().join("out");
+    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(!r.stderr.contains("警告") && !r.stderr.contains("错误"), "starter site is clean\n{}", r.dump());
+    for kind in ["outcomes", "holders", "regions", "cases", "notices", "pages"] {
+        assert!(out.join(kind).join("index.html").is_file(), "{kind}");
+    }
+    let problems = check_links(&out);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // init refuses to overwrite an existing site.
+    let r = run(t.path(), &["init".as_ref(), site.as_os_str()]);
+    assert_ne!(r.code, 0, "{}", r.dump());
+    assert!(r.stderr.contains("不会覆盖"), "{}", r.dump());
+}
+
+#[test]
+fn check_on_the_sample_writes_nothing_and_passes() {
+    let t = tempfile::tempdir().unwrap();
+    let top = || -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(repo()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    };
+    let public = repo().join("public");
+    let before_top = top();
+    let before_public = public.exists().then(|| tree(&public));
+    let _g = REPO_BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(t.path(), &["check".as_ref(), repo().as_os_str()]);
+    drop(_g);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(r.stdout.contains("检查通过"), "{}", r.dump());
+    assert!(!r.stderr.contains("错误"), "{}", r.dump());
+    let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert!(left.is_empty(), "check wrote {left:?} into the working folder");
+    assert!(public.exists().then(|| tree(&public)) == before_public, "check touched public/");
+    let new: Vec<String> = top().into_iter().filter(|n| !before_top.contains(n)).collect();
+    assert!(new.is_empty(), "check created {new:?} in the site folder");
+}
