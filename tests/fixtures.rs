@@ -300,9 +300,25 @@ fn dangling_references_with_did_you_mean() {
 fn reference_to_a_draft() {
     assert_invalid(
         "draft-ref",
-        &["content/outcomes/zuoye-sheji.md:4:9: 错误: 引用的成果持有方“shili-jiaoyanshi”是草稿（draft: true），不会发布；请先发布它或删除此引用"],
+        &[
+            "content/outcomes/zuoye-sheji.md:4:9: 错误: 引用的成果持有方“shili-jiaoyanshi”是草稿（draft: true），不会发布；请先发布它或删除此引用",
+            "content/pages/about.md:4:2: 错误: 链接“../holders/shili-jiaoyanshi.md”指向的成果持有方“shili-jiaoyanshi”不存在或是草稿",
+        ],
         &[],
     );
+}
+
+#[test]
+fn reference_by_title_suggests_the_id() {
+    // Writers type the holder's name instead of its id: the message must
+    // name the id to use (graph.rs has a "这是标题，编号应写 …" hint for this).
+    let tmp = tempfile::tempdir().unwrap();
+    let r = check(tmp.path(), &fixture("ref-by-title"));
+    assert_eq!(r.code, 1, "{}", r.dump());
+    let errs = r.errors();
+    assert_eq!(errs.len(), 1, "{}", r.dump());
+    assert!(errs[0].starts_with("content/outcomes/zuoye-sheji.md:4:9: 错误: "), "{}", r.dump());
+    assert!(errs[0].contains("shili-jiaoyanshi"), "the id of the holder titled 示例市教育科学研究院 must be suggested\n{}", r.dump());
 }
 
 #[test]
@@ -521,6 +537,8 @@ fn valid_fixture_builds_without_warnings() {
     assert_eq!(r.warnings(), Vec::<String>::new(), "{}", r.dump());
     assert!(r.stdout.contains("完成：8 条记录"), "{}", r.dump());
     assert!(r.stdout.contains("警告 0 个"), "{}", r.dump());
+    assert!(r.stdout.contains("草稿 1 条未发布"), "{}", r.dump());
+    assert!(!out.join("pages/caogao.html").exists(), "drafts are left out");
     // One progress line per stage.
     for stage in ["config", "content", "validate", "graph", "render", "output"] {
         assert!(r.stdout.contains(&format!("[{stage:<13}]")), "stage {stage}\n{}", r.dump());
