@@ -59,3 +59,55 @@ pub struct Hit {
 pub fn cache_dir(site_dir: &Path) -> PathBuf {
     site_dir.join(".chengguo-cache").join("search")
 }
+
+pub mod analyzer;
+pub mod export;
+pub mod highlight;
+pub mod index;
+pub mod query;
+pub mod words;
+
+pub use export::{export_static, ExportSummary};
+pub use highlight::snippet;
+pub use index::{build_index, is_fresh, IndexSummary};
+pub use query::{query, Engine};
+
+/// Errors of the search stage. Display messages are for users (Chinese).
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Reading or writing a file of the index or of the export failed.
+    #[error("搜索索引文件读写失败：{path}：{source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// tantivy reported an error.
+    #[error("搜索索引出错：{0}")]
+    Index(String),
+    /// No usable index in the cache folder.
+    #[error("搜索索引不存在或不完整：{0}（请先运行 chengguo build）")]
+    Missing(PathBuf),
+    /// The cache folder holds an index of another format version.
+    #[error("搜索索引已损坏或版本不符：{0}（请删除缓存后重新构建）")]
+    Corrupt(String),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(e.to_string())
+    }
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for SearchError {
+    fn from(e: tantivy::directory::error::OpenDirectoryError) -> Self {
+        SearchError::Index(e.to_string())
+    }
+}
+
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
+    move |source| SearchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}

@@ -1,0 +1,764 @@
+/*! chengguo search runtime (format 1, docs/search-format.md).
+ * Dependency-free, no build step, ES2017. Loads the static index in
+ * ../search/ (relative to this script) lazily through classic <script>
+ * tags, so it works over http(s) and from file:// alike.
+ * API: window.chengguo.search(query, {kind, filters, limit, offset, body})
+ *        -> Promise<[{id, kind, kindLabel, title, titleHtml, url, snippet, score, exact}]>
+ * On a page with #search-results it also runs the search page UI. */
+(function () {
+  'use strict';
+  var FORMAT = 1;
+  var K1 = 1.2, B = 0.75;
+  var PAGE = 20;
+  var SNIPPET_CHARS = 90;
+  var CONTEXT_BEFORE = 16;
+  var f32 = Math.fround;
+
+  var current = document.currentScript;
+  var scriptSrc = (current && current.src) || '';
+  var base = (window.chengguoSearchBase) ||
+    scriptSrc.replace(/[?#].*$/, '').replace(/[^\/]*$/, '') + '../search/';
+
+  // ---------------------------------------------------------------- loader
+  var loaded = Object.create(null);
+  var waiting = Object.create(null);
+  var stats = { files: [], requests: 0 };
+
+  window.__chengguo_search_load = function (type, key, payload) {
+    loaded[key] = payload;
+    var w = waiting[key];
+    if (w) { delete waiting[key]; w.resolve(payload); }
+  };
+
+  function load(file, key) {
+    if (key in loaded) return Promise.resolve(loaded[key]);
+    if (waiting[key]) return waiting[key].promise;
+    var w = {};
+    w.promise = new Promise(function (resolve, reject) { w.resolve = resolve; w.reject = reject; });
+    waiting[key] = w;
+    stats.requests++;
+    stats.files.push(file);
+    var s = document.createElement('script');
+    s.src = base + file;
+    s.async = true;
+    s.onload = function () {
+      if (waiting[key]) { delete waiting[key]; w.reject(new Error('搜索索引文件内容无效：' + file)); }
+      if (s.parentNode) s.parentNode.removeChild(s);
+    };
+    s.onerror = function () {
+      if (waiting[key]) { delete waiting[key]; w.reject(new Error('无法加载搜索索引文件：' + file)); }
+      if (s.parentNode) s.parentNode.removeChild(s);
+    };
+    (document.head || document.documentElement).appendChild(s);
+    return w.promise;
+  }
+
+  // ------------------------------------------------------------- analyzer
+  var SPACE = /^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]$/;
+  function isSpace(c) { return SPACE.test(c); }
+
+  // Per character NFKC then lowercase; returns {chars: [...], src: [...]}
+  // where src[i] is the index (code points) of the source character.
+  function normalizeMapped(s) {
+    var chars = [], src = [], i = 0;
+    for (var ch of s) {
+      var n = ch.charCodeAt(0) < 128 ? ch.toLowerCase() : ch.normalize('NFKC');
+      for (var m of n) {
+        var l = m.toLowerCase();
+        for (var x of l) { chars.push(x); src.push(i); }
+      }
+      i++;
+    }
+    return { chars: chars, src: src };
+  }
+  function normalize(s) { return normalizeMapped(String(s)).chars.join(''); }
+
+  function queryChunks(q) {
+    var chars = normalizeMapped(String(q || '')).chars;
+    var out = [], cur = '';
+    for (var i = 0; i <= chars.length; i++) {
+      if (i === chars.length || isSpace(chars[i])) {
+        if (cur && out.indexOf(cur) < 0) out.push(cur);
+        cur = '';
+      } else cur += chars[i];
+    }
+    return out;
+  }
+
+  function covering(n) {
+    var v = [];
+    if (n < 2) return v;
+    for (var o = 0; o < n - 1; o += 2) v.push(o);
+    if (v[v.length - 1] !== n - 2) v.push(n - 2);
+    return v;
+  }
+
+  function hash32(s) {
+    var h = 0x811c9dc5;
+    for (var ch of s) { h ^= ch.codePointAt(0); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+
+  function cps(s) { return Array.from(s); }
+  var WORDISH = /[\p{Alphabetic}\p{N}]/u;
+  function isWordish(w) { return WORDISH.test(w); }
+
+  // ---------------------------------------------------------- highlighter
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;';
+    });
+  }
+
+  function matchRanges(text, query) {
+    var m = normalizeMapped(String(text || ''));
+    var ranges = [];
+    var chunks = queryChunks(query);
+    for (var k = 0; k < chunks.length; k++) {
+      var q = cps(chunks[k]);
+      if (!q.length || q.length > m.chars.length) continue;
+      for (var s = 0; s + q.length <= m.chars.length; s++) {
+        var ok = true;
+        for (var j = 0; j < q.length; j++) if (m.chars[s + j] !== q[j]) { ok = false; break; }
+        if (ok) ranges.push([m.src[s], m.src[s + q.length - 1] + 1]);
+      }
+    }
+    ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var merged = [];
+    for (var r = 0; r < ranges.length; r++) {
+      var last = merged[merged.length - 1];
+      if (last && ranges[r][0] <= last[1]) last[1] = Math.max(last[1], ranges[r][1]);
+      else merged.push([ranges[r][0], ranges[r][1]]);
+    }
+    return merged;
+  }
+
+  // Same algorithm as src/search/highlight.rs (byte-identical output).
+  function snippet(text, query, maxChars) {
+    var chars = cps(String(text || ''));
+    var ranges = matchRanges(text, query);
+    var n = chars.length, start, end;
+    if (ranges.length) {
+      start = Math.max(0, ranges[0][0] - CONTEXT_BEFORE);
+      end = Math.min(Math.max(start + maxChars, ranges[0][1]), n);
+    } else { start = 0; end = Math.min(maxChars, n); }
+    for (var i = 0; i < ranges.length; i++) if (ranges[i][0] < end && ranges[i][1] > end) end = ranges[i][1];
+    var out = start > 0 ? '\u2026' : '';
+    var pos = start;
+    for (var r = 0; r < ranges.length; r++) {
+      var s = ranges[r][0], e = ranges[r][1];
+      if (e <= start || s >= end) continue;
+      s = Math.max(s, start);
+      out += escapeHtml(chars.slice(pos, s).join('')) + '<mark>' + escapeHtml(chars.slice(s, e).join('')) + '</mark>';
+      pos = e;
+    }
+    out += escapeHtml(chars.slice(pos, end).join(''));
+    if (end < n) out += '\u2026';
+    return out;
+  }
+
+  // ----------------------------------------------------------- index data
+  var meta = null;
+  function getMeta() {
+    return load('meta.js', 'meta').then(function (m) {
+      if (!m || m.version !== FORMAT) throw new Error('搜索索引版本不符，请重新构建网站');
+      meta = m;
+      return m;
+    });
+  }
+
+  function b64bytes(s) {
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function Reader(bytes) { this.b = bytes; this.i = 0; }
+  Reader.prototype.v = function () {
+    var x = 0, mul = 1, b;
+    do { b = this.b[this.i++]; x += (b & 127) * mul; mul *= 128; } while (b & 128);
+    return x;
+  };
+
+  var docsInfo = null; // {kind: Uint8Array, norms: Uint8Array (4 per doc)}
+  function getDocs() {
+    if (docsInfo) return Promise.resolve(docsInfo);
+    return load('docs.js', 'docs').then(function (b64) {
+      var b = b64bytes(b64), n = meta.docs;
+      var kind = new Uint8Array(n), norms = new Uint8Array(n * 4);
+      for (var d = 0; d < n; d++) {
+        kind[d] = b[d * 5];
+        for (var f = 0; f < 4; f++) norms[d * 4 + f] = b[d * 5 + 1 + f];
+      }
+      docsInfo = { kind: kind, norms: norms };
+      return docsInfo;
+    });
+  }
+
+  var facetsInfo = null; // array per doc of value indexes
+  function getFacets() {
+    if (facetsInfo) return Promise.resolve(facetsInfo);
+    return load('facets.js', 'facets').then(function (b64) {
+      var r = new Reader(b64bytes(b64)), out = [];
+      for (var d = 0; d < meta.docs; d++) {
+        var n = r.v(), ids = [];
+        for (var i = 0; i < n; i++) ids.push(r.v());
+        out.push(ids);
+      }
+      // value index -> [facet index, value]
+      var table = [];
+      meta.facets.forEach(function (f, fi) { f[2].forEach(function (v) { table.push([fi, v]); }); });
+      facetsInfo = { docs: out, table: table };
+      return facetsInfo;
+    });
+  }
+
+  function termFile(t) {
+    if (Object.prototype.hasOwnProperty.call(meta.bigTerms, t)) {
+      var i = meta.bigTerms[t];
+      return ['b-' + i + '.js', 'b' + i];
+    }
+    var s = hash32(t) % meta.termShards;
+    return ['t-' + s + '.js', 't' + s];
+  }
+
+  var decoded = Object.create(null);
+  // Decoded posting: per field {ords: [], tfs: [], pos: [[...]] }
+  function getTerm(t) {
+    if (decoded[t]) return Promise.resolve(decoded[t]);
+    var f = termFile(t);
+    return load(f[0], f[1]).then(function (shard) {
+      if (decoded[t]) return decoded[t];
+      var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [], pos: [] }; });
+      var raw = Object.prototype.hasOwnProperty.call(shard, t) ? shard[t] : null;
+      if (raw !== null) {
+        var withPos = cps(t).length >= 2;
+        var r = new Reader(b64bytes(raw));
+        var n = r.v(), ord = 0;
+        for (var i = 0; i < n; i++) {
+          var x = r.v();
+          ord += Math.floor(x / 16);
+          var mask = x % 16;
+          for (var fi = 0; fi < 4; fi++) {
+            if (!(mask & (1 << fi))) continue;
+            var tf = r.v(), F = fields[fi];
+            F.ords.push(ord); F.tfs.push(tf);
+            if (withPos) {
+              var p = new Array(tf), last = 0;
+              for (var k = 0; k < tf; k++) { last += r.v(); p[k] = last; }
+              F.pos.push(p);
+            }
+          }
+        }
+      }
+      decoded[t] = fields;
+      return fields;
+    });
+  }
+
+  function termsOf(s) {
+    var c = cps(s);
+    if (c.length <= 2) return [[0, s]];
+    return covering(c.length).map(function (o) { return [o, c[o] + c[o + 1]]; });
+  }
+
+  function idf(df, n) { return f32(Math.log(f32(1 + f32(f32(n - df + 0.5) / f32(df + 0.5))))); }
+
+  // Records containing normalised string s: Map ord -> [mask, score].
+  function matchString(s) {
+    var terms = termsOf(s);
+    return Promise.all(terms.map(function (t) { return getTerm(t[1]); })).then(function (posts) {
+      var out = new Map(), N = meta.docs;
+      for (var fi = 0; fi < 4; fi++) {
+        var avg = f32(meta.avgFieldnorm[fi]);
+        var lists = posts.map(function (p) { return p[fi]; });
+        if (lists.some(function (l) { return !l.ords.length; })) continue;
+        var idfSum = f32(0);
+        for (var j = 0; j < lists.length; j++) idfSum = f32(idfSum + idf(lists[j].ords.length, N));
+        var weight = f32(idfSum * f32(1 + K1));
+        // intersect ords
+        var idx = lists.map(function () { return 0; });
+        var L0 = lists[0];
+        for (var a = 0; a < L0.ords.length; a++) {
+          var ord = L0.ords[a], all = true, at = [a];
+          for (var j2 = 1; j2 < lists.length; j2++) {
+            var L = lists[j2], k = idx[j2];
+            while (k < L.ords.length && L.ords[k] < ord) k++;
+            idx[j2] = k;
+            if (k >= L.ords.length || L.ords[k] !== ord) { all = false; break; }
+            at.push(k);
+          }
+          if (!all) continue;
+          var tf;
+          if (lists.length === 1) tf = L0.tfs[a];
+          else tf = phraseCount(lists, at, terms);
+          if (!tf) continue;
+          var norm = meta.fieldnormTable[docsInfo.norms[ord * 4 + fi]];
+          var cache = f32(K1 * f32(f32(1 - B) + f32(B * f32(norm) / avg)));
+          var score = f32(weight * f32(tf / f32(tf + cache)));
+          var e = out.get(ord);
+          if (!e) { e = [0, 0]; out.set(ord, e); }
+          e[0] |= 1 << fi;
+          e[1] = f32(e[1] + score);
+        }
+      }
+      return out;
+    });
+  }
+
+  // Number of start positions p with term j at p + offset_j for all j.
+  function phraseCount(lists, at, terms) {
+    var base = lists[0].pos[at[0]], count = 0;
+    var ptr = at.map(function () { return 0; });
+    for (var i = 0; i < base.length; i++) {
+      var p = base[i] - terms[0][0], ok = true;
+      for (var j = 1; j < lists.length; j++) {
+        var P = lists[j].pos[at[j]], want = p + terms[j][0], k = ptr[j];
+        while (k < P.length && P[k] < want) k++;
+        ptr[j] = k;
+        if (k >= P.length || P[k] !== want) { ok = false; break; }
+      }
+      if (ok) count++;
+    }
+    return count;
+  }
+
+  // ---------------------------------------------------------- query words
+  function segment(chunk) {
+    var c = cps(chunk), n = c.length;
+    var needed = {};
+    c.forEach(function (ch) { needed[hash32(ch) % meta.wordShards] = true; });
+    return Promise.all(Object.keys(needed).map(function (s) { return load('w-' + s + '.js', 'w' + s); })).then(function () {
+      var maxLen = meta.maxWordChars, single = meta.wordSingle;
+      var route = new Array(n + 1);
+      route[n] = [0, 0];
+      for (var i = n - 1; i >= 0; i--) {
+        var best = [single + route[i + 1][0], 1];
+        var shard = loaded['w' + (hash32(c[i]) % meta.wordShards)];
+        for (var len = 2; len <= Math.min(maxLen, n - i); len++) {
+          var w = c.slice(i, i + len).join('');
+          if (Object.prototype.hasOwnProperty.call(shard, w)) {
+            var cand = shard[w] + route[i + len][0];
+            if (cand > best[0]) best = [cand, len];
+          }
+        }
+        route[i] = best;
+      }
+      var out = [];
+      for (var p = 0; p < n;) { var l = Math.max(1, route[p][1]); out.push(c.slice(p, p + l).join('')); p += l; }
+      return out;
+    });
+  }
+
+  function queryWords(chunks) {
+    return Promise.all(chunks.map(segment)).then(function (segs) {
+      var out = [];
+      segs.forEach(function (ws) {
+        ws.forEach(function (w) { if (cps(w).length >= 2 && isWordish(w) && out.indexOf(w) < 0) out.push(w); });
+      });
+      return out;
+    });
+  }
+
+  // --------------------------------------------------------------- ranking
+  // Returns {chunks, words, exact: [[ord, titleCount, score]], partial: [[ord, count, score]]}
+  function rank(q, opts) {
+    opts = opts || {};
+    var limit = opts.limit == null ? PAGE : opts.limit;
+    var fallbackBelow = opts.fallbackBelow == null ? limit : opts.fallbackBelow;
+    var chunks = queryChunks(q);
+    var res = { chunks: chunks, words: [], exact: [], partial: [] };
+    if (!chunks.length || limit <= 0) return Promise.resolve(res);
+    var filters = opts.filters || {};
+    var hasFilters = Object.keys(filters).some(function (k) { return filters[k] && filters[k].length; });
+    return getMeta().then(function () {
+      return Promise.all([getDocs(), hasFilters ? getFacets() : null]);
+    }).then(function () {
+      var kindIx = -1;
+      if (opts.kind) {
+        kindIx = meta.kinds.map(function (k) { return k[0]; }).indexOf(opts.kind);
+        if (kindIx < 0) return res;
+      }
+      var wanted = [];
+      if (hasFilters) {
+        meta.facets.forEach(function (f, fi) {
+          var vals = filters[f[0]];
+          if (!vals || !vals.length) return;
+          var set = {};
+          facetsInfo.table.forEach(function (tv, ix) { if (tv[0] === fi && vals.indexOf(tv[1]) >= 0) set[ix] = true; });
+          wanted.push(set);
+        });
+      }
+      function ok(ord) {
+        if (kindIx >= 0 && docsInfo.kind[ord] !== kindIx) return false;
+        for (var w = 0; w < wanted.length; w++) {
+          var ids = facetsInfo.docs[ord], any = false;
+          for (var i = 0; i < ids.length; i++) if (wanted[w][ids[i]]) { any = true; break; }
+          if (!any) return false;
+        }
+        return true;
+      }
+      var cache = Object.create(null);
+      return Promise.all(chunks.map(matchString)).then(function (ms) {
+        chunks.forEach(function (c, i) { cache[c] = ms[i]; });
+        var exact = [];
+        ms[0].forEach(function (v, ord) {
+          if (!ok(ord)) return;
+          var title = v[0] & 1 ? 1 : 0, score = v[1];
+          for (var i = 1; i < ms.length; i++) {
+            var e = ms[i].get(ord);
+            if (!e) return;
+            title += e[0] & 1 ? 1 : 0;
+            score = f32(score + e[1]);
+          }
+          exact.push([ord, title, score]);
+        });
+        exact.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
+        res.exactTotal = exact.length;
+        res.exact = exact.slice(0, limit);
+        if (exact.length >= fallbackBelow || res.exact.length >= limit) return res;
+        return queryWords(chunks).then(function (words) {
+          res.words = words;
+          if (!words.length) return res;
+          return Promise.all(words.map(function (w) { return cache[w] || matchString(w); })).then(function (wm) {
+            var inExact = new Set(exact.map(function (e) { return e[0]; }));
+            var part = new Map();
+            wm.forEach(function (m) {
+              m.forEach(function (v, ord) {
+                if (inExact.has(ord) || !ok(ord)) return;
+                var e = part.get(ord);
+                if (!e) { e = [ord, 0, 0]; part.set(ord, e); }
+                e[1]++; e[2] = f32(e[2] + v[1]);
+              });
+            });
+            var rest = Array.from(part.values());
+            rest.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
+            var room = (opts.partialLimit == null ? limit - res.exact.length : opts.partialLimit);
+            res.partial = rest.slice(0, Math.max(0, room));
+            return res;
+          });
+        });
+      });
+    });
+  }
+
+  // ---------------------------------------------------------- result rows
+  function storeRow(ord) {
+    var s = Math.floor(ord / meta.storeBlock);
+    return load('s-' + s + '.js', 's' + s).then(function (rows) { return rows[ord - s * meta.storeBlock]; });
+  }
+  function bodyOf(ord) {
+    var s = Math.floor(ord / meta.bodyBlock);
+    return load('x-' + s + '.js', 'x' + s).then(function (rows) { return rows[ord - s * meta.bodyBlock]; });
+  }
+
+  // Builds a result object for [ord, _, score]; hl = string whose chunks are highlighted.
+  function details(h, exact, hl, withBody) {
+    var ord = h[0];
+    return storeRow(ord).then(function (row) {
+      var texts = [row[3]].concat(row[4] || []);
+      var snip = null;
+      for (var i = 0; i < texts.length; i++) {
+        if (matchRanges(texts[i], hl).length) { snip = snippet(texts[i], hl, SNIPPET_CHARS); break; }
+      }
+      var k = meta.kinds[docsInfo.kind[ord]] || ['', ''];
+      var r = {
+        id: row[0], kind: k[0], kindLabel: k[1], title: row[1],
+        titleHtml: snippet(row[1], hl, 100000), url: row[2], snippet: snip, score: h[2], exact: exact
+      };
+      if (snip !== null) return r;
+      r.snippet = snippet(row[3], hl, SNIPPET_CHARS);
+      if (!withBody) return r;
+      return bodyOf(ord).then(function (body) {
+        if (matchRanges(body, hl).length) r.snippet = snippet(body, hl, SNIPPET_CHARS);
+        return r;
+      });
+    });
+  }
+
+  function search(q, opts) {
+    opts = opts || {};
+    var limit = opts.limit == null ? PAGE : opts.limit;
+    var offset = opts.offset || 0;
+    return rank(q, { kind: opts.kind, filters: opts.filters, limit: limit + offset }).then(function (res) {
+      var all = res.exact.map(function (h) { return [h, true]; }).concat(res.partial.map(function (h) { return [h, false]; }));
+      var page = all.slice(offset, offset + limit);
+      var words = res.words.join(' ');
+      var q2 = res.chunks.join(' ');
+      return Promise.all(page.map(function (p) {
+        return details(p[0], p[1], p[1] ? q2 : words, opts.body !== false);
+      })).then(function (rows) {
+        rows.total = all.length;
+        rows.exactTotal = res.exactTotal || 0;
+        rows.partial = all.length > 0 && !all[0][1];
+        return rows;
+      });
+    });
+  }
+
+  var api = window.chengguo = window.chengguo || {};
+  api.search = search;
+  api._engine = {
+    rank: rank, details: details, snippet: snippet, matchRanges: matchRanges, normalize: normalize,
+    queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
+    getMeta: getMeta, getFacets: getFacets, base: base, metaOf: function () { return meta; },
+    docsOf: function () { return docsInfo; }
+  };
+
+  // ------------------------------------------------------------------- UI
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function readParams() {
+    var p = { q: '', kind: '', page: 1, filters: {} };
+    var qs = (window.location.search || '').replace(/^\?/, '');
+    qs.split('&').forEach(function (kv) {
+      if (!kv) return;
+      var i = kv.indexOf('='), k, v;
+      try {
+        k = decodeURIComponent((i < 0 ? kv : kv.slice(0, i)).replace(/\+/g, ' '));
+        v = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1).replace(/\+/g, ' '));
+      } catch (e) { return; }
+      if (k === 'q') p.q = v;
+      else if (k === 'kind') p.kind = v;
+      else if (k === 'page') p.page = Math.max(1, parseInt(v, 10) || 1);
+      else if (k.indexOf('f.') === 0 && v) {
+        var key = k.slice(2);
+        (p.filters[key] = p.filters[key] || []).push(v);
+      }
+    });
+    return p;
+  }
+
+  function buildQuery(p) {
+    var parts = ['q=' + encodeURIComponent(p.q)];
+    if (p.kind) parts.push('kind=' + encodeURIComponent(p.kind));
+    Object.keys(p.filters).sort().forEach(function (k) {
+      p.filters[k].forEach(function (v) { parts.push('f.' + encodeURIComponent(k) + '=' + encodeURIComponent(v)); });
+    });
+    if (p.page > 1) parts.push('page=' + p.page);
+    return '?' + parts.join('&');
+  }
+
+  function pageHref(p) {
+    var path = window.location.pathname.replace(/^.*\//, '') || 'search.html';
+    return path + buildQuery(p);
+  }
+
+  function initUI() {
+    var results = document.getElementById('search-results');
+    if (!results) return;
+    var status = document.getElementById('search-status');
+    var facetsBox = document.getElementById('search-facets');
+    var pager = document.getElementById('search-pager');
+    var input = document.getElementById('search-input');
+    var form = document.getElementById('search-form');
+    var state = readParams();
+    var seq = 0;
+
+    function say(text) { if (status) status.textContent = text; }
+
+    function navigate(p, push) {
+      state = p;
+      if (window.history && window.history.pushState && window.location.protocol !== 'file:') {
+        try { window.history[push ? 'pushState' : 'replaceState'](null, '', buildQuery(p)); } catch (e) { /* ignore */ }
+      } else if (window.history && window.history.replaceState) {
+        try { window.history.replaceState(null, '', buildQuery(p)); } catch (e) { /* file:// may refuse */ }
+      }
+      run();
+    }
+
+    if (form && input) {
+      form.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        navigate({ q: input.value, kind: state.kind, page: 1, filters: {} }, true);
+      });
+    }
+    window.addEventListener('popstate', function () { state = readParams(); run(); });
+
+    function run() {
+      var my = ++seq;
+      if (input && input.value !== state.q) input.value = state.q;
+      results.textContent = '';
+      if (facetsBox) facetsBox.textContent = '';
+      if (pager) pager.textContent = '';
+      var q = state.q.trim();
+      if (!queryChunks(q).length) { say('请输入检索词。'); return; }
+      say('正在检索“' + q + '”……');
+      var filters = state.filters;
+      // all exact hits (paged here); partial ones only when a page is not filled
+      rank(q, { kind: state.kind, filters: filters, limit: 100000, fallbackBelow: PAGE, partialLimit: 200 })
+        .then(function (res) {
+          if (my !== seq) return null;
+          // facet and kind counts over the result set
+          return Promise.all([getFacets(), rank(q, { filters: filters, limit: 100000, fallbackBelow: 0 })]).then(function (x) {
+            return [res, x[1]];
+          });
+        })
+        .then(function (pair) {
+          if (!pair || my !== seq) return null;
+          var res = pair[0], anyKind = pair[1];
+          var all = res.exact.map(function (h) { return [h, true]; }).concat(res.partial.map(function (h) { return [h, false]; }));
+          var pages = Math.max(1, Math.ceil(all.length / PAGE));
+          if (state.page > pages) state.page = pages;
+          var slice = all.slice((state.page - 1) * PAGE, state.page * PAGE);
+          var words = res.words.join(' '), q2 = res.chunks.join(' ');
+          return Promise.all(slice.map(function (p) { return details(p[0], p[1], p[1] ? q2 : words, true); }))
+            .then(function (rows) {
+              if (my !== seq) return;
+              render(q, res, anyKind, all, rows, pages);
+            });
+        })
+        .catch(function (err) {
+          if (my !== seq) return;
+          say('搜索出错：' + (err && err.message ? err.message : err));
+        });
+    }
+
+    function render(q, res, anyKind, all, rows, pages) {
+      var exactN = res.exactTotal || 0;
+      var base = (state.page - 1) * PAGE;
+      if (!all.length) say('没有找到与“' + q + '”相关的记录。');
+      else if (!exactN) say('未找到完全匹配“' + q + '”的结果，以下为部分匹配（' + all.length + ' 条）。');
+      else say('找到 ' + exactN + ' 条完全匹配“' + q + '”的结果' +
+        (res.partial.length ? '，另有 ' + res.partial.length + ' 条部分匹配' : '') +
+        (pages > 1 ? '，第 ' + state.page + '/' + pages + ' 页' : '') + '。');
+      var list = null, partialShown = false;
+      rows.forEach(function (r, i) {
+        if (!r.exact && !partialShown) {
+          partialShown = true;
+          var note = el('p', { 'class': 'search-partial' }, '未找到完全匹配“' + q + '”的结果，以下为部分匹配（包含部分检索词）：');
+          results.appendChild(note);
+          list = null;
+        }
+        if (!list) {
+          list = el('ol', { 'class': 'search-results', start: String(base + i + 1) });
+          results.appendChild(list);
+        }
+        var li = el('li', { 'class': 'search-result' + (r.exact ? '' : ' search-result-partial') });
+        var h = el('h2', { 'class': 'search-result-title' });
+        var a = el('a', { href: r.url });
+        a.innerHTML = r.titleHtml;
+        h.appendChild(a);
+        li.appendChild(h);
+        var meta2 = el('p', { 'class': 'search-result-meta' });
+        meta2.appendChild(el('span', { 'class': 'search-result-kind' }, r.kindLabel));
+        if (!r.exact) meta2.appendChild(el('span', { 'class': 'search-result-flag' }, '部分匹配'));
+        li.appendChild(meta2);
+        if (r.snippet) {
+          var sn = el('p', { 'class': 'search-result-snippet' });
+          sn.innerHTML = r.snippet;
+          li.appendChild(sn);
+        }
+        list.appendChild(li);
+      });
+      renderFacets(res, anyKind);
+      renderPager(pages);
+    }
+
+    function renderFacets(res, anyKind) {
+      if (!facetsBox) return;
+      var pool = res.exact.length ? res.exact : res.partial;
+      var counts = {};
+      pool.forEach(function (h) {
+        facetsInfo.docs[h[0]].forEach(function (ix) { counts[ix] = (counts[ix] || 0) + 1; });
+      });
+      // kind filter (counts ignore the kind filter itself)
+      var kindCounts = {};
+      (anyKind.exact.length ? anyKind.exact : anyKind.partial).forEach(function (h) {
+        var k = docsInfo.kind[h[0]];
+        kindCounts[k] = (kindCounts[k] || 0) + 1;
+      });
+      var fs = el('fieldset', { 'class': 'search-facet search-kind' });
+      fs.appendChild(el('legend', null, '类型'));
+      var allOpt = [['', '全部']].concat(meta.kinds);
+      allOpt.forEach(function (k, i) {
+        var n = i === 0 ? null : (kindCounts[i - 1] || 0);
+        if (i > 0 && !n && state.kind !== k[0]) return;
+        var label = el('label');
+        var r = el('input', { type: 'radio', name: 'kind', value: k[0] });
+        if ((state.kind || '') === k[0]) r.checked = true;
+        r.addEventListener('change', function () {
+          var p = copyState(); p.kind = k[0]; p.page = 1; navigate(p, true);
+        });
+        label.appendChild(r);
+        label.appendChild(document.createTextNode(' ' + k[1] + (n == null ? '' : '（' + n + '）')));
+        fs.appendChild(label);
+      });
+      facetsBox.appendChild(fs);
+      var table = facetsInfo.table;
+      meta.facets.forEach(function (f, fi) {
+        var sel = state.filters[f[0]] || [];
+        var items = [];
+        table.forEach(function (tv, ix) {
+          if (tv[0] !== fi) return;
+          var n = counts[ix] || 0;
+          if (n || sel.indexOf(tv[1]) >= 0) items.push([tv[1], n]);
+        });
+        if (!items.length) return;
+        items.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
+        var box = el('fieldset', { 'class': 'search-facet' });
+        box.appendChild(el('legend', null, f[1]));
+        items.forEach(function (it) {
+          var label = el('label');
+          var c = el('input', { type: 'checkbox', name: 'f.' + f[0], value: it[0] });
+          if (sel.indexOf(it[0]) >= 0) c.checked = true;
+          c.addEventListener('change', function () {
+            var p = copyState();
+            var cur = (p.filters[f[0]] || []).filter(function (v) { return v !== it[0]; });
+            if (c.checked) cur.push(it[0]);
+            if (cur.length) p.filters[f[0]] = cur; else delete p.filters[f[0]];
+            p.page = 1;
+            navigate(p, true);
+          });
+          label.appendChild(c);
+          label.appendChild(document.createTextNode(' ' + it[0] + '（' + it[1] + '）'));
+          box.appendChild(label);
+        });
+        facetsBox.appendChild(box);
+      });
+    }
+
+    function copyState() {
+      var f = {};
+      Object.keys(state.filters).forEach(function (k) { f[k] = state.filters[k].slice(); });
+      return { q: state.q, kind: state.kind, page: state.page, filters: f };
+    }
+
+    function renderPager(pages) {
+      if (!pager || pages <= 1) return;
+      var ul = el('ul', { 'class': 'search-pager' });
+      function item(label, page, current, rel) {
+        var li = el('li');
+        if (page < 1 || page > pages) { li.appendChild(el('span', { 'aria-disabled': 'true' }, label)); }
+        else {
+          var p = copyState(); p.page = page;
+          var a = el('a', { href: pageHref(p) }, label);
+          if (current) a.setAttribute('aria-current', 'page');
+          if (rel) a.setAttribute('rel', rel);
+          a.addEventListener('click', function (ev) {
+            if (ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+            ev.preventDefault();
+            navigate(p, true);
+            if (status && status.focus) { status.setAttribute('tabindex', '-1'); status.focus(); }
+          });
+          li.appendChild(a);
+        }
+        ul.appendChild(li);
+      }
+      item('上一页', state.page - 1, false, 'prev');
+      var from = Math.max(1, state.page - 4), to = Math.min(pages, from + 8);
+      for (var i = from; i <= to; i++) item(String(i), i, i === state.page, null);
+      item('下一页', state.page + 1, false, 'next');
+      pager.appendChild(ul);
+    }
+
+    run();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', initUI);
+  else initUI();
+})();
