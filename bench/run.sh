@@ -21,7 +21,9 @@
 #   BENCH_HUGO_DEFAULTS=1   also time hugo with its default page kinds (RSS feeds, sitemap,
 #                           taxonomies: bench/hugo/config-defaults.toml), as a second row
 #   BENCH_SKIP_CHENGGUO=1   do not run chengguo build
-#   BENCH_CHENGGUO_ARGS=""  extra arguments for `chengguo build` (e.g. to turn search off)
+#   BENCH_CHENGGUO_ARGS=""  extra arguments for `chengguo build`
+#   BENCH_CHENGGUO_SEARCH=1 also time the full `chengguo build` with the search stage
+#                           (the main chengguo row is `build --no-search`, the issue's target)
 #   BENCH_NO_BUILD=1        skip cargo build, use the binaries already in $CARGO_TARGET_DIR/release
 #   CHENGGUO_BIN=…, CORPUS_BIN=…   use these binaries instead of the cargo-built ones
 #   BENCH_DIR=DIR           work folder (default: new /tmp/chengguo-bench.XXXXXX)
@@ -37,6 +39,7 @@ SCALE=${BENCH_SCALE:-national}
 SEED=${BENCH_SEED:-1}
 SKIP_HUGO=${BENCH_SKIP_HUGO:-0}
 HUGO_DEFAULTS=${BENCH_HUGO_DEFAULTS:-0}
+CHENGGUO_SEARCH=${BENCH_CHENGGUO_SEARCH:-0}
 SKIP_CHENGGUO=${BENCH_SKIP_CHENGGUO:-0}
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 RESULTS=${BENCH_RESULTS:-/tmp/chengguo-bench-results.md}
@@ -83,6 +86,10 @@ CHENGGUO=${CHENGGUO_BIN:-$TARGET/release/chengguo}
 CORPUS=${CORPUS_BIN:-$TARGET/release/chengguo-corpus}
 [[ -x $CORPUS ]] || die "no corpus generator at $CORPUS"
 if [[ $SKIP_CHENGGUO != 1 && ! -x $CHENGGUO ]]; then die "no chengguo binary at $CHENGGUO"; fi
+NO_SEARCH=()
+if [[ $SKIP_CHENGGUO != 1 ]] && "$CHENGGUO" build --help 2>&1 | grep -q -- --no-search; then
+  NO_SEARCH=(--no-search)
+fi
 
 # --- 2. corpus -----------------------------------------------------------------
 SITE=$WORK/site
@@ -121,6 +128,7 @@ measure() { # tool run out_dir command...
   local tool=$1 i=$2 out=$3
   shift 3
   rm -rf "$out"
+  sync # flush the previous run's output so that its writeback does not land in this run
   local tf="$WORK/time-$tool-$i.txt" lf="$WORK/log-$tool-$i.txt" rc=0
   /usr/bin/time -v -o "$tf" "$@" >"$lf" 2>&1 || rc=$?
   local wall rss user sys
@@ -154,7 +162,13 @@ for i in $(seq 1 "$RUNS"); do
   fi
   if [[ $SKIP_CHENGGUO != 1 ]]; then
     rm -rf "$SITE/.chengguo-cache" # every run is a clean build
-    measure chengguo "$i" "$WORK/out-chengguo" "$CHENGGUO" build "$SITE" -o "$WORK/out-chengguo" "${CHENGGUO_ARGS[@]}"
+    measure chengguo "$i" "$WORK/out-chengguo" \
+      "$CHENGGUO" build "$SITE" -o "$WORK/out-chengguo" "${NO_SEARCH[@]}" "${CHENGGUO_ARGS[@]}"
+    if [[ $CHENGGUO_SEARCH == 1 ]]; then
+      rm -rf "$SITE/.chengguo-cache"
+      measure chengguo-search "$i" "$WORK/out-chengguo-search" \
+        "$CHENGGUO" build "$SITE" -o "$WORK/out-chengguo-search" "${CHENGGUO_ARGS[@]}"
+    fi
   fi
 done
 
@@ -181,7 +195,7 @@ row() { # tool label
   fi
   if [[ $tool == hugo* && -f $WORK/lastlog-$tool.txt ]]; then
     pages=$(sed -n 's/^ *Pages *| *\([0-9]*\).*/\1/p' "$WORK/lastlog-$tool.txt" | head -1)
-  elif [[ $tool == chengguo ]]; then
+  elif [[ $tool == chengguo* ]]; then
     pages=$html
   fi
   mb() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f", k / 1024 }'; }
@@ -207,25 +221,28 @@ COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "(no commit)"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   row hugo "hugo"
   row hugo-defaults "hugo, default kinds (+RSS, sitemap)"
-  row chengguo "chengguo build"
+  row chengguo "chengguo build ${NO_SEARCH[*]}"
+  row chengguo-search "chengguo build (with search)"
   echo
   echo "hugo: bench/hugo/config.toml (one page per record, section lists, home; no taxonomies, RSS or sitemap, like chengguo without base_url); pages: hugo's own count (its build summary); for chengguo the number of HTML files written."
-  if [[ -f $WORK/lastlog-chengguo.txt ]]; then
-    echo
-    echo "chengguo's summary (last lines of its output):"
-    echo
-    echo '```'
-    tail -n 8 "$WORK/lastlog-chengguo.txt"
-    echo '```'
-  fi
-  if [[ -f $WORK/faillog-chengguo.txt ]]; then
-    echo
-    echo "chengguo FAILED in $(awk -F'\t' '$1 == "chengguo" && $3 != 0' "$SAMPLES" | wc -l) run(s); first lines of the last failing run's output ($(wc -l <"$WORK/faillog-chengguo.txt") lines):"
-    echo
-    echo '```'
-    head -n 40 "$WORK/faillog-chengguo.txt"
-    echo '```'
-  fi
+  for t in chengguo chengguo-search; do
+    if [[ -f $WORK/lastlog-$t.txt ]]; then
+      echo
+      echo "$t: output of its last successful run:"
+      echo
+      echo '```'
+      tail -n 12 "$WORK/lastlog-$t.txt"
+      echo '```'
+    fi
+    if [[ -f $WORK/faillog-$t.txt ]]; then
+      echo
+      echo "$t FAILED in $(awk -F'\t' -v t="$t" '$1 == t && $3 != 0' "$SAMPLES" | wc -l) run(s); first lines of the last failing run's output ($(wc -l <"$WORK/faillog-$t.txt") lines):"
+      echo
+      echo '```'
+      head -n 40 "$WORK/faillog-$t.txt"
+      echo '```'
+    fi
+  done
   for t in hugo hugo-defaults; do
     if [[ -f $WORK/faillog-$t.txt ]]; then
       echo
