@@ -430,6 +430,18 @@ fn front_matter_errors_do_not_hide_reference_and_body_errors() {
 }
 
 #[test]
+fn percent_sign_before_chinese_in_a_link_does_not_panic() {
+    // `%` followed by a multi-byte character: a located error, never a panic.
+    let tmp = tempfile::tempdir().unwrap();
+    let r = check(tmp.path(), &fixture("percent-link"));
+    assert!(!r.stderr.contains("panicked"), "{}", r.dump());
+    assert_eq!(r.code, 1, "{}", r.dump());
+    let errs = r.errors();
+    assert_eq!(errs.len(), 1, "{}", r.dump());
+    assert!(errs[0].starts_with("content/pages/about.md:4:2: 错误: 链接“../media/%中文.png”"), "{}", r.dump());
+}
+
+#[test]
 fn yaml_comment_mentioning_a_key_does_not_shift_positions() {
     // Line 3 is a comment `# … province: 上海市`; the value is on line 4.
     assert_invalid(
@@ -466,6 +478,12 @@ fn raw_html_link_to_a_record_file_is_not_left_broken() {
     } else {
         assert!(r.errors().iter().any(|e| e.starts_with("content/pages/about.md:4:")), "{}", r.dump());
     }
+}
+
+#[test]
+fn unknown_theme_points_at_the_theme_value() {
+    // `theme: fancy` is on line 2, the value at column 8.
+    assert_invalid("theme-unknown", &["site.yaml:2:8: 错误: 找不到主题目录 themes/fancy/"], &[]);
 }
 
 // ---------------------------------------------------------------- warnings
@@ -603,6 +621,35 @@ fn valid_fixture_builds_without_warnings() {
     assert!(c1.contains(r#"href="../cases/anli-er.html""#), "same-folder record link");
     let c2 = fs::read_to_string(out.join("cases/anli-er.html")).unwrap();
     assert!(c2.contains("checkbox") && c2.contains("<del>"), "task list and strikethrough");
+    assert!(c2.contains("书法"), "subject added by `vocab:` in site.yaml is accepted and shown");
+    // Without base_url: no sitemap, no feeds.
+    assert!(!out.join("sitemap.xml").exists() && !out.join("feeds").exists());
+}
+
+#[test]
+fn base_url_enables_sitemap_and_feeds_with_absolute_links() {
+    let site = site_copy("valid");
+    let yaml = site.path().join("site.yaml");
+    let mut text = fs::read_to_string(&yaml).unwrap();
+    text.push_str("base_url: https://example.org/chengguo\n");
+    fs::write(&yaml, text).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let r = build(tmp.path(), site.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).expect("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/chengguo/index.html</loc>"), "{sitemap}");
+    assert!(sitemap.contains("<loc>https://example.org/chengguo/outcomes/zuoye-sheji.html</loc>"), "{sitemap}");
+    assert!(!sitemap.contains("caogao"), "drafts are not in the sitemap");
+    let cases = fs::read_to_string(out.join("feeds/cases.xml")).expect("cases feed");
+    assert!(cases.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"), "{cases}");
+    assert!(cases.contains("https://example.org/chengguo/cases/anli-yi.html"), "{cases}");
+    assert!(cases.contains("https://example.org/chengguo/cases/anli-er.html"), "{cases}");
+    let notices = fs::read_to_string(out.join("feeds/notices.xml")).expect("notices feed");
+    assert!(notices.contains("https://example.org/chengguo/notices/tongzhi.html"), "{notices}");
+    // Page links stay relative even with base_url.
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!index.contains("href=\"https://example.org/chengguo/outcomes"), "internal links must stay relative");
 }
 
 #[test]

@@ -231,7 +231,8 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
                 out.push(v);
                 i += 3;
                 continue;
@@ -504,6 +505,7 @@ fn scanner_reads_attributes_like_a_browser() {
     assert_eq!(resolve("outcomes", "../media/a.svg").as_deref(), Some("media/a.svg"));
     assert_eq!(resolve("", "../x.html"), None);
     assert_eq!(percent_decode("%E4%B8%AD"), "中");
+    assert_eq!(percent_decode("%中%4"), "%中%4");
 }
 
 #[test]
