@@ -373,7 +373,7 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
                     for (k, v) in m {
                         match k.name.as_str() {
                             "title" => title = f.text_node("attachments.title", v),
-                            "src" => srcp = f.path_node("attachments.src", v, true),
+                            "src" => srcp = f.path_node("attachments.src", v, false),
                             other => f.err(k.pos, format!("attachments 中未知字段“{other}”（可用：title、src）")),
                         }
                     }
@@ -446,8 +446,12 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Option<Outcome> {
     };
     let province = f.province(cfg, true);
     let stages = f.vocab_list("stages", &cfg.vocab.stages, "学段");
-    if f.get("stages").is_none() {
-        f.missing("stages", "学段，如 [小学, 初中]");
+    match f.get("stages") {
+        None => f.missing("stages", "学段，如 [小学, 初中]"),
+        Some((_, n)) if matches!(&n.value, Value::List(l) if l.is_empty()) => {
+            f.err(n.pos, "stages（学段）至少要填写一个，如 [小学, 初中]")
+        }
+        _ => {}
     }
     let subjects = f.vocab_list("subjects", &cfg.vocab.subjects, "学科");
     let promotion = f.get("promotion").and_then(|(_, n)| {
