@@ -88,7 +88,7 @@ pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loa
 
     let t = Instant::now();
     let records = validate::validate(loaded.sources, &cfg, site, &mut diags);
-    stage(report, on, "validate", t, format!("{} 条记录通过类型检查", records.len()));
+    stage(report, on, "validate", t, format!("{} 条记录完成类型检查", records.len()));
 
     let t = Instant::now();
     let drafts = records.iter().filter(|r| r.draft).count();

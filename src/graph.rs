@@ -76,6 +76,9 @@ impl SiteGraph {
             ids_by_kind.entry(r.kind).or_default().push(&r.id);
         }
         let check = |from: &Record, kind: Kind, r: &Ref, diags: &mut Diagnostics| -> Option<RecId> {
+            if r.id.is_empty() {
+                return None; // already reported as missing by validate
+            }
             if let Some(&i) = g.by_key.get(&(kind, r.id.clone())) {
                 return Some(i);
             }

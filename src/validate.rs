@@ -47,12 +47,13 @@ pub fn keys_of(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// Type every source; records with errors are still returned when their
-/// required fields could be read (so later stages can report more), but
-/// the build fails on any error in `diags`.
+/// Type every source. A record with errors is still returned, with empty
+/// defaults for what could not be read, so that later stages (references,
+/// body links) report their problems in the same run; the build fails on
+/// any error in `diags`.
 pub fn validate(sources: Vec<Source>, cfg: &Config, site: &Path, diags: &mut Diagnostics) -> Vec<Record> {
     let content = site.join("content");
-    let results: Vec<(Option<Record>, Diagnostics)> = sources
+    let results: Vec<(Record, Diagnostics)> = sources
         .into_par_iter()
         .map(|src| {
             let mut d = Diagnostics::new();
@@ -63,7 +64,7 @@ pub fn validate(sources: Vec<Source>, cfg: &Config, site: &Path, diags: &mut Dia
     let mut out = Vec::with_capacity(results.len());
     for (r, d) in results {
         diags.extend(d);
-        out.extend(r);
+        out.push(r);
     }
     out
 }
@@ -316,7 +317,7 @@ pub fn valid_month(s: &str) -> bool {
         && matches!(s[5..].parse::<u32>(), Ok(1..=12))
 }
 
-fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) -> Option<Record> {
+fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) -> Record {
     let kind = src.kind;
     let allowed = keys_of(kind);
     // Unknown keys first: typos must not silently vanish.
@@ -342,7 +343,7 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
     let featured = if allowed.contains(&"featured") { f.bool("featured") } else { false };
 
     let data = match kind {
-        Kind::Outcome => Data::Outcome(outcome(&mut f, cfg)?),
+        Kind::Outcome => Data::Outcome(outcome(&mut f, cfg)),
         Kind::Holder => {
             let province = f.province(cfg, true);
             let hkind = f.get("kind").and_then(|(_, n)| {
@@ -351,14 +352,14 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
             });
             let h = Holder {
                 kind: hkind,
-                province: province?,
+                province: province.unwrap_or_default(),
                 city: f.text("city"),
                 website: f.url("website"),
             };
             Data::Holder(h)
         }
-        Kind::Region => Data::Region(region(&mut f, cfg)?),
-        Kind::Case => Data::Case(case(&mut f, cfg)?),
+        Kind::Region => Data::Region(region(&mut f, cfg)),
+        Kind::Case => Data::Case(case(&mut f, cfg)),
         Kind::Notice => {
             let date = f.date("date", true);
             let mut attachments = Vec::new();
@@ -387,7 +388,7 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
                 }
             }
             Data::Notice(Notice {
-                date: date?,
+                date: date.unwrap_or_default(),
                 issuer: f.text("issuer"),
                 number: f.text("number"),
                 attachments,
@@ -395,22 +396,22 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
         }
         Kind::Page => Data::Page,
     };
-    Some(Record {
+    Record {
         kind,
         id: src.id.clone(),
         display_path: src.display_path.clone(),
         file_path: src.file_path.clone(),
-        title: title?,
+        title: title.unwrap_or_else(|| src.id.clone()),
         summary,
         draft,
         featured,
         body: src.body.clone(),
         body_line: src.body_line,
         data,
-    })
+    }
 }
 
-fn outcome(f: &mut Fields, cfg: &Config) -> Option<Outcome> {
+fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
     let mut year = None;
     let mut level = None;
     match f.get("award") {
@@ -476,13 +477,13 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Option<Outcome> {
         }
     }
     let contact = f.get("contact").map(|(_, n)| contact(f, n));
-    Some(Outcome {
-        award_year: year?,
-        award_level: level?,
-        holder: holder?,
+    Outcome {
+        award_year: year.unwrap_or(0),
+        award_level: level.unwrap_or_default(),
+        holder: holder.unwrap_or(Ref { id: String::new(), pos: Pos::START }),
         people: f.text_list("people"),
         partners: f.text_list("partners"),
-        province: province?,
+        province: province.unwrap_or_default(),
         stages,
         subjects,
         themes: f.text_list("themes"),
@@ -491,7 +492,7 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Option<Outcome> {
         studio: f.url("studio"),
         media,
         contact,
-    })
+    }
 }
 
 fn media_item(f: &mut Fields, item: &Node) -> Option<Media> {
@@ -586,7 +587,7 @@ fn contact(f: &mut Fields, n: &Node) -> Contact {
     c
 }
 
-fn region(f: &mut Fields, cfg: &Config) -> Option<Region> {
+fn region(f: &mut Fields, cfg: &Config) -> Region {
     let province = f.province(cfg, true);
     let demonstration = f.bool("demonstration");
     let (mut start, mut end) = (None, None);
@@ -647,10 +648,10 @@ fn region(f: &mut Fields, cfg: &Config) -> Option<Region> {
             }
         }
     }
-    Some(Region { province: province?, demonstration, period_start: start, period_end: end, applies })
+    Region { province: province.unwrap_or_default(), demonstration, period_start: start, period_end: end, applies }
 }
 
-fn case(f: &mut Fields, cfg: &Config) -> Option<Case> {
+fn case(f: &mut Fields, cfg: &Config) -> Case {
     let date = f.date("date", true);
     let region = f.get("region").and_then(|(_, n)| f.reference("region", n));
     let mut outcomes = Vec::new();
@@ -665,8 +666,8 @@ fn case(f: &mut Fields, cfg: &Config) -> Option<Case> {
         None => f.warn(Pos::START, "案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号"),
     }
     let cover = f.get("cover").and_then(|(_, n)| f.path_node("cover", n, false));
-    Some(Case {
-        date: date?,
+    Case {
+        date: date.unwrap_or_default(),
         region,
         school: f.text("school"),
         outcomes,
@@ -676,7 +677,7 @@ fn case(f: &mut Fields, cfg: &Config) -> Option<Case> {
         subjects: f.vocab_list("subjects", &cfg.vocab.subjects, "学科"),
         themes: f.text_list("themes"),
         cover,
-    })
+    }
 }
 
 /// Index of records by (kind, id), for the graph.

@@ -203,6 +203,50 @@ const ACTIVITIES: &str = "
 课例研究 专题教研 教学实践 课堂展示 研讨活动 同课异构 主题沙龙 送教下乡 教学开放日 工作坊 现场观摩 读书分享
 ";
 
+/// Subject-specific words: (subjects sharing the list, words). A record's `subjects`
+/// pick the lists its text draws from, so topical words cluster by record.
+const SUBJECT_WORDS: &[(&str, &str)] = &[
+    ("语文", "古诗词 文言文 现代文 散文 小说 诗歌 童话 寓言 神话 修辞 比喻 拟人 排比 段落 标点 识字 写字 拼音 词语 句子 作文 习作 日记 朗读 默读 背诵 阅读理解 名著 鲁迅 李白 杜甫 苏轼 论语 红楼梦 西游记 三国演义 水浒传 朱自清 口语交际 演讲 书信 说明文 议论文 记叙文 诗词大会 课外阅读"),
+    ("数学", "函数 方程 不等式 几何 三角形 平行四边形 圆 面积 体积 周长 分数 小数 百分数 比例 概率 统计 数列 向量 导数 坐标系 图形 对称 平移 旋转 计算 估算 口算 乘法口诀 因数 倍数 质数 负数 代数式 勾股定理 抛物线 集合 数轴 鸡兔同笼 数学日记 数学史"),
+    ("英语/外语/日语/俄语/德语/法语/西班牙语", "单词 词汇 语法 时态 听力 口语 阅读 写作 语篇 绘本 对话 句型 音标 自然拼读 短文 书面表达 情景剧 英文歌曲 跨文化交际 主题意义 读写结合 话题 语用"),
+    ("物理", "力 运动 速度 加速度 牛顿定律 浮力 压强 杠杆 滑轮 电路 电流 电压 电阻 欧姆定律 磁场 电磁感应 光的折射 透镜 声音 温度 比热容 能量守恒 功率 机械能 摩擦力 重力 弹簧测力计 自制教具 演示实验 分组实验"),
+    ("化学", "元素 原子 分子 离子 化学方程式 酸碱盐 氧化还原 催化剂 溶液 溶解度 质量守恒 燃烧 金属 有机物 试管 烧杯 酒精灯 pH 沉淀 气体制取 微型实验 物质转化"),
+    ("生物学", "细胞 组织 器官 遗传 变异 进化 生态系统 光合作用 呼吸作用 显微镜 种子 植物 动物 微生物 基因 DNA 食物链 生物多样性 标本 观察记录 校园植物 养蚕"),
+    ("历史", "朝代 秦汉 唐宋 明清 丝绸之路 辛亥革命 五四运动 长征 抗日战争 改革开放 史料 文物 年表 历史人物 考古 博物馆 时空观念 史料实证 家国记忆"),
+    ("地理", "地图 经纬网 等高线 气候 降水 地形 河流 山脉 人口 城市化 农业 工业 交通 区域 自然灾害 地球仪 季风 野外考察 乡土地理 人地协调"),
+    ("科学", "观察 实验 测量 猜想 验证 材料 水的三态 植物生长 天气 磁铁 简单机械 太阳系 月相 岩石 土壤 科学小制作 种植角 科学日记"),
+    ("道德与法治/思想政治/德育", "宪法 法律 权利 义务 公民 规则 诚信 友善 责任 集体 国家 民族团结 社会主义核心价值观 时事 议题 议题式教学 升旗仪式 主题班会 志愿服务 家风家训"),
+    ("信息科技/信息技术/技术/通用技术", "算法 编程 数据 程序 网络 信息安全 人工智能 物联网 传感器 图形化编程 Python 机器人 数字化工具 开源硬件 创客空间 技术设计 模型制作"),
+    ("体育与健康", "体能 跳绳 篮球 足球 排球 田径 武术 广播操 游泳 耐力跑 体质健康 运动技能 运动会 健康知识 课间操"),
+    ("艺术/音乐", "节奏 旋律 合唱 乐器 竖笛 民歌 戏曲 京剧 欣赏 演唱 舞蹈 课本剧 艺术节 童谣"),
+    ("美术", "绘画 色彩 线条 构图 剪纸 泥塑 版画 国画 设计 手工 写生 扎染 年画 美术馆"),
+    ("劳动", "烹饪 种植 养殖 家务劳动 木工 手工制作 校园劳动 工匠精神 劳动清单 劳动周 农耕体验 非遗技艺"),
+    ("综合实践活动", "研究性学习 社会调查 考察探究 职业体验 社区服务 设计制作 研学旅行 小课题 调查报告"),
+    ("心理健康", "情绪管理 人际交往 自我认识 学习压力 团体辅导 心理委员 生命教育 积极心理 沙盘游戏"),
+];
+
+const GENERAL_NOUNS: &str = "
+问题 过程 方法 目标 经验 知识 能力 兴趣 习惯 活动 任务 作品 环节 步骤 阶段 角度 主题 话题 故事 材料
+工具 资料 数据 信息 证据 记录 结果 原因 影响 关系 条件 机会 挑战 困难 变化 特点 规律 现象 意义 价值
+作用 责任 需求 技能 思路 观点 想法 态度 情感 品质 精神 信心 热情 成长 进步 差距 优势 不足 层次 视角
+维度 领域 范围 空间 时间 场景 同伴 伙伴 小组 集体 课堂 教室 校园 操场 图书馆 社会 生活 自然 环境 家庭
+社区 城市 乡村 时代 世界 国家 历史 文化 未来 方向 本质 规则 秩序 节奏 细节 整体 部分 联系 区别 结构
+功能 形式 内容 标准 要求 建议 意见 反馈 评语 成绩 表现 收获 体会 感悟 困惑 疑问 答案 线索 路径 模型
+";
+
+const GENERAL_VERBS: &str = "
+认识 理解 发现 观察 思考 讨论 体验 感受 表达 交流 分析 比较 归纳 概括 判断 推理 解释 说明 描述 记录
+整理 收集 调查 访问 制作 尝试 完成 解决 运用 迁移 反思 总结 分享 展示 合作 探究 质疑 想象 创造 欣赏
+修改 阅读 书写 倾听 提问 回答 练习 巩固 梳理 建构 关联 联系 辨析 论证 规划 实践 感知 领悟 内化 表现
+";
+
+const GENERAL_ADJS: &str = "
+丰富 生动 具体 真实 开放 多样 新颖 独特 深刻 清晰 直观 完整 灵活 自然 有趣 积极 主动 扎实 细致 充分
+深入 系统 准确 完善 合理 明确 鲜活 朴素 温暖 严谨
+";
+
+const REACTIONS: &str = "兴趣盎然 积极参与 跃跃欲试 思维活跃 收获满满 意犹未尽 各抒己见 争相发言 热情高涨 专注投入";
+
 const BINDS: &str = "三位一体 协同推进 一体化 联动 贯通 融合发展 同向发力";
 const RELATIONS: &str = "相互促进 深度融合 有机结合 同向发力 互为支撑 相辅相成";
 const OFFERS: &str = "提供了新的思路 指明了方向 奠定了基础 创造了条件 提供了有力支撑 探索了可行路径";
@@ -308,6 +352,11 @@ struct Vocab {
     durations: List,
     surnames: List,
     given: List,
+    subject_words: Vec<(Vec<&'static str>, List)>,
+    general_nouns: List,
+    general_verbs: List,
+    general_adjs: List,
+    reactions: List,
     place1: List,
     place2: List,
     school_names: List,
@@ -334,6 +383,11 @@ impl Vocab {
             durations: List::new(DURATIONS, 3.0),
             surnames: List::new(SURNAMES, 4.0),
             given: List::new(GIVEN, 10.0),
+            subject_words: SUBJECT_WORDS.iter().map(|(subs, words)| (subs.split('/').collect(), List::new(words, 3.0))).collect(),
+            general_nouns: List::new(GENERAL_NOUNS, 3.0),
+            general_verbs: List::new(GENERAL_VERBS, 3.0),
+            general_adjs: List::new(GENERAL_ADJS, 3.0),
+            reactions: List::new(REACTIONS, 3.0),
             place1: List::new(PLACE1, 20.0),
             place2: List::new(PLACE2, 20.0),
             school_names: List::new(SCHOOL_NAMES, 10.0),
@@ -374,6 +428,16 @@ const TEMPLATES: &[&str] = &[
     "{S}坚持{N}，{A}{V}{N}。",
     "{C}，{N}{Q}、{N}{Q}等问题{A}得到解决。",
     "{K}的做法是：{V}{N}，{V}{N}，{V}{N}。",
+    "学生在{D}的学习中{O}{W}，{O}{W}，{I}地{O}了{D}。",
+    "教师引导学生{O}{D}与{W}之间的联系，在{O}{W}的过程中{O}{D}。",
+    "以“{D}”一课为例，{S}设计了{O}{W}、{O}{D}、{O}{W}三个环节。",
+    "课堂上，{M}老师请学生先{O}{D}，再{O}{W}，学生{Z}。",
+    "{W}是{D}学习的重要{W}，学生通过{O}{W}{O}了{D}的{W}。",
+    "在“{D}”单元，{S}围绕“{W}”这一{W}，{A}{O}{D}和{D}。",
+    "这种{I}的{W}，让学生在{O}{W}中{O}{D}，{O}{W}。",
+    "{D}、{D}和{D}等内容被整合进{T}，学生的{W}{R}。",
+    "{M}老师说：“{D}不是孤立的{W}，要让学生{O}它与{W}的联系。”",
+    "在{D}教学中，{S}注重{O}学生的{W}，{I}{O}{D}。",
 ];
 
 // ---------------------------------------------------------------------------
@@ -388,12 +452,14 @@ struct Gen<'a> {
     places: Vec<String>,
     schools: Vec<String>,
     people: Vec<String>,
+    /// Indices into `Vocab::subject_words` for the record's subjects.
+    domain: Vec<usize>,
     out: String,
 }
 
 impl<'a> Gen<'a> {
     fn new(v: &'a Vocab, rng: Rng) -> Gen<'a> {
-        Gen { v, rng, topic: Vec::new(), places: Vec::new(), schools: Vec::new(), people: Vec::new(), out: String::new() }
+        Gen { v, rng, topic: Vec::new(), places: Vec::new(), schools: Vec::new(), people: Vec::new(), domain: Vec::new(), out: String::new() }
     }
 
     fn term(&mut self) -> &'static str {
@@ -402,6 +468,13 @@ impl<'a> Gen<'a> {
         } else {
             self.v.terms.get(&mut self.rng)
         }
+    }
+
+    /// Set the subject-word lists for the record's subjects.
+    fn set_subjects(&mut self, subjects: &[&str]) {
+        self.domain = (0..self.v.subject_words.len())
+            .filter(|&i| self.v.subject_words[i].0.iter().any(|s| subjects.contains(s)))
+            .collect();
     }
 
     fn push_term(&mut self) {
@@ -525,6 +598,18 @@ impl<'a> Gen<'a> {
                 'F' => self.out.push_str(v.offers.get(&mut self.rng)),
                 'X' => self.out.push_str(v.durations.get(&mut self.rng)),
                 'H' => self.out.push_str(v.heads.get(&mut self.rng)),
+                'D' => {
+                    let list = if self.domain.is_empty() {
+                        self.rng.below(v.subject_words.len())
+                    } else {
+                        self.domain[self.rng.below(self.domain.len())]
+                    };
+                    self.out.push_str(v.subject_words[list].1.get(&mut self.rng));
+                }
+                'W' => self.out.push_str(v.general_nouns.get(&mut self.rng)),
+                'O' => self.out.push_str(v.general_verbs.get(&mut self.rng)),
+                'I' => self.out.push_str(v.general_adjs.get(&mut self.rng)),
+                'Z' => self.out.push_str(v.reactions.get(&mut self.rng)),
                 'U' => self.count_unit(),
                 'Y' => {
                     let y = self.rng.range(2014, 2024);
@@ -1362,6 +1447,7 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
             }
 
             g.topic = o.themes.clone();
+            g.set_subjects(&o.subjects);
             g.people = o.people.clone();
             g.schools = o.partners.clone();
             g.schools.push(h.title.clone());
@@ -1484,6 +1570,7 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
                 fm.push_str("featured: true\n");
             }
             g.topic = k.themes.clone();
+            g.set_subjects(&k.subjects);
             g.schools = vec![k.school.clone()];
             g.places = vec![r.title.clone(), r.county.clone()];
             g.people = k.authors.clone();

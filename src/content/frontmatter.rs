@@ -351,8 +351,8 @@ mod tests {
         assert_eq!(field(&p, "title").pos, Pos::new(2, 8));
         let award = field(&p, "award");
         let Value::Map(m) = &award.value else { panic!() };
-        assert_eq!(m[1].0.pos, Pos::new(3, 22));
-        assert_eq!(m[1].1.pos, Pos::new(3, 29));
+        assert_eq!(m[1].0.pos, Pos::new(3, 21));
+        assert_eq!(m[1].1.pos, Pos::new(3, 28));
         let Value::List(l) = &field(&p, "stages").value else { panic!() };
         assert_eq!(l[1].pos, Pos::new(6, 5));
     }
