@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Runs the browser search runtime (themes/default/static/search.js) under
+// node against an exported static index, with a minimal fake `document`
+// whose <script> tags are executed with vm.runInContext. No npm packages.
+//
+// usage: node tests/js/parity.js SEARCH_DIR QUERIES_FILE [--snippets FILE] [--runtime search.js]
+//   QUERIES_FILE: one query per line.
+//   Prints one JSON object per query:
+//     {"q", "exact": [ids in rank order], "partial": [ids], "words": [...],
+//      "files": n, "bytes": n, "ms": n}
+//   --snippets FILE: JSON lines [text, query, maxChars]; prints one JSON
+//     string per line (the runtime's snippet HTML) instead.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const vm = require('vm');
+const { pathToFileURL, fileURLToPath } = require('url');
+
+function main() {
+  const args = process.argv.slice(2);
+  let runtime = path.join(__dirname, '..', '..', 'themes', 'default', 'static', 'search.js');
+  let snippets = null;
+  const pos = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--runtime') runtime = args[++i];
+    else if (args[i] === '--snippets') snippets = args[++i];
+    else pos.push(args[i]);
+  }
+  if (pos.length < 1) {
+    console.error('usage: parity.js SEARCH_DIR QUERIES_FILE [--snippets FILE]');
+    process.exit(2);
+  }
+  const searchDir = path.resolve(pos[0]);
+  const ctx = makeContext(searchDir);
+  vm.runInContext(fs.readFileSync(runtime, 'utf8'), ctx, { filename: runtime });
+  const eng = ctx.chengguo._engine;
+
+  if (snippets) {
+    const lines = fs.readFileSync(snippets, 'utf8').split('\n').filter(Boolean);
+    for (const l of lines) {
+      const [text, q, max] = JSON.parse(l);
+      process.stdout.write(JSON.stringify(eng.snippet(text, q, max)) + '\n');
+    }
+    return Promise.resolve();
+  }
+  const queries = fs.readFileSync(pos[1], 'utf8').split('\n').filter((l) => l.length > 0);
+  return eng.getMeta().then(async (meta) => {
+    const ids = [];
+    // record ids come from the store shards (loaded on demand per record)
+    const idOf = async (ord) => {
+      if (ids[ord] === undefined) {
+        const r = await eng.details([ord, 0, 0], true, '', false);
+        ids[ord] = r.id;
+      }
+      return ids[ord];
+    };
+    for (const q of queries) {
+      const before = eng.stats.files.length;
+      const t0 = process.hrtime.bigint();
+      const res = await eng.rank(q, { limit: 1000000 });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const files = eng.stats.files.slice(before);
+      let bytes = 0;
+      for (const f of files) bytes += fs.statSync(path.join(searchDir, f)).size;
+      const exact = [];
+      for (const h of res.exact) exact.push(await idOf(h[0]));
+      const partial = [];
+      for (const h of res.partial) partial.push(await idOf(h[0]));
+      process.stdout.write(JSON.stringify({
+        q, exact, partial, words: Array.from(res.words), files: files.length, bytes, ms,
+        scores: res.exact.map((h) => h[2]),
+      }) + '\n');
+    }
+    void meta;
+  });
+}
+
+function makeContext(searchDir) {
+  const head = {
+    appendChild(s) {
+      setImmediate(() => {
+        let file;
+        try {
+          file = fileURLToPath(s.src);
+        } catch (e) {
+          s.onerror && s.onerror(e);
+          return;
+        }
+        let code;
+        try {
+          code = fs.readFileSync(file, 'utf8');
+        } catch (e) {
+          s.onerror && s.onerror(e);
+          return;
+        }
+        vm.runInContext(code, ctx, { filename: file });
+        s.onload && s.onload();
+      });
+    },
+    removeChild() {},
+  };
+  const document = {
+    currentScript: null,
+    readyState: 'complete',
+    head,
+    documentElement: head,
+    createElement() {
+      return { parentNode: null };
+    },
+    getElementById() {
+      return null;
+    },
+    addEventListener() {},
+  };
+  const ctx = vm.createContext({
+    document,
+    atob: (s) => Buffer.from(s, 'base64').toString('latin1'),
+    console,
+    setTimeout,
+    setImmediate,
+    location: { search: '', pathname: '/search.html', protocol: 'file:' },
+    chengguoSearchBase: pathToFileURL(searchDir).href.replace(/\/?$/, '/'),
+  });
+  vm.runInContext('var window = this;', ctx);
+  return ctx;
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(1);
+});

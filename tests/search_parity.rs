@@ -1,0 +1,156 @@
+//! Parity of the browser runtime with `chengguo search`: the static export
+//! of a synthetic index is searched by `themes/default/static/search.js`
+//! under node (tests/js/parity.js) and by the tantivy engine; exact sets,
+//! partial sets and snippets must agree, and both must equal brute force.
+//!
+//! node is required: when it is missing this test FAILS (CI installs it).
+
+mod search_common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use chengguo::search::{build_index, export_static, snippet, Engine};
+use search_common::*;
+
+fn node() -> String {
+    let node = std::env::var("NODE").unwrap_or_else(|_| "node".into());
+    match Command::new(&node).arg("--version").output() {
+        Ok(o) if o.status.success() => node,
+        _ => panic!(
+            "node is required for the search parity test but `{node} --version` failed; \
+             install Node.js (>= 18) or set NODE=/path/to/node"
+        ),
+    }
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_node(args: &[&std::ffi::OsStr]) -> String {
+    let script = repo().join("tests/js/parity.js");
+    let runtime = repo().join("themes/default/static/search.js");
+    let out = Command::new(node())
+        .arg(&script)
+        .args(args)
+        .arg("--runtime")
+        .arg(&runtime)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "node parity.js failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+#[test]
+fn runtime_agrees_with_cli_and_brute_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let out = tmp.path().join("public/search");
+    let docs = corpus(500, 80, 2024);
+    build_index(&docs, &cache).unwrap();
+    let ex = export_static(&cache, &out).unwrap();
+    assert!(ex.files <= 1000);
+
+    let mut qs = queries(&docs, 600, 5);
+    qs.extend(WORDS.iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()));
+    qs.extend(
+        ["如何提高作业设计质量", "北京 课程德育 不存在词", "ＡＩ 2024", "Ste", "阿拉伯半岛 十一"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    qs.retain(|q| !q.contains('\n'));
+    let qfile = tmp.path().join("queries.txt");
+    std::fs::write(&qfile, qs.join("\n")).unwrap();
+
+    let stdout = run_node(&[out.as_os_str(), qfile.as_os_str()]);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), qs.len());
+
+    let e = Engine::open(&cache).unwrap();
+    let nf: Vec<Vec<String>> = docs.iter().map(fields).collect();
+    let mut order_same = 0;
+    for (q, js) in qs.iter().zip(&lines) {
+        assert_eq!(js["q"].as_str().unwrap(), q);
+        let js_exact: Vec<String> = js["exact"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let js_partial: BTreeSet<String> = js["partial"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let hits = e.query(q, None, 1_000_000).unwrap();
+        let cli_exact: Vec<String> = hits.iter().filter(|h| h.exact).map(|h| h.id.clone()).collect();
+        let cli_partial: BTreeSet<String> = hits.iter().filter(|h| !h.exact).map(|h| h.id.clone()).collect();
+        let truth: BTreeSet<String> = ground_truth(&docs, &nf, q).into_iter().collect();
+        let js_set: BTreeSet<String> = js_exact.iter().cloned().collect();
+        let cli_set: BTreeSet<String> = cli_exact.iter().cloned().collect();
+        assert_eq!(cli_set, truth, "CLI exact set, query {q:?}");
+        assert_eq!(js_set, truth, "browser exact set, query {q:?}");
+        assert_eq!(js_partial, cli_partial, "partial sets, query {q:?}");
+        if js_exact == cli_exact {
+            order_same += 1;
+        }
+    }
+    // Scores are computed in f32 on both sides; the order may only differ on
+    // exact ties of floating-point rounding.
+    assert!(
+        order_same * 100 >= qs.len() * 98,
+        "rank order agrees for only {order_same} of {} queries",
+        qs.len()
+    );
+}
+
+#[test]
+fn runtime_snippets_equal_rust_highlighter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cases: Vec<(String, String, usize)> = vec![
+        ("坚持立德树人根本任务".into(), "立德树人".into(), 40),
+        ("哈哈哈哈".into(), "哈哈".into(), 10),
+        ("阿拉伯半岛".into(), "阿拉伯 半岛".into(), 10),
+        ("学习ＳＴＥＡＭ课程".into(), "steam".into(), 20),
+        ("a㈱b<i>&'\"".into(), "株".into(), 20),
+        ("İstanbul ΣΑΣ ß ﬁ ①".into(), "i̇s σας fi 1".into(), 30),
+    ];
+    let mut r = Rng(77);
+    let pool: Vec<char> = "立德树人阿拉伯半岛 \nＡaA①㈱<&😀e\u{301}İßﬁ\u{3000}〔Σ".chars().collect();
+    for i in 0..2000 {
+        let n = r.below(50);
+        let text: String = (0..n).map(|_| pool[r.below(pool.len())]).collect();
+        let q: String = if i % 2 == 0 && n > 0 {
+            let cs: Vec<char> = text.chars().collect();
+            let a = r.below(cs.len());
+            let b = a + 1 + r.below(cs.len() - a);
+            cs[a..b].iter().collect()
+        } else {
+            (0..r.below(5)).map(|_| pool[r.below(pool.len())]).collect()
+        };
+        cases.push((text, q, r.below(40)));
+    }
+    let file = tmp.path().join("snippets.jsonl");
+    let body: Vec<String> = cases
+        .iter()
+        .map(|(t, q, m)| serde_json::to_string(&(t, q, m)).unwrap())
+        .collect();
+    std::fs::write(&file, body.join("\n")).unwrap();
+    let dummy = tmp.path().join("none");
+    let stdout = run_node(&[dummy.as_os_str(), "-".as_ref(), "--snippets".as_ref(), file.as_os_str()]);
+    let got: Vec<String> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(got.len(), cases.len());
+    for ((t, q, m), js) in cases.iter().zip(got) {
+        assert_eq!(js, snippet(t, q, *m), "text {t:?} query {q:?} max {m}");
+    }
+}
