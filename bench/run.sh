@@ -206,7 +206,7 @@ row() { # tool label
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 MEM_TOTAL=$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 OS=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
-COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "(no commit)")
+COMMIT=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo "(no commit)")
 {
   echo "## chengguo build vs hugo — $SCALE corpus, seed $SEED"
   echo
