@@ -251,13 +251,16 @@ pub fn up(dir: &str) -> String {
 }
 
 fn percent_decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|v| v as u8)
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
+        if b[i] == b'%' {
+            if let (Some(h), Some(l)) = (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+                out.push(h * 16 + l);
                 i += 3;
                 continue;
             }
@@ -363,6 +366,16 @@ mod tests {
     fn external_images_and_absolute_paths_are_errors() {
         let (_, d) = run("![x](https://example.org/a.png) [y](/outcomes/abc.html)\n");
         assert_eq!(d.error_count(), 2);
+    }
+
+    #[test]
+    fn percent_escapes_never_panic() {
+        for md in ["[a](%E5中)", "[a](%)", "[a](%e)", "[a](a%ZZ)", "[a](../media/images/a%2Epng)", "[a](%FF%FE)"] {
+            let _ = run(md);
+        }
+        let (r, d) = run("![x](../media/images/a%2Epng)");
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert!(r.html.contains("a.png"));
     }
 
     #[test]
