@@ -653,6 +653,25 @@ fn base_url_enables_sitemap_and_feeds_with_absolute_links() {
 }
 
 #[test]
+fn body_heading_ids_do_not_clash_with_theme_or_footnote_ids() {
+    // `## main` must not duplicate the theme's <main id="main">, and `## 1`
+    // must not duplicate the footnote definition's id, or `#…` links jump
+    // to the wrong element.
+    let site = site_copy("heading-ids");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let r = build(tmp.path(), site.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let html = fs::read_to_string(out.join("pages/about.html")).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, _) in html.match_indices(" id=\"") {
+        let rest = &html[i + 5..];
+        let id = &rest[..rest.find('"').unwrap()];
+        assert!(seen.insert(id.to_string()), "duplicate id=\"{id}\" in pages/about.html");
+    }
+}
+
+#[test]
 fn check_on_the_valid_fixture_writes_nothing() {
     let site = site_copy("valid");
     let before = snapshot(site.path());

@@ -626,6 +626,82 @@ fn site_pages_exist() {
 }
 
 #[test]
+fn local_video_has_a_poster_and_documents_download() {
+    // Found by scanning, so that a renamed record does not break the test.
+    let out = sample();
+    let mut videos = 0;
+    let mut downloads = 0;
+    for page in files(&out.join("outcomes")) {
+        let html = fs::read_to_string(out.join("outcomes").join(&page)).unwrap();
+        let (tags, _, _) = scan_html(&html);
+        for (i, t) in tags.iter().enumerate() {
+            if t.name == "video" {
+                videos += 1;
+                let poster = t.get("poster").unwrap_or_else(|| panic!("outcomes/{page}:{}: <video> without poster", t.line));
+                assert!(out.join("outcomes").join(percent_decode(poster)).is_file(), "poster {poster}");
+                let src = t.get("src").map(str::to_string).or_else(|| {
+                    tags[i + 1..].iter().find(|x| x.name == "source").and_then(|x| x.get("src").map(str::to_string))
+                });
+                let src = src.unwrap_or_else(|| panic!("outcomes/{page}: <video> without source"));
+                assert!(out.join("outcomes").join(percent_decode(&src)).is_file(), "video {src}");
+            }
+            if t.name == "a" && t.get("download").is_some() {
+                downloads += 1;
+            }
+        }
+    }
+    assert!(videos >= 1, "the sample has a local video (content/media/video/)");
+    assert!(downloads >= 1, "documents are download links");
+}
+
+#[test]
+fn valid_fixture_portal_links_resolve() {
+    // The small fixture has body links with anchors, footnotes, sanitised
+    // raw HTML and an external <a>: all must resolve too.
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    copy_dir(&repo().join("tests/fixtures/valid"), &site);
+    let out = t.path().join("out");
+    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let (problems, checked) = check_links_counted(&out);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked > 500, "{checked}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() == ".chengguo-cache" {
+            continue;
+        }
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn ids_are_unique_within_each_page() {
+    // Fragment links need unambiguous targets (body headings vs theme ids).
+    for out in [sample().to_path_buf()] {
+        for page in files(&out).into_iter().filter(|f| f.ends_with(".html")) {
+            let html = fs::read_to_string(out.join(&page)).unwrap();
+            let (tags, _, _) = scan_html(&html);
+            let mut seen = BTreeSet::new();
+            for t in &tags {
+                if let Some(id) = t.get("id") {
+                    assert!(seen.insert(id.to_string()), "{page}:{}: duplicate id=\"{id}\"", t.line);
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn pages_are_chinese_and_work_without_javascript() {
     let out = sample();
     for page in files(out).into_iter().filter(|f| f.ends_with(".html")) {
