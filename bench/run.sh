@@ -26,6 +26,7 @@
 #                           (the main chengguo row is `build --no-search`, the issue's target)
 #   BENCH_NO_BUILD=1        skip cargo build, use the binaries already in $CARGO_TARGET_DIR/release
 #   CHENGGUO_BIN=…, CORPUS_BIN=…   use these binaries instead of the cargo-built ones
+#   CHENGGUO_COMMIT=…       label for the chengguo version in the report (default: git describe)
 #   BENCH_DIR=DIR           work folder (default: new /tmp/chengguo-bench.XXXXXX)
 #   BENCH_KEEP=1            keep the work folder (corpus, hugo site, outputs, logs)
 #   BENCH_RESULTS=FILE      where the Markdown report is also written
@@ -206,7 +207,7 @@ row() { # tool label
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 MEM_TOTAL=$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 OS=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
-COMMIT=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo "(no commit)")
+COMMIT=${CHENGGUO_COMMIT:-}; [[ -n $COMMIT ]] || COMMIT=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo "(no commit)")
 {
   echo "## chengguo build vs hugo — $SCALE corpus, seed $SEED"
   echo
