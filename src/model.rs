@@ -21,6 +21,8 @@ pub struct Record {
     pub id: String,
     pub display_path: PathBuf,
     pub file_path: PathBuf,
+    /// Folder of the source file relative to `content/` (for body links).
+    pub source_dir: String,
     pub title: String,
     pub summary: String,
     pub draft: bool,

@@ -401,6 +401,7 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
         id: src.id.clone(),
         display_path: src.display_path.clone(),
         file_path: src.file_path.clone(),
+        source_dir: src.source_dir.clone(),
         title: title.unwrap_or_else(|| src.id.clone()),
         summary,
         draft,

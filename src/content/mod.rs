@@ -69,6 +69,9 @@ pub struct Source {
     pub display_path: PathBuf,
     /// Absolute (or site-relative) path on disk.
     pub file_path: PathBuf,
+    /// Folder of the file relative to `content/` ("cases" or "cases/2023"),
+    /// against which body links are resolved.
+    pub source_dir: String,
     pub fields: Vec<(Key, Node)>,
     pub body: String,
     pub body_line: usize,
@@ -145,12 +148,6 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
             continue;
         };
         if !is_file {
-            if entry.depth() > 1 {
-                diags.warning(rel(site, path), Pos::START, "记录目录下不应有子目录，已忽略其中的文件");
-            }
-            continue;
-        }
-        if entry.depth() > 2 {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -184,7 +181,26 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
     }
     loaded
         .sources
-        .sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        .sort_by(|a, b| (a.kind, &a.id, &a.display_path).cmp(&(b.kind, &b.id, &b.display_path)));
+    // Records may sit in subfolders (content/cases/2023/x.md); the id is the
+    // file stem, so two files with one stem in one kind collide.
+    let mut keep: Vec<Source> = Vec::with_capacity(loaded.sources.len());
+    for s in std::mem::take(&mut loaded.sources) {
+        if let Some(prev) = keep.last().filter(|p| p.kind == s.kind && p.id == s.id) {
+            diags.error(
+                &s.display_path,
+                Pos::START,
+                format!(
+                    "记录编号“{}”重复：与 {} 相同（同一类记录的文件名不能相同，即使在不同子目录中）",
+                    s.id,
+                    prev.display_path.display().to_string().replace('\\', "/")
+                ),
+            );
+            continue;
+        }
+        keep.push(s);
+    }
+    loaded.sources = keep;
     loaded
 }
 
@@ -244,6 +260,11 @@ fn read_one(site: &Path, kind: Kind, path: &Path, id: &str, d: &mut Diagnostics)
         Ok(p) => Some(Source {
             kind,
             id: id.to_string(),
+            source_dir: path
+                .parent()
+                .and_then(|d| d.strip_prefix(site.join("content")).ok())
+                .map(|d| d.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|| kind.dir().to_string()),
             display_path: display,
             file_path: path.to_path_buf(),
             fields: p.fields,

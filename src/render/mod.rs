@@ -135,7 +135,7 @@ pub fn render(
             let body_ctx = BodyCtx {
                 display_path: &r.display_path,
                 page_dir: kind_dir,
-                source_dir: kind_dir,
+                source_dir: &r.source_dir,
                 body_line: r.body_line,
             };
             let body = markdown::render(&r.body, &body_ctx, &targets, &mut d);
