@@ -622,6 +622,21 @@ fn valid_fixture_builds_without_warnings() {
     let c2 = fs::read_to_string(out.join("cases/anli-er.html")).unwrap();
     assert!(c2.contains("checkbox") && c2.contains("<del>"), "task list and strikethrough");
     assert!(c2.contains("书法"), "subject added by `vocab:` in site.yaml is accepted and shown");
+    // Home: programme introduction (Markdown), featured outcome, latest case and notice.
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("<strong>最小站点</strong>"), "intro from site.yaml rendered as Markdown");
+    for t in ["提升作业设计质量的区域实践", "江边小学：单元作业设计的实践", "关于开展成果推广应用工作的通知"] {
+        assert!(home.contains(t), "home shows {t}");
+    }
+    assert!(!home.contains("尚未发布的页面"), "drafts nowhere");
+    // The 成果 × 应用方 table names both outcomes and the region.
+    let matrix = fs::read_to_string(out.join("matrix.html")).unwrap();
+    for t in ["提升作业设计质量的区域实践", "服务课程改革的区域教研范式", "示例区"] {
+        assert!(matrix.contains(t), "matrix shows {t}");
+    }
+    // Browse by zone: 四川省 and 重庆市 are 西部, derived, never typed in.
+    let west = fs::read_to_string(out.join("browse/zone-west.html")).unwrap();
+    assert!(west.contains("提升作业设计质量的区域实践") && west.contains("示例区"), "zone derived from province");
     // Without base_url: no sitemap, no feeds.
     assert!(!out.join("sitemap.xml").exists() && !out.join("feeds").exists());
 }

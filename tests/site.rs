@@ -669,6 +669,31 @@ fn valid_fixture_portal_links_resolve() {
     assert!(checked > 500, "{checked}");
 }
 
+#[test]
+fn concurrent_builds_of_one_site_all_succeed() {
+    // Two people (or the authoring server and a person) building the same
+    // site at once must not break each other through the shared search cache.
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    fs::create_dir_all(&site).unwrap();
+    fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
+    copy_dir(&repo().join("content"), &site.join("content"));
+    let handles: Vec<_> = (0..3)
+        .map(|i| {
+            let site = site.clone();
+            let out = t.path().join(format!("out{i}"));
+            let cwd = t.path().to_path_buf();
+            std::thread::spawn(move || run(&cwd, &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]))
+        })
+        .collect();
+    for h in handles {
+        let r = h.join().unwrap();
+        assert_eq!(r.code, 0, "{}", r.dump());
+    }
+    let a = tree(&t.path().join("out0"));
+    assert!(tree(&t.path().join("out1")) == a && tree(&t.path().join("out2")) == a, "same output");
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for e in fs::read_dir(from).unwrap() {
