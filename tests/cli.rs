@@ -231,3 +231,22 @@ fn empty_folder_and_own_output_are_replaced() {
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(out.join("index.html").is_file());
 }
+
+#[test]
+fn output_io_error_is_reported_once() {
+    // The parent of OUT is a regular file: an I/O error, reported in one
+    // clear line (not the OS text twice), nothing written, no panic.
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    copy_dir(&valid_fixture(), &site);
+    let blocker = t.path().join("datei");
+    fs::write(&blocker, "x").unwrap();
+    let out = blocker.join("out");
+    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str(), "--no-search".as_ref()]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert!(!r.stderr.contains("panicked"), "{}", r.dump());
+    let line = r.stderr.lines().find(|l| l.starts_with("错误：")).unwrap_or_else(|| panic!("no 错误： line\n{}", r.dump()));
+    assert!(line.contains("datei"), "names the path\n{}", r.dump());
+    assert!(line.matches("(os error").count() <= 1, "OS error text repeated: {line}");
+    assert_eq!(fs::read_to_string(&blocker).unwrap(), "x");
+}
