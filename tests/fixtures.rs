@@ -154,6 +154,7 @@ const ALL_INVALID: &[&str] = &[
     "unknown-key",
     "missing-required",
     "bad-id",
+    "duplicate-id",
     "dangling-ref",
     "draft-ref",
     "unknown-vocab",
@@ -278,6 +279,15 @@ fn bad_ids_suggest_pinyin() {
             &format!("content/pages/About.md:1:1: 错误: 文件名“About”{tail}"),
             &format!("content/pages/关于.md:1:1: 错误: 文件名“关于”{tail}"),
         ],
+        &[],
+    );
+}
+
+#[test]
+fn duplicate_id_in_a_sub_folder() {
+    assert_invalid(
+        "duplicate-id",
+        &["content/pages/about.md:1:1: 错误: 记录编号“about”重复：与 content/pages/2023/about.md 相同（同一类记录的文件名不能相同，即使在不同子目录中）"],
         &[],
     );
 }
@@ -553,7 +563,7 @@ fn valid_fixture_builds_without_warnings() {
     assert_eq!(r.code, 0, "{}", r.dump());
     assert_eq!(r.errors(), Vec::<String>::new(), "{}", r.dump());
     assert_eq!(r.warnings(), Vec::<String>::new(), "{}", r.dump());
-    assert!(r.stdout.contains("完成：8 条记录"), "{}", r.dump());
+    assert!(r.stdout.contains("完成：9 条记录"), "{}", r.dump());
     assert!(r.stdout.contains("警告 0 个"), "{}", r.dump());
     assert!(r.stdout.contains("草稿 1 条未发布"), "{}", r.dump());
     assert!(!out.join("pages/caogao.html").exists(), "drafts are left out");
@@ -579,6 +589,7 @@ fn valid_fixture_builds_without_warnings() {
         "cases/anli-er.html",
         "notices/index.html",
         "notices/tongzhi.html",
+        "notices/jiu-tongzhi.html",
         "pages/index.html",
         "pages/about.html",
     ] {
@@ -619,6 +630,11 @@ fn valid_fixture_builds_without_warnings() {
     assert!(reg.contains("区教师发展中心") && reg.contains("江边小学"), "region lists departments and schools");
     let c1 = fs::read_to_string(out.join("cases/anli-yi.html")).unwrap();
     assert!(c1.contains(r#"href="../cases/anli-er.html""#), "same-folder record link");
+    // A record in a sub-folder: its id is the file stem, its body links
+    // resolve from its own folder.
+    let sub = fs::read_to_string(out.join("notices/jiu-tongzhi.html")).unwrap();
+    assert!(sub.contains(r#"href="../notices/tongzhi.html""#), "link from a sub-folder record");
+    assert!(sub.contains(r#"src="../media/images/weidu.svg""#), "image from a sub-folder record");
     let c2 = fs::read_to_string(out.join("cases/anli-er.html")).unwrap();
     assert!(c2.contains("checkbox") && c2.contains("<del>"), "task list and strikethrough");
     assert!(c2.contains("书法"), "subject added by `vocab:` in site.yaml is accepted and shown");
@@ -693,7 +709,7 @@ fn check_on_the_valid_fixture_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let r = check(tmp.path(), site.path());
     assert_eq!(r.code, 0, "{}", r.dump());
-    assert!(r.stdout.contains("检查通过：8 条记录"), "{}", r.dump());
+    assert!(r.stdout.contains("检查通过：9 条记录"), "{}", r.dump());
     assert!(snapshot(site.path()) == before, "check must not write into the site");
     assert_eq!(names_in(tmp.path()), Vec::<String>::new());
 }
