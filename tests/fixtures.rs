@@ -703,6 +703,47 @@ fn body_heading_ids_do_not_clash_with_theme_or_footnote_ids() {
 }
 
 #[test]
+fn site_theme_overrides_the_embedded_theme_file_by_file() {
+    let site = site_copy("valid");
+    let theme = site.path().join("themes/default");
+    fs::create_dir_all(theme.join("templates")).unwrap();
+    fs::create_dir_all(theme.join("static")).unwrap();
+    let page = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html")).unwrap();
+    let marked = page.replace("<article class=\"record\">", "<article class=\"record\"><p class=\"site-override\">本站自定义模板</p>");
+    assert_ne!(marked, page, "page.html has the expected <article class=\"record\">");
+    fs::write(theme.join("templates/page.html"), marked).unwrap();
+    fs::write(theme.join("static/style.css"), "body { color: #222; }\n").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let r = build(tmp.path(), site.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(fs::read_to_string(out.join("pages/about.html")).unwrap().contains("本站自定义模板"), "overridden template used");
+    assert!(!fs::read_to_string(out.join("notices/tongzhi.html")).unwrap().contains("本站自定义模板"));
+    assert_eq!(fs::read_to_string(out.join("static/style.css")).unwrap(), "body { color: #222; }\n", "overridden static file");
+    // Files not overridden come from the embedded theme.
+    let embedded = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/filter.js");
+    if embedded.is_file() {
+        assert_eq!(fs::read(out.join("static/filter.js")).unwrap(), fs::read(embedded).unwrap());
+    }
+}
+
+#[test]
+fn broken_site_template_is_a_located_error() {
+    let site = site_copy("valid");
+    let dir = site.path().join("themes/default/templates");
+    fs::create_dir_all(&dir).unwrap();
+    // `{% if %}` without a condition: a syntax error on line 3.
+    fs::write(dir.join("page.html"), "{% extends \"base.html\" %}\n{% block content %}\n<p>{% if %}</p>\n{% endblock content %}\n").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let r = build(tmp.path(), site.path(), &tmp.path().join("out"));
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert!(!r.stderr.contains("panicked"), "{}", r.dump());
+    let errs = r.errors();
+    assert_eq!(errs.len(), 1, "{}", r.dump());
+    assert!(errs[0].starts_with("themes/default/templates/page.html:3:"), "names the template file and line\n{}", r.dump());
+}
+
+#[test]
 fn check_on_the_valid_fixture_writes_nothing() {
     let site = site_copy("valid");
     let before = snapshot(site.path());
