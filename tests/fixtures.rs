@@ -763,6 +763,43 @@ fn broken_site_template_is_a_located_error() {
 }
 
 #[test]
+fn front_matter_text_is_escaped_on_every_page() {
+    let site = site_copy("valid");
+    let f = site.path().join("content/outcomes/zuoye-sheji.md");
+    let text = fs::read_to_string(&f)
+        .unwrap()
+        .replace("title: 提升作业设计质量的区域实践", "title: \"作业<script>alert(1)</script>设计\"")
+        .replace("themes: [作业设计, 双减]", "themes: [\"x\\\"><img src=x onerror=alert(2)>\", 双减]")
+        .replace("  name: 成果联络人", "  name: \"<b onmouseover=alert(3)>联络人</b>\"");
+    assert!(text.contains("alert(1)") && text.contains("alert(2)") && text.contains("alert(3)"));
+    fs::write(&f, text).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let r = build(tmp.path(), site.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let mut pages = 0;
+    let mut stack = vec![out.clone()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                pages += 1;
+                let html = fs::read_to_string(&p).unwrap();
+                for bad in ["<script>alert(1)", "<img src=x", "<b onmouseover"] {
+                    assert!(!html.contains(bad), "{}: unescaped `{bad}`", p.display());
+                }
+            }
+        }
+    }
+    assert!(pages > 20);
+    assert!(fs::read_to_string(out.join("outcomes/zuoye-sheji.html")).unwrap().contains("作业&lt;script&gt;alert(1)&lt;&#x2F;script&gt;设计")
+        || fs::read_to_string(out.join("outcomes/zuoye-sheji.html")).unwrap().contains("作业&lt;script&gt;alert(1)&lt;/script&gt;设计"),
+        "title shown escaped");
+}
+
+#[test]
 fn check_on_the_valid_fixture_writes_nothing() {
     let site = site_copy("valid");
     let before = snapshot(site.path());
