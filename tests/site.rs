@@ -1,4 +1,5 @@
-//! Integration test of the bundled sample site (repo root): build it with
+//! Integration test of the bundled sample site (repo root; built from a copy
+//! so that its search cache never races other builds of the repo): build it with
 //! the real binary and check the portal as a browser opening it from disk
 //! would see it: every `href`/`src`/`poster` names an existing file
 //! (relative, never `/…`, never a bare folder), fragments exist, nothing
@@ -17,8 +18,8 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Builds of the repo-root site share its search cache folder: one at a time.
-static REPO_BUILD: Mutex<()> = Mutex::new(());
+/// Builds of the sample share its search cache folder: one at a time.
+static SAMPLE_BUILD: Mutex<()> = Mutex::new(());
 
 struct Run {
     code: i32,
@@ -41,10 +42,28 @@ fn run(cwd: &Path, args: &[&std::ffi::OsStr]) -> Run {
     }
 }
 
+/// The bundled sample site (site.yaml, content/, themes/ of the repo root),
+/// copied once: a build writes its search cache into the site folder, and
+/// other processes building the repo root at the same time would race on
+/// it (see `concurrent_builds_of_one_site_all_succeed`).
+fn sample_site() -> &'static Path {
+    static SITE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let t = tempfile::tempdir().unwrap();
+        fs::copy(repo().join("site.yaml"), t.path().join("site.yaml")).unwrap();
+        copy_dir(&repo().join("content"), &t.path().join("content"));
+        if repo().join("themes").is_dir() {
+            copy_dir(&repo().join("themes"), &t.path().join("themes"));
+        }
+        t
+    })
+    .path()
+}
+
 fn build_sample(out: &Path) -> Run {
-    let _g = REPO_BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let _g = SAMPLE_BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let cwd = out.parent().unwrap();
-    run(cwd, &["build".as_ref(), repo().as_os_str(), "-o".as_ref(), out.as_os_str()])
+    run(cwd, &["build".as_ref(), sample_site().as_os_str(), "-o".as_ref(), out.as_os_str()])
 }
 
 /// The sample portal, built once for the tests that only read it.
@@ -678,6 +697,9 @@ fn concurrent_builds_of_one_site_all_succeed() {
     fs::create_dir_all(&site).unwrap();
     fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
     copy_dir(&repo().join("content"), &site.join("content"));
+    if repo().join("themes").is_dir() {
+        copy_dir(&repo().join("themes"), &site.join("themes"));
+    }
     let handles: Vec<_> = (0..3)
         .map(|i| {
             let site = site.clone();
@@ -836,9 +858,7 @@ fn check_on_the_sample_writes_nothing_and_passes() {
     let public = repo().join("public");
     let before_top = top();
     let before_public = public.exists().then(|| tree(&public));
-    let _g = REPO_BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let r = run(t.path(), &["check".as_ref(), repo().as_os_str()]);
-    drop(_g);
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(r.stdout.contains("检查通过"), "{}", r.dump());
     assert!(!r.stderr.contains("错误"), "{}", r.dump());
