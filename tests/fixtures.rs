@@ -849,3 +849,21 @@ fn successful_rebuild_replaces_output_and_leaves_no_staging() {
     assert!(out.join("cases/anli-yi.html").is_file());
     assert_eq!(names_in(tmp.path()), vec!["out".to_string()], "no staging or old folder left behind");
 }
+
+#[test]
+fn output_does_not_depend_on_where_the_site_or_output_lives() {
+    // Same input from two different folders into two differently named
+    // outputs: byte-identical trees (no absolute path leaks into the portal).
+    let a = site_copy("valid");
+    let b = site_copy("valid");
+    let tmp = tempfile::tempdir().unwrap();
+    let out_a = tmp.path().join("public");
+    let out_b = tmp.path().join("nested/anderer-name");
+    assert_eq!(build(tmp.path(), a.path(), &out_a).code, 0);
+    let r = build(tmp.path(), b.path(), &out_b);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let (sa, sb) = (snapshot(&out_a), snapshot(&out_b));
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    let differing: Vec<&String> = sa.iter().filter(|(k, v)| sb.get(*k) != Some(v)).map(|(k, _)| k).collect();
+    assert!(differing.is_empty(), "differ: {differing:?}");
+}
