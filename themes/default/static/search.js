@@ -212,27 +212,39 @@
     });
   }
 
-  function termFile(t) {
-    if (Object.prototype.hasOwnProperty.call(meta.bigTerms, t)) {
-      var i = meta.bigTerms[t];
-      return ['b-' + i + '.js', 'b' + i];
-    }
-    var s = hash32(t) % meta.termShards;
-    return ['t-' + s + '.js', 't' + s];
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+
+  // Routing entry of a term: [record-level big file, positions big file] or null.
+  function getRoute(t) {
+    var r = 'r-' + (hash32(t) % meta.routeShards);
+    return load(r + '.js', r).then(function (m) { return has(m, t) ? m[t] : null; });
+  }
+  // File stem of a term's record-level part (pos=false) or positions part.
+  function termFile(t, pos, route) {
+    var big = route ? route[pos ? 1 : 0] : -1;
+    if (big >= 0) return (pos ? 'pb-' : 'tb-') + big;
+    return (pos ? 'p-' : 't-') + (hash32(t) % (pos ? meta.posShards : meta.termShards));
   }
 
   var decoded = Object.create(null);
-  // Decoded posting: per field {ords: [], tfs: [], pos: [[...]] }
-  function getTerm(t) {
-    if (decoded[t]) return Promise.resolve(decoded[t]);
-    var f = termFile(t);
-    return load(f[0], f[1]).then(function (shard) {
-      if (decoded[t]) return decoded[t];
+  // Decoded posting: per field {ords: [], tfs: [], pos: [[...]] (when loaded)}
+  function getTerm(t, needPos) {
+    var d = decoded[t];
+    if (d && (!needPos || d.hasPos)) return Promise.resolve(d.fields);
+    var withPos = needPos && cps(t).length >= 2;
+    return getRoute(t).then(function (route) {
+      var stems = [termFile(t, false, route)];
+      if (withPos) stems.push(termFile(t, true, route));
+      return Promise.all(stems.map(function (f) { return load(f + '.js', f); }));
+    }).then(function (shards) {
+      d = decoded[t];
+      if (d && (!needPos || d.hasPos)) return d.fields;
       var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [], pos: [] }; });
-      var raw = Object.prototype.hasOwnProperty.call(shard, t) ? shard[t] : null;
+      var raw = has(shards[0], t) ? shards[0][t] : null;
+      var praw = withPos && has(shards[1], t) ? shards[1][t] : null;
       if (raw !== null) {
-        var withPos = cps(t).length >= 2;
         var r = new Reader(b64bytes(raw));
+        var pr = praw !== null ? new Reader(b64bytes(praw)) : null;
         var n = r.v(), ord = 0;
         for (var i = 0; i < n; i++) {
           var x = r.v();
@@ -242,15 +254,15 @@
             if (!(mask & (1 << fi))) continue;
             var tf = r.v(), F = fields[fi];
             F.ords.push(ord); F.tfs.push(tf);
-            if (withPos) {
+            if (pr) {
               var p = new Array(tf), last = 0;
-              for (var k = 0; k < tf; k++) { last += r.v(); p[k] = last; }
+              for (var k = 0; k < tf; k++) { last += pr.v(); p[k] = last; }
               F.pos.push(p);
             }
           }
         }
       }
-      decoded[t] = fields;
+      decoded[t] = { fields: fields, hasPos: withPos };
       return fields;
     });
   }
@@ -266,7 +278,8 @@
   // Records containing normalised string s: Map ord -> [mask, score].
   function matchString(s) {
     var terms = termsOf(s);
-    return Promise.all(terms.map(function (t) { return getTerm(t[1]); })).then(function (posts) {
+    var needPos = terms.length > 1;
+    return Promise.all(terms.map(function (t) { return getTerm(t[1], needPos); })).then(function (posts) {
       var out = new Map(), N = meta.docs;
       for (var fi = 0; fi < 4; fi++) {
         var avg = f32(meta.avgFieldnorm[fi]);
