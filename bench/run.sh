@@ -27,6 +27,9 @@
 #   BENCH_NO_BUILD=1        skip cargo build, use the binaries already in $CARGO_TARGET_DIR/release
 #   CHENGGUO_BIN=…, CORPUS_BIN=…   use these binaries instead of the cargo-built ones
 #   CHENGGUO_COMMIT=…       label for the chengguo version in the report (default: git describe)
+#   BENCH_IDLE_MAX=10       before each run wait until the machine's CPU is at most this % busy
+#   BENCH_IDLE_WAIT=90      ... but at most this many seconds (0: do not wait); the busy %
+#                           seen just before each run is reported (other work skews timings)
 #   BENCH_DIR=DIR           work folder (default: new /tmp/chengguo-bench.XXXXXX)
 #   BENCH_KEEP=1            keep the work folder (corpus, hugo site, outputs, logs)
 #   BENCH_RESULTS=FILE      where the Markdown report is also written
@@ -44,6 +47,8 @@ CHENGGUO_SEARCH=${BENCH_CHENGGUO_SEARCH:-0}
 SKIP_CHENGGUO=${BENCH_SKIP_CHENGGUO:-0}
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 RESULTS=${BENCH_RESULTS:-/tmp/chengguo-bench-results.md}
+IDLE_MAX=${BENCH_IDLE_MAX:-10}
+IDLE_WAIT=${BENCH_IDLE_WAIT:-90}
 read -r -a CHENGGUO_ARGS <<<"${BENCH_CHENGGUO_ARGS:-}"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -125,11 +130,30 @@ SAMPLES=$WORK/samples.tsv
 : >"$SAMPLES"
 to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }'; }
 
+cpu_busy() { # % of all CPUs busy (any process) over the next second
+  local a b c d e f g h t1 i1
+  read -r _ a b c d e f g h _ </proc/stat; t1=$((a + b + c + d + e + f + g + h)); i1=$((d + e))
+  sleep 1
+  read -r _ a b c d e f g h _ </proc/stat
+  echo $(( (100 * ((a + b + c + d + e + f + g + h - t1) - (d + e - i1))) / (a + b + c + d + e + f + g + h - t1 + 1) ))
+}
+wait_idle() { # prints the busy % seen last
+  local start=$SECONDS busy
+  busy=$(cpu_busy)
+  while (( busy > IDLE_MAX && SECONDS - start < IDLE_WAIT )); do
+    sleep 2
+    busy=$(cpu_busy)
+  done
+  echo "$busy"
+}
+
 measure() { # tool run out_dir command...
   local tool=$1 i=$2 out=$3
   shift 3
   rm -rf "$out"
   sync # flush the previous run's output so that its writeback does not land in this run
+  local busy
+  busy=$(wait_idle)
   local tf="$WORK/time-$tool-$i.txt" lf="$WORK/log-$tool-$i.txt" rc=0
   /usr/bin/time -v -o "$tf" "$@" >"$lf" 2>&1 || rc=$?
   local wall rss user sys
@@ -137,9 +161,9 @@ measure() { # tool run out_dir command...
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tf")
   user=$(sed -n 's/.*User time (seconds): //p' "$tf")
   sys=$(sed -n 's/.*System time (seconds): //p' "$tf")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$i" "$rc" "$wall" "$rss" \
-    "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" >>"$SAMPLES"
-  log "$tool run $i: exit $rc, ${wall} s wall, $((rss / 1024)) MB peak RSS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$i" "$rc" "$wall" "$rss" \
+    "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$busy" >>"$SAMPLES"
+  log "$tool run $i: exit $rc, ${wall} s wall, $((rss / 1024)) MB peak RSS (machine ${busy}% busy before)"
   if [[ $rc == 0 ]]; then
     # output facts (identical from run to run; the last successful run wins)
     printf '%s\t%s\t%s\t%s\n' "$tool" "$(find "$out" -type f | wc -l)" \
@@ -189,6 +213,7 @@ row() { # tool label
   read -r wmed wmin wmax < <(stats "$tool" 4)
   read -r rmed _ rmax < <(stats "$tool" 5)
   read -r cmed _ _ < <(stats "$tool" 6)
+  read -r _ _ bmax < <(stats "$tool" 7)
   local pages="-" files="-" bytes="-" html="-"
   if [[ -f $WORK/output-$tool.tsv ]]; then
     IFS=$'\t' read -r _ files bytes html <"$WORK/output-$tool.tsv"
@@ -200,8 +225,8 @@ row() { # tool label
     pages=$html
   fi
   mb() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f", k / 1024 }'; }
-  printf '| %s | %s/%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$ok" "$total" \
-    "$wmed" "$wmin" "$wmax" "$cmed" "$(mb "$rmed")" "$(mb "$rmax")" "${pages:--}" "$html" "$files" "$bytes"
+  printf '| %s | %s/%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$ok" "$total" \
+    "$wmed" "$wmin" "$wmax" "$cmed" "$(mb "$rmed")" "$(mb "$rmax")" "${pages:--}" "$html" "$files" "$bytes" "$bmax"
 }
 
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -218,13 +243,18 @@ COMMIT=${CHENGGUO_COMMIT:-}; [[ -n $COMMIT ]] || COMMIT=$(git -C "$REPO" describ
   echo "- corpus: $RECORDS Markdown records; $(echo "$CORPUS_FACTS" | tail -1)"
   echo "- $RUNS runs per tool, alternating, each into an empty output folder (clean build), page cache warm; wall and CPU (user+sys) seconds and peak RSS from /usr/bin/time -v"
   echo
-  echo "| tool | ok runs | wall median (s) | wall min (s) | wall max (s) | CPU median (s) | peak RSS median (MB) | peak RSS max (MB) | pages | HTML files | output files | output MB |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| tool | ok runs | wall median (s) | wall min (s) | wall max (s) | CPU median (s) | peak RSS median (MB) | peak RSS max (MB) | pages | HTML files | output files | output MB | busy before, max (%) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   row hugo "hugo"
   row hugo-defaults "hugo, default kinds (+RSS, sitemap)"
   row chengguo "chengguo build ${NO_SEARCH[*]}"
   row chengguo-search "chengguo build (with search)"
   echo
+  busiest=$(awk -F'\t' '$7 > m { m = $7 } END { print m + 0 }' "$SAMPLES")
+  if (( busiest > IDLE_MAX )); then
+    echo "WARNING: other processes kept the machine up to ${busiest}% busy just before some runs (limit ${IDLE_MAX}%, waited up to ${IDLE_WAIT} s): wall times are inflated and noisy; CPU seconds are more robust."
+    echo
+  fi
   echo "hugo: bench/hugo/config.toml (one page per record, section lists, home; no taxonomies, RSS or sitemap, like chengguo without base_url); pages: hugo's own count (its build summary); for chengguo the number of HTML files written."
   for t in chengguo chengguo-search; do
     if [[ -f $WORK/lastlog-$t.txt ]]; then
