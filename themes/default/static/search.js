@@ -643,7 +643,9 @@
       rows.forEach(function (r, i) {
         if (!r.exact && !partialShown) {
           partialShown = true;
-          var note = el('p', { 'class': 'search-partial' }, '未找到完全匹配“' + q + '”的结果，以下为部分匹配（包含部分检索词）：');
+          var note = el('p', { 'class': 'search-partial' }, exactN ?
+            '以下为部分匹配的结果（包含“' + res.words.join('”“') + '”中的部分或全部词语，但不包含完整的检索词）：' :
+            '未找到完全匹配“' + q + '”的结果，以下为部分匹配（包含“' + res.words.join('”“') + '”中的部分或全部词语）：');
           results.appendChild(note);
           list = null;
         }
