@@ -55,6 +55,8 @@ pub struct Report {
 /// Failures that are not content errors (I/O on the output, the index).
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    #[error("无法锁定站点缓存目录 {path}（{err}）")]
+    Lock { path: PathBuf, err: std::io::Error },
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error("搜索索引：{0}")]
@@ -68,8 +70,18 @@ pub struct Loaded {
     pub media: Vec<PathBuf>,
 }
 
-fn stage(report: &mut Report, on: &mut dyn FnMut(&Stage), name: &'static str, t: Instant, detail: String) {
-    let s = Stage { name, took: t.elapsed(), detail };
+fn stage(
+    report: &mut Report,
+    on: &mut dyn FnMut(&Stage),
+    name: &'static str,
+    t: Instant,
+    detail: String,
+) {
+    let s = Stage {
+        name,
+        took: t.elapsed(),
+        detail,
+    };
     on(&s);
     report.stages.push(s);
 }
@@ -84,11 +96,23 @@ pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loa
     let t = Instant::now();
     let loaded = content::load(site, &mut diags);
     let n = loaded.sources.len();
-    stage(report, on, "content", t, format!("读取 {n} 个记录文件、{} 个媒体文件", loaded.media.len()));
+    stage(
+        report,
+        on,
+        "content",
+        t,
+        format!("读取 {n} 个记录文件、{} 个媒体文件", loaded.media.len()),
+    );
 
     let t = Instant::now();
     let records = validate::validate(loaded.sources, &cfg, site, &mut diags);
-    stage(report, on, "validate", t, format!("{} 条记录完成类型检查", records.len()));
+    stage(
+        report,
+        on,
+        "validate",
+        t,
+        format!("{} 条记录完成类型检查", records.len()),
+    );
 
     let t = Instant::now();
     let drafts = records.iter().filter(|r| r.draft).count();
@@ -98,11 +122,41 @@ pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loa
         on,
         "graph",
         t,
-        format!("发布 {} 条记录（草稿 {drafts} 条未发布），{} 个分类", graph.records().len(), graph.taxonomies().len()),
+        format!(
+            "发布 {} 条记录（草稿 {drafts} 条未发布），{} 个分类",
+            graph.records().len(),
+            graph.taxonomies().len()
+        ),
     );
     report.records = graph.records().len();
     report.diagnostics.extend(diags);
-    Loaded { cfg, graph, media: loaded.media }
+    Loaded {
+        cfg,
+        graph,
+        media: loaded.media,
+    }
+}
+
+/// Take the site's build lock (`.chengguo-cache/lock`), waiting for another
+/// build or search of the same site to finish: two processes must never
+/// write one search index (or swap one output) at the same time. Released
+/// when the returned file is dropped, also if the process dies.
+pub fn lock_site(site: &Path) -> Result<std::fs::File, BuildError> {
+    let dir = site.join(".chengguo-cache");
+    let path = dir.join("lock");
+    let err = |err| BuildError::Lock {
+        path: path.clone(),
+        err,
+    };
+    std::fs::create_dir_all(&dir).map_err(err)?;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(err)?;
+    f.lock().map_err(err)?;
+    Ok(f)
 }
 
 /// Build (or check) a site. Content errors are in `Report::diagnostics`
@@ -113,7 +167,7 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
     let Loaded { cfg, graph, media } = load(&opts.site, &mut report, on);
 
     let mut diags = Diagnostics::new();
-    let theme = render::theme::load(&opts.site, &cfg.theme, &mut diags);
+    let theme = render::theme::load(&opts.site, &cfg, &mut diags);
     let staging = if opts.write && !report.diagnostics.has_errors() && !diags.has_errors() {
         Some(Staging::create(&opts.out_dir())?)
     } else {
@@ -139,7 +193,11 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
             for m in &media {
                 let rel = m.to_string_lossy().replace('\\', "/");
                 if let Err(e) = s.copy(&opts.site.join("content").join(m), &rel) {
-                    diags.error(format!("content/{rel}"), crate::diag::Pos::START, format!("无法复制媒体文件：{e}"));
+                    diags.error(
+                        format!("content/{rel}"),
+                        crate::diag::Pos::START,
+                        format!("无法复制媒体文件：{e}"),
+                    );
                 }
             }
         }
@@ -153,16 +211,46 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
         return Ok(report); // staging dropped: removed, output untouched
     }
 
+    // From here on the site's cache and the output are written: one build at
+    // a time per site. Taken only now, so a failed build writes nothing.
+    let _lock = if opts.search || staging.is_some() {
+        Some(lock_site(&opts.site)?)
+    } else {
+        None
+    };
+
     if opts.search {
         let t = Instant::now();
         let cache = search::cache_dir(&opts.site);
         let summary = search::build_index(&docs, &cache)?;
-        stage(&mut report, on, "search-index", t, format!("索引 {} 条记录、{} 个词，{:.1} MB", summary.docs, summary.words, summary.bytes as f64 / 1_048_576.0));
+        stage(
+            &mut report,
+            on,
+            "search-index",
+            t,
+            format!(
+                "索引 {} 条记录、{} 个词，{:.1} MB",
+                summary.docs,
+                summary.words,
+                summary.bytes as f64 / 1_048_576.0
+            ),
+        );
         if let Some(s) = &staging {
             let t = Instant::now();
             let ex = search::export_static(&cache, &s.dir().join("search"))?;
             s.account(ex.files as u64, ex.bytes);
-            stage(&mut report, on, "search-export", t, format!("导出 {} 个检索项，{} 个文件，{:.1} MB", ex.terms, ex.files, ex.bytes as f64 / 1_048_576.0));
+            stage(
+                &mut report,
+                on,
+                "search-export",
+                t,
+                format!(
+                    "导出 {} 个检索项，{} 个文件，{:.1} MB",
+                    ex.terms,
+                    ex.files,
+                    ex.bytes as f64 / 1_048_576.0
+                ),
+            );
         }
     }
     drop(docs);
@@ -173,7 +261,13 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
         report.bytes = s.bytes();
         let out = opts.out_dir();
         s.commit()?;
-        stage(&mut report, on, "output", t, format!("写入 {}", out.display()));
+        stage(
+            &mut report,
+            on,
+            "output",
+            t,
+            format!("写入 {}", out.display()),
+        );
     }
     report.ok = true;
     report.total = start.elapsed();
@@ -186,10 +280,13 @@ pub fn search_docs(site: &Path) -> Result<(Vec<SearchDoc>, Diagnostics), BuildEr
     let mut report = Report::default();
     let Loaded { cfg, graph, media } = load(site, &mut report, &mut |_| {});
     let mut diags = report.diagnostics;
-    let Some(theme) = render::theme::load(site, &cfg.theme, &mut diags) else {
+    let Some(theme) = render::theme::load(site, &cfg, &mut diags) else {
         return Ok((Vec::new(), diags));
     };
-    let media_set: HashSet<String> = media.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+    let media_set: HashSet<String> = media
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
     let r = render::render(&graph, &cfg, &theme, &media_set, &NullSink, &mut diags);
     Ok((r.search_docs, diags))
 }

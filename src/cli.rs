@@ -17,6 +17,7 @@ const TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
     version,
     about = "成果：基础教育国家级优秀教学成果推广应用门户的静态网站生成器",
     help_template = TEMPLATE,
+    override_usage = "chengguo <命令> [参数与选项]",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
@@ -37,10 +38,10 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// 生成门户：读取 content/ 与 site.yaml，输出到 public/（原子替换，失败时不改动旧输出）
-    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo build [SITE_DIR] [-o OUT] [--no-search]")]
     Build {
         /// 站点目录（含 site.yaml 与 content/），默认当前目录
-        #[arg(default_value = ".", help_heading = "参数")]
+        #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
         site_dir: PathBuf,
         /// 输出目录，默认 SITE_DIR/public
         #[arg(short, long, value_name = "OUT")]
@@ -50,30 +51,35 @@ enum Command {
         no_search: bool,
     },
     /// 检查全部内容并报告所有问题，不写任何文件
-    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo check [SITE_DIR]")]
     Check {
         /// 站点目录，默认当前目录
-        #[arg(default_value = ".", help_heading = "参数")]
+        #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
         site_dir: PathBuf,
     },
     /// 新建一个可直接生成的入门站点（默认主题内置于程序中，无需复制）
-    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo init DIR")]
     Init {
         /// 新站点目录（不存在则创建；已有站点时拒绝覆盖）
         #[arg(help_heading = "参数")]
         dir: PathBuf,
     },
     /// 在站点的全文索引中搜索（索引缺失或过期时先重建）
-    #[command(help_template = TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo search [SITE_DIR] QUERY [--kind K] [--limit N] [--json]")]
     Search {
         /// [SITE_DIR] QUERY：站点目录（可省略，默认当前目录）与检索词
-        #[arg(required = true, num_args = 1..=2, value_name = "SITE_DIR] [QUERY", help_heading = "参数")]
+        #[arg(required = true, num_args = 1..=2, value_name = "SITE_DIR|QUERY", help_heading = "参数")]
         args: Vec<String>,
         /// 只搜索某类记录：outcomes、holders、regions、cases、notices、pages
         #[arg(long, value_name = "K")]
         kind: Option<String>,
-        /// 最多返回多少条
-        #[arg(long, default_value_t = 20, value_name = "N")]
+        /// 最多返回多少条（默认 20）
+        #[arg(
+            long,
+            default_value_t = 20,
+            hide_default_value = true,
+            value_name = "N"
+        )]
         limit: usize,
         /// 每行输出一个 JSON 对象（id, kind, title, url, score）
         #[arg(long)]
@@ -85,32 +91,104 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            use clap::error::ErrorKind;
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
-                _ => ExitCode::from(2),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    ExitCode::SUCCESS
+                }
+                _ => {
+                    eprintln!("{}", usage_error(&e));
+                    ExitCode::from(2)
+                }
             };
         }
     };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", error_chain(&e));
             ExitCode::from(1)
         }
     }
 }
 
+/// An error and its causes, each cause only if the text before does not
+/// already say it (our error messages often include their cause).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let t = cause.to_string();
+        if !out.contains(&t) {
+            if !out.is_empty() {
+                out.push_str("：");
+            }
+            out.push_str(&t);
+        }
+    }
+    out
+}
+
+/// clap's usage errors, said in Chinese (clap itself speaks English).
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let what = match e.kind() {
+        ErrorKind::InvalidSubcommand => format!(
+            "未知的命令“{}”（可用：build、check、init、search）",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => format!("未知的选项“{}”", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数 {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令（可用：build、check、init、search）".to_string()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!(
+                "参数 {} 的值“{}”无效",
+                ctx(ContextKind::InvalidArg),
+                ctx(ContextKind::InvalidValue)
+            )
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::ArgumentConflict => {
+            format!("参数过多或有冲突：{}", ctx(ContextKind::InvalidArg))
+        }
+        _ => "命令行参数有误".to_string(),
+    };
+    format!("错误：{what}\n用法请见：chengguo --help，或 chengguo <命令> --help")
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { site_dir, output, no_search } => {
-            let opts = Options { site: site_dir, out: output, write: true, search: !no_search };
+        Command::Build {
+            site_dir,
+            output,
+            no_search,
+        } => {
+            let opts = Options {
+                site: site_dir,
+                out: output,
+                write: true,
+                search: !no_search,
+            };
             println!("生成站点：{}", opts.site.display());
             let report = build::run(&opts, &mut print_stage)?;
             Ok(finish(&report, Some(&opts.out_dir())))
         }
         Command::Check { site_dir } => {
-            let opts = Options { site: site_dir, out: None, write: false, search: false };
+            let opts = Options {
+                site: site_dir,
+                out: None,
+                write: false,
+                search: false,
+            };
             println!("检查站点：{}", opts.site.display());
             let report = build::run(&opts, &mut print_stage)?;
             Ok(finish(&report, None))
@@ -118,10 +196,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init { dir } => {
             crate::init::init(&dir)?;
             println!("已创建入门站点：{}", dir.display());
-            println!("下一步：chengguo build {}，然后用浏览器打开 {}", dir.display(), dir.join("public").join("index.html").display());
+            println!(
+                "下一步：chengguo build {}，然后用浏览器打开 {}",
+                dir.display(),
+                dir.join("public").join("index.html").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { args, kind, limit, json } => {
+        Command::Search {
+            args,
+            kind,
+            limit,
+            json,
+        } => {
             let (site, query) = if args.len() == 2 {
                 (PathBuf::from(&args[0]), args[1].clone())
             } else {
@@ -137,8 +224,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn search(site: &std::path::Path, query: &str, kind: Option<&str>, limit: usize, json: bool) -> anyhow::Result<ExitCode> {
+fn search(
+    site: &std::path::Path,
+    query: &str,
+    kind: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let cache = crate::search::cache_dir(site);
+    if !site.join(crate::config::FILE).is_file() {
+        anyhow::bail!(
+            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
+            site.display()
+        );
+    }
+    let _lock = build::lock_site(site)?;
     let (docs, diags) = build::search_docs(site)?;
     if diags.has_errors() {
         print_diags(&diags);
@@ -170,7 +270,15 @@ fn search(site: &std::path::Path, query: &str, kind: Option<&str>, limit: usize,
         }
         for (i, h) in hits.iter().enumerate() {
             let mark = if h.exact { "" } else { "（部分匹配）" };
-            writeln!(out, "{:>3}. [{}] {}{mark}  {}  ({:.2})", i + 1, kind_label(&h.kind), h.title, h.url, h.score)?;
+            writeln!(
+                out,
+                "{:>3}. [{}] {}{mark}  {}  ({:.2})",
+                i + 1,
+                kind_label(&h.kind),
+                h.title,
+                h.url,
+                h.score
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -181,7 +289,12 @@ fn kind_label(k: &str) -> &'static str {
 }
 
 fn print_stage(s: &build::Stage) {
-    println!("  [{:<13}] {:>7.2} 秒  {}", s.name, s.took.as_secs_f64(), s.detail);
+    println!(
+        "  [{:<13}] {:>7.2} 秒  {}",
+        s.name,
+        s.took.as_secs_f64(),
+        s.detail
+    );
 }
 
 fn print_diags(d: &crate::diag::Diagnostics) {
@@ -193,9 +306,16 @@ fn print_diags(d: &crate::diag::Diagnostics) {
 
 fn finish(report: &Report, out: Option<&std::path::Path>) -> ExitCode {
     print_diags(&report.diagnostics);
-    let (e, w) = (report.diagnostics.error_count(), report.diagnostics.warning_count());
+    let (e, w) = (
+        report.diagnostics.error_count(),
+        report.diagnostics.warning_count(),
+    );
     if !report.ok {
-        let tail = if out.is_some() { "；输出目录未改动" } else { "" };
+        let tail = if out.is_some() {
+            "；输出目录未改动"
+        } else {
+            ""
+        };
         eprintln!("失败：{e} 个错误，{w} 个警告{tail}");
         return ExitCode::from(1);
     }

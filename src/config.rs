@@ -18,6 +18,8 @@ pub struct Config {
     /// Absolute base URL ending with '/', enabling sitemap.xml and feeds.
     pub base_url: Option<String>,
     pub theme: String,
+    /// Where `theme` is written in site.yaml (for "theme not found").
+    pub theme_pos: Pos,
     /// Programme introduction for the home page (Markdown).
     pub intro: String,
     pub vocab: Vocab,
@@ -53,6 +55,7 @@ impl Default for Config {
             language: "zh-CN".into(),
             base_url: None,
             theme: "default".into(),
+            theme_pos: Pos::START,
             intro: String::new(),
             vocab: Vocab::default(),
         }
@@ -66,13 +69,42 @@ pub const FILE: &str = "site.yaml";
 pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
     let mut cfg = Config::default();
     let path = site.join(FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t.trim_start_matches('\u{feff}').replace("\r\n", "\n"),
+    let mut text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diags.error(
+                FILE,
+                Pos::START,
+                format!("找不到站点配置 {FILE}：{} 不是 chengguo 站点目录（可用 chengguo init 新建站点）", site.display()),
+            );
+            return cfg;
+        }
         Err(e) => {
-            diags.error(FILE, Pos::START, format!("无法读取站点配置 {FILE}：{e}"));
+            diags.error(
+                FILE,
+                Pos::START,
+                format!("无法读取站点配置 {FILE}（须为 UTF-8 编码）：{e}"),
+            );
             return cfg;
         }
     };
+    // Same rules as record files: BOM and CRLF are read, with a warning.
+    if let Some(t) = text.strip_prefix('\u{feff}') {
+        diags.warning(
+            FILE,
+            Pos::START,
+            "文件开头有 BOM 标记，已忽略；建议保存为“UTF-8（无 BOM）”",
+        );
+        text = t.to_string();
+    }
+    if let Some(i) = text.find('\r') {
+        diags.warning(
+            FILE,
+            Pos::from_offset(&text, i),
+            "文件使用 Windows（CRLF）换行，已按 LF 处理；建议编辑器保存为 LF 换行",
+        );
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
     let fields = match frontmatter::parse_document(&text) {
         Ok(f) => f,
         Err(e) => {
@@ -95,6 +127,7 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
                 if let Some(v) = s(diags) {
                     if crate::content::valid_id(&v) {
                         cfg.theme = v;
+                        cfg.theme_pos = node.pos;
                     } else {
                         diags.error(FILE, node.pos, "主题名只能用小写字母、数字和连字符");
                     }
@@ -121,7 +154,16 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
                     "未知的配置项“{other}”{}",
                     crate::diag::did_you_mean(
                         other,
-                        ["title", "subtitle", "description", "language", "base_url", "theme", "intro", "vocab"]
+                        [
+                            "title",
+                            "subtitle",
+                            "description",
+                            "language",
+                            "base_url",
+                            "theme",
+                            "intro",
+                            "vocab"
+                        ]
                     )
                 ),
             ),
@@ -147,7 +189,11 @@ fn str_of(key: &Key, node: &Node, diags: &mut Diagnostics) -> Option<String> {
 
 fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
     let Value::Map(m) = &node.value else {
-        diags.error(FILE, node.pos, "vocab 应为映射，如 vocab: {subjects: [书法]}");
+        diags.error(
+            FILE,
+            node.pos,
+            "vocab 应为映射，如 vocab: {subjects: [书法]}",
+        );
         return;
     };
     for (k, v) in m {

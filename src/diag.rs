@@ -153,7 +153,11 @@ pub fn did_you_mean<'a>(value: &str, candidates: impl IntoIterator<Item = &'a st
         })
         .filter(|(s, _)| *s > 0.3)
         .collect();
-    scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(b.1)));
+    scored.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.1.cmp(b.1))
+    });
     let names: Vec<&str> = scored.iter().take(3).map(|(_, c)| *c).collect();
     if names.is_empty() {
         String::new()

@@ -75,36 +75,41 @@ impl SiteGraph {
         for r in &g.records {
             ids_by_kind.entry(r.kind).or_default().push(&r.id);
         }
-        let check = |from: &Record, kind: Kind, r: &Ref, diags: &mut Diagnostics| -> Option<RecId> {
-            if r.id.is_empty() {
-                return None; // already reported as missing by validate
-            }
-            if let Some(&i) = g.by_key.get(&(kind, r.id.clone())) {
-                return Some(i);
-            }
-            let msg = if drafts.contains_key(&(kind, r.id.clone())) {
-                format!("引用的{}“{}”是草稿（draft: true），不会发布；请先发布它或删除此引用", kind.label(), r.id)
-            } else {
-                // The writer may have typed a title instead of the id.
-                let by_title = g
-                    .records
-                    .iter()
-                    .find(|x| x.kind == kind && x.title == r.id)
-                    .map(|x| format!("（这是标题，编号应写 {}）", x.id));
-                let hint = by_title.unwrap_or_else(|| {
-                    did_you_mean(&r.id, ids_by_kind.get(&kind).into_iter().flatten().copied())
-                });
-                format!(
-                    "找不到{}“{}”：content/{}/{}.md 不存在{hint}",
-                    kind.label(),
-                    r.id,
-                    kind.dir(),
-                    r.id
-                )
+        let check =
+            |from: &Record, kind: Kind, r: &Ref, diags: &mut Diagnostics| -> Option<RecId> {
+                if r.id.is_empty() {
+                    return None; // already reported as missing by validate
+                }
+                if let Some(&i) = g.by_key.get(&(kind, r.id.clone())) {
+                    return Some(i);
+                }
+                let msg = if drafts.contains_key(&(kind, r.id.clone())) {
+                    format!(
+                        "引用的{}“{}”是草稿（draft: true），不会发布；请先发布它或删除此引用",
+                        kind.label(),
+                        r.id
+                    )
+                } else {
+                    // The writer may have typed a title instead of the id.
+                    let by_title = g
+                        .records
+                        .iter()
+                        .find(|x| x.kind == kind && x.title == r.id)
+                        .map(|x| format!("（这是标题，编号应写 {}）", x.id));
+                    let hint = by_title.unwrap_or_else(|| {
+                        did_you_mean(&r.id, ids_by_kind.get(&kind).into_iter().flatten().copied())
+                    });
+                    format!(
+                        "找不到{}“{}”：content/{}/{}.md 不存在{hint}",
+                        kind.label(),
+                        r.id,
+                        kind.dir(),
+                        r.id
+                    )
+                };
+                diags.error(&from.display_path, r.pos, msg);
+                None
             };
-            diags.error(&from.display_path, r.pos, msg);
-            None
-        };
 
         let mut holder_outcomes: HashMap<RecId, Vec<RecId>> = HashMap::new();
         let mut outcome_regions: HashMap<RecId, Vec<Application>> = HashMap::new();
@@ -122,9 +127,16 @@ impl SiteGraph {
                         if let Some(o) = check(r, Kind::Outcome, &a.outcome, diags) {
                             let list = outcome_regions.entry(o).or_default();
                             if list.iter().any(|x| x.region == i) {
-                                diags.warning(&r.display_path, a.outcome.pos, format!("成果“{}”在 applies 中重复出现", a.outcome.id));
+                                diags.warning(
+                                    &r.display_path,
+                                    a.outcome.pos,
+                                    format!("成果“{}”在 applies 中重复出现", a.outcome.id),
+                                );
                             } else {
-                                list.push(Application { region: i, apply_index: ai });
+                                list.push(Application {
+                                    region: i,
+                                    apply_index: ai,
+                                });
                             }
                         }
                     }
@@ -149,7 +161,12 @@ impl SiteGraph {
         }
         // Cases newest first.
         let by_date_desc = |v: &mut Vec<RecId>, recs: &[Record]| {
-            v.sort_by(|a, b| recs[*b].date().cmp(&recs[*a].date()).then(recs[*a].id.cmp(&recs[*b].id)));
+            v.sort_by(|a, b| {
+                recs[*b]
+                    .date()
+                    .cmp(&recs[*a].date())
+                    .then(recs[*a].id.cmp(&recs[*b].id))
+            });
         };
         for v in outcome_cases.values_mut().chain(region_cases.values_mut()) {
             by_date_desc(v, &g.records);
@@ -269,7 +286,12 @@ fn build_taxonomies(recs: &[Record]) -> Vec<Taxonomy> {
     }
     let order_by = |acc: Acc, vocab: &[&str]| -> Vec<(String, Vec<RecId>)> {
         let mut v: Vec<(String, Vec<RecId>)> = acc.into_iter().collect();
-        v.sort_by_key(|(name, _)| (vocab.iter().position(|x| x == name).unwrap_or(usize::MAX), name.clone()));
+        v.sort_by_key(|(name, _)| {
+            (
+                vocab.iter().position(|x| x == name).unwrap_or(usize::MAX),
+                name.clone(),
+            )
+        });
         v
     };
     let provinces: Vec<&str> = vocab::PROVINCES.iter().map(|p| p.0).collect();
@@ -287,7 +309,11 @@ fn build_taxonomies(recs: &[Record]) -> Vec<Taxonomy> {
                     if *n > 1 {
                         s = format!("{s}-{n}");
                     }
-                    Term { name, slug: s, records }
+                    Term {
+                        name,
+                        slug: s,
+                        records,
+                    }
                 })
                 .collect(),
         }
@@ -316,11 +342,26 @@ fn build_taxonomies(recs: &[Record]) -> Vec<Taxonomy> {
     themes.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
     vec![
         mk("stage", "学段", order_by(stage, vocab::STAGES), &hash_slug),
-        mk("subject", "学科", order_by(subject, vocab::SUBJECTS), &hash_slug),
+        mk(
+            "subject",
+            "学科",
+            order_by(subject, vocab::SUBJECTS),
+            &hash_slug,
+        ),
         mk("theme", "主题", themes, &hash_slug),
-        mk("province", "省份", order_by(province, &provinces), &province_slug),
+        mk(
+            "province",
+            "省份",
+            order_by(province, &provinces),
+            &province_slug,
+        ),
         mk("year", "获奖年度", years, &|s: &str| s.to_string()),
-        mk("level", "获奖等级", order_by(level, vocab::LEVELS), &hash_slug),
+        mk(
+            "level",
+            "获奖等级",
+            order_by(level, vocab::LEVELS),
+            &hash_slug,
+        ),
         mk("zone", "东中西部", zones, &zone_slug),
     ]
 }
@@ -343,9 +384,15 @@ fn related_outcomes(recs: &[Record]) -> HashMap<RecId, Vec<RecId>> {
     for (i, r) in recs.iter().enumerate() {
         let Data::Outcome(o) = &r.data else { continue };
         let mut score: HashMap<RecId, u32> = HashMap::new();
-        let tags = o.themes.iter().map(|t| (2u8, t.as_str())).chain(o.subjects.iter().map(|s| (1u8, s.as_str())));
+        let tags = o
+            .themes
+            .iter()
+            .map(|t| (2u8, t.as_str()))
+            .chain(o.subjects.iter().map(|s| (1u8, s.as_str())));
         for tag in tags {
-            let Some(list) = by_tag.get(&tag) else { continue };
+            let Some(list) = by_tag.get(&tag) else {
+                continue;
+            };
             // Very common tags say little; cap the work on huge sites.
             if list.len() > 2000 {
                 continue;

@@ -41,12 +41,16 @@ const FILES: &[(&str, &str)] = &[
 /// Create the starter site in `dir` (refusing to overwrite a site).
 pub fn init(dir: &Path) -> anyhow::Result<()> {
     if dir.join("site.yaml").exists() || dir.join("content").exists() {
-        bail!("{} 中已有站点（site.yaml 或 content/），不会覆盖", dir.display());
+        bail!(
+            "{} 中已有站点（site.yaml 或 content/），不会覆盖",
+            dir.display()
+        );
     }
     for (path, text) in FILES {
         let p = dir.join(path);
         if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("无法创建目录 {}", parent.display()))?;
         }
         fs::write(&p, text).with_context(|| format!("无法写入 {}", p.display()))?;
     }

@@ -19,12 +19,15 @@ pub const MARKER: &str = ".chengguo-output";
 pub enum OutputError {
     #[error("输出目录 {0} 已存在且不是 chengguo 生成的（缺少 {MARKER} 标记），为防止误删，拒绝覆盖；请换一个输出目录或先清空它")]
     Foreign(PathBuf),
-    #[error("{path}：{source}")]
-    Io { path: PathBuf, source: io::Error },
+    #[error("{path}：{err}")]
+    Io { path: PathBuf, err: io::Error },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_path_buf(), source }
+    move |err| OutputError::Io {
+        path: path.to_path_buf(),
+        err,
+    }
 }
 
 /// A staging folder being filled by a build.
@@ -39,16 +42,32 @@ impl Staging {
     /// Create an empty staging folder beside `target`.
     pub fn create(target: &Path) -> Result<Staging, OutputError> {
         check_replaceable(target)?;
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_err(parent))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let s = Staging { dir, target: target.to_path_buf(), files: AtomicU64::new(0), bytes: AtomicU64::new(0) };
-        s.write(MARKER, b"chengguo build output; safe to delete and rebuild\n").map_err(io_err(target))?;
+        let s = Staging {
+            dir,
+            target: target.to_path_buf(),
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        };
+        s.write(
+            MARKER,
+            b"chengguo build output; safe to delete and rebuild\n",
+        )
+        .map_err(io_err(target))?;
         Ok(s)
     }
 
@@ -96,13 +115,20 @@ impl Staging {
                 }
             }
             let old = self.dir.with_file_name(
-                self.dir.file_name().unwrap().to_string_lossy().replace(".staging-", ".old-"),
+                self.dir
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace(".staging-", ".old-"),
             );
             fs::rename(&target, &old).map_err(io_err(&target))?;
             if let Err(e) = fs::rename(&self.dir, &target) {
                 // Put the previous output back before reporting.
                 let _ = fs::rename(&old, &target);
-                return Err(OutputError::Io { path: target, source: e });
+                return Err(OutputError::Io {
+                    path: target,
+                    err: e,
+                });
             }
             remove_tree_parallel(&old);
         } else {
@@ -142,6 +168,26 @@ impl Sink for NullSink {
     }
 }
 
+/// Remove staging/old folders left beside the output by builds that were
+/// killed (their process no longer exists). Only where /proc tells.
+fn remove_stale(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(rd) = fs::read_dir(parent) else { return };
+    for e in rd.flatten() {
+        let f = e.file_name().to_string_lossy().into_owned();
+        let pid = f
+            .strip_prefix(&format!(".{name}.staging-"))
+            .or_else(|| f.strip_prefix(&format!(".{name}.old-")));
+        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                remove_tree_parallel(&e.path());
+            }
+        }
+    }
+}
+
 /// Remove a folder tree, its top-level entries in parallel (a national
 /// portal has ~15,000 files; deleting them one by one dominates a rebuild).
 fn remove_tree_parallel(dir: &Path) {
@@ -154,7 +200,11 @@ fn remove_tree_parallel(dir: &Path) {
                     .map(|rd| rd.flatten().map(|e| e.path()).collect())
                     .unwrap_or_default();
                 files.par_iter().for_each(|f| {
-                    let _ = if f.is_dir() { fs::remove_dir_all(f) } else { fs::remove_file(f) };
+                    let _ = if f.is_dir() {
+                        fs::remove_dir_all(f)
+                    } else {
+                        fs::remove_file(f)
+                    };
                 });
                 let _ = fs::remove_dir_all(p);
             } else {

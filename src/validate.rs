@@ -17,19 +17,48 @@ use crate::model::*;
 use crate::vocab;
 
 const OUTCOME_KEYS: &[&str] = &[
-    "title", "award", "holder", "people", "partners", "province", "stages", "subjects", "themes",
-    "promotion", "rounds", "studio", "media", "contact", "summary", "featured", "draft",
+    "title",
+    "award",
+    "holder",
+    "people",
+    "partners",
+    "province",
+    "stages",
+    "subjects",
+    "themes",
+    "promotion",
+    "rounds",
+    "studio",
+    "media",
+    "contact",
+    "summary",
+    "featured",
+    "draft",
 ];
-const HOLDER_KEYS: &[&str] = &["title", "kind", "province", "city", "website", "summary", "draft"];
+const HOLDER_KEYS: &[&str] = &[
+    "title", "kind", "province", "city", "website", "summary", "draft",
+];
 const REGION_KEYS: &[&str] = &[
-    "title", "province", "demonstration", "period", "applies", "summary", "draft",
+    "title",
+    "province",
+    "demonstration",
+    "period",
+    "applies",
+    "summary",
+    "draft",
 ];
 const CASE_KEYS: &[&str] = &[
     "title", "date", "region", "school", "outcomes", "authors", "source", "stages", "subjects",
     "themes", "cover", "summary", "featured", "draft",
 ];
 const NOTICE_KEYS: &[&str] = &[
-    "title", "date", "issuer", "number", "attachments", "summary", "draft",
+    "title",
+    "date",
+    "issuer",
+    "number",
+    "attachments",
+    "summary",
+    "draft",
 ];
 const PAGE_KEYS: &[&str] = &["title", "summary", "draft"];
 
@@ -51,7 +80,12 @@ pub fn keys_of(kind: Kind) -> &'static [&'static str] {
 /// defaults for what could not be read, so that later stages (references,
 /// body links) report their problems in the same run; the build fails on
 /// any error in `diags`.
-pub fn validate(sources: Vec<Source>, cfg: &Config, site: &Path, diags: &mut Diagnostics) -> Vec<Record> {
+pub fn validate(
+    sources: Vec<Source>,
+    cfg: &Config,
+    site: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<Record> {
     let content = site.join("content");
     let results: Vec<(Record, Diagnostics)> = sources
         .into_par_iter()
@@ -113,7 +147,10 @@ impl<'a> Fields<'a> {
                 }
             }
             other => {
-                self.err(n.pos, format!("{field} 应为文本，实际是{}", other.type_name()));
+                self.err(
+                    n.pos,
+                    format!("{field} 应为文本，实际是{}", other.type_name()),
+                );
                 None
             }
         }
@@ -133,11 +170,16 @@ impl<'a> Fields<'a> {
     }
 
     fn bool(&mut self, name: &str) -> bool {
-        let Some((_, n)) = self.get(name) else { return false };
+        let Some((_, n)) = self.get(name) else {
+            return false;
+        };
         match n.value {
             Value::Bool(b) => b,
             ref other => {
-                self.err(n.pos, format!("{name} 应为 true 或 false，实际是{}", other.type_name()));
+                self.err(
+                    n.pos,
+                    format!("{name} 应为 true 或 false，实际是{}", other.type_name()),
+                );
                 false
             }
         }
@@ -152,7 +194,9 @@ impl<'a> Fields<'a> {
     }
 
     fn text_list(&mut self, name: &str) -> Vec<String> {
-        let Some((_, n)) = self.get(name) else { return Vec::new() };
+        let Some((_, n)) = self.get(name) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for item in self.items(n) {
             if let Some(s) = self.text_node(name, item) {
@@ -164,7 +208,13 @@ impl<'a> Fields<'a> {
         out
     }
 
-    fn vocab_value(&mut self, field: &str, n: &Node, allowed: &[String], label: &str) -> Option<String> {
+    fn vocab_value(
+        &mut self,
+        field: &str,
+        n: &Node,
+        allowed: &[String],
+        label: &str,
+    ) -> Option<String> {
         let s = self.text_node(field, n)?;
         if allowed.iter().any(|a| *a == s) {
             Some(s)
@@ -176,7 +226,9 @@ impl<'a> Fields<'a> {
     }
 
     fn vocab_list(&mut self, name: &str, allowed: &[String], label: &str) -> Vec<String> {
-        let Some((_, n)) = self.get(name) else { return Vec::new() };
+        let Some((_, n)) = self.get(name) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for item in self.items(n) {
             if let Some(s) = self.vocab_value(name, item, allowed, label) {
@@ -196,16 +248,19 @@ impl<'a> Fields<'a> {
                 }
                 None
             }
-            Some((_, n)) => self.vocab_value("province", n, &cfg.vocab.provinces, "省份（须写全称，如 上海市、广西壮族自治区）"),
+            Some((_, n)) => self.vocab_value(
+                "province",
+                n,
+                &cfg.vocab.provinces,
+                "省份（须写全称，如 上海市、广西壮族自治区）",
+            ),
         }
     }
 
+    /// A reference by id. Whether it exists (and, for a title typed in its
+    /// place, which id was meant) is checked by the site graph.
     fn reference(&mut self, field: &str, n: &Node) -> Option<Ref> {
         let id = self.text_node(field, n)?;
-        if !crate::content::valid_id(&id) {
-            self.err(n.pos, format!("{field} 应为记录编号（文件名，不含 .md），“{id}”不是有效编号"));
-            return None;
-        }
         Some(Ref { id, pos: n.pos })
     }
 
@@ -219,14 +274,20 @@ impl<'a> Fields<'a> {
         let s = match &n.value {
             Value::Str(s) => s.trim().to_string(),
             other => {
-                self.err(n.pos, format!("{name} 应为日期 YYYY-MM-DD，实际是{}", other.type_name()));
+                self.err(
+                    n.pos,
+                    format!("{name} 应为日期 YYYY-MM-DD，实际是{}", other.type_name()),
+                );
                 return None;
             }
         };
         if valid_date(&s) {
             Some(s)
         } else {
-            self.err(n.pos, format!("日期“{s}”无效：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15"));
+            self.err(
+                n.pos,
+                format!("日期“{s}”无效：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15"),
+            );
             None
         }
     }
@@ -238,7 +299,10 @@ impl<'a> Fields<'a> {
             if url_ok {
                 return Some(s);
             }
-            self.err(n.pos, format!("{field} 应为本地文件路径（门户需离线可用），不能是网址"));
+            self.err(
+                n.pos,
+                format!("{field} 应为本地文件路径（门户需离线可用），不能是网址"),
+            );
             return None;
         }
         if let Err(msg) = check_local_path(&s, self.content) {
@@ -254,27 +318,38 @@ impl<'a> Fields<'a> {
         if is_http_url(&s) {
             Some(s)
         } else {
-            self.err(n.pos, format!("{name} 应为以 http:// 或 https:// 开头的网址"));
+            self.err(
+                n.pos,
+                format!("{name} 应为以 http:// 或 https:// 开头的网址"),
+            );
             None
         }
     }
 }
 
 pub fn is_http_url(s: &str) -> bool {
-    (s.starts_with("https://") || s.starts_with("http://")) && s.len() > 8 && !s.contains(char::is_whitespace)
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() > 8
+        && !s.contains(char::is_whitespace)
 }
 
 /// Check a content-relative file path: inside `content/media/`, no `..`,
 /// existing on disk.
 pub fn check_local_path(s: &str, content: &Path) -> Result<(), String> {
     if s.starts_with('/') || s.contains('\\') || s.contains(':') {
-        return Err(format!("路径“{s}”应为相对 content/ 的路径，用 / 分隔，如 media/docs/a.pdf"));
+        return Err(format!(
+            "路径“{s}”应为相对 content/ 的路径，用 / 分隔，如 media/docs/a.pdf"
+        ));
     }
-    if s.split('/').any(|seg| seg == ".." || seg == "." || seg.is_empty()) {
+    if s.split('/')
+        .any(|seg| seg == ".." || seg == "." || seg.is_empty())
+    {
         return Err(format!("路径“{s}”不能包含 ..、. 或空段"));
     }
     if !s.starts_with("media/") {
-        return Err(format!("路径“{s}”应位于 media/ 目录下（content/media/ 中的文件才会发布）"));
+        return Err(format!(
+            "路径“{s}”应位于 media/ 目录下（content/media/ 中的文件才会发布）"
+        ));
     }
     let p = content.join(s);
     if !p.is_file() {
@@ -289,11 +364,16 @@ pub fn valid_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok().filter(|_| b[0..4].iter().all(u8::is_ascii_digit));
+    let num = |r: std::ops::Range<usize>| {
+        s[r].parse::<u32>()
+            .ok()
+            .filter(|_| b[0..4].iter().all(u8::is_ascii_digit))
+    };
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;
     };
-    if !s[5..7].bytes().all(|c| c.is_ascii_digit()) || !s[8..10].bytes().all(|c| c.is_ascii_digit()) {
+    if !s[5..7].bytes().all(|c| c.is_ascii_digit()) || !s[8..10].bytes().all(|c| c.is_ascii_digit())
+    {
         return false;
     }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -327,27 +407,43 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
             d.error(
                 &src.display_path,
                 k.pos,
-                format!("未知字段“{}”：{}记录不支持此字段{hint}", k.name, kind.label()),
+                format!(
+                    "未知字段“{}”：{}记录不支持此字段{hint}",
+                    k.name,
+                    kind.label()
+                ),
             );
         }
     }
-    let mut f = Fields { src: &src, d, content };
+    let mut f = Fields {
+        src: &src,
+        d,
+        content,
+    };
     let title = f.required_text("title", "标题");
     let summary = f.text("summary").unwrap_or_default();
     if summary.chars().count() > SUMMARY_MAX {
         let pos = f.get("summary").map(|(_, n)| n.pos).unwrap_or(Pos::START);
         let n = summary.chars().count();
-        f.err(pos, format!("summary（摘要）不能超过 {SUMMARY_MAX} 字，当前 {n} 字"));
+        f.err(
+            pos,
+            format!("summary（摘要）不能超过 {SUMMARY_MAX} 字，当前 {n} 字"),
+        );
     }
     let draft = f.bool("draft");
-    let featured = if allowed.contains(&"featured") { f.bool("featured") } else { false };
+    let featured = if allowed.contains(&"featured") {
+        f.bool("featured")
+    } else {
+        false
+    };
 
     let data = match kind {
         Kind::Outcome => Data::Outcome(outcome(&mut f, cfg)),
         Kind::Holder => {
             let province = f.province(cfg, true);
             let hkind = f.get("kind").and_then(|(_, n)| {
-                let allowed: Vec<String> = vocab::HOLDER_KINDS.iter().map(|s| s.to_string()).collect();
+                let allowed: Vec<String> =
+                    vocab::HOLDER_KINDS.iter().map(|s| s.to_string()).collect();
                 f.vocab_value("kind", n, &allowed, "单位类型")
             });
             let h = Holder {
@@ -375,14 +471,21 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
                         match k.name.as_str() {
                             "title" => title = f.text_node("attachments.title", v),
                             "src" => srcp = f.path_node("attachments.src", v, false),
-                            other => f.err(k.pos, format!("attachments 中未知字段“{other}”（可用：title、src）")),
+                            other => f.err(
+                                k.pos,
+                                format!(
+                                    "attachments 中未知字段“{other}”（可用：title、src）{}",
+                                    did_you_mean(other, ["title", "src"])
+                                ),
+                            ),
                         }
                     }
                     if srcp.is_none() && !m.iter().any(|(k, _)| k.name == "src") {
                         f.err(item.pos, "附件缺少 src（文件路径）");
                     }
                     if let Some(src) = srcp {
-                        let title = title.unwrap_or_else(|| src.rsplit('/').next().unwrap_or(&src).to_string());
+                        let title = title
+                            .unwrap_or_else(|| src.rsplit('/').next().unwrap_or(&src).to_string());
                         attachments.push(Attachment { title, src });
                     }
                 }
@@ -425,8 +528,16 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
                             Value::Int(y) if (1989..=2100).contains(&y) => year = Some(y),
                             _ => f.err(v.pos, "award.year 应为四位数年份，如 2022"),
                         },
-                        "level" => level = f.vocab_value("award.level", v, &cfg.vocab.levels, "获奖等级"),
-                        other => f.err(k.pos, format!("award 中未知字段“{other}”（可用：year、level）")),
+                        "level" => {
+                            level = f.vocab_value("award.level", v, &cfg.vocab.levels, "获奖等级")
+                        }
+                        other => f.err(
+                            k.pos,
+                            format!(
+                                "award 中未知字段“{other}”（可用：year、level）{}",
+                                did_you_mean(other, ["year", "level"])
+                            ),
+                        ),
                     }
                 }
                 if !m.iter().any(|(k, _)| k.name == "year") {
@@ -436,7 +547,10 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
                     f.err(n.pos, "award 缺少 level（获奖等级：特等奖/一等奖/二等奖）");
                 }
             }
-            other => f.err(n.pos, format!("award 应为 {{year, level}}，实际是{}", other.type_name())),
+            other => f.err(
+                n.pos,
+                format!("award 应为 {{year, level}}，实际是{}", other.type_name()),
+            ),
         },
     }
     let holder = match f.get("holder") {
@@ -458,7 +572,12 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
     let subjects = f.vocab_list("subjects", &cfg.vocab.subjects, "学科");
     let promotion = f.get("promotion").and_then(|(_, n)| {
         let allowed: Vec<String> = vocab::PROMOTION.iter().map(|s| s.to_string()).collect();
-        f.vocab_value("promotion", n, &allowed, "推广方式（文字/视频/课程/工作室）")
+        f.vocab_value(
+            "promotion",
+            n,
+            &allowed,
+            "推广方式（文字/视频/课程/工作室）",
+        )
     });
     let mut rounds = Vec::new();
     if let Some((_, n)) = f.get("rounds") {
@@ -481,7 +600,10 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
     Outcome {
         award_year: year.unwrap_or(0),
         award_level: level.unwrap_or_default(),
-        holder: holder.unwrap_or(Ref { id: String::new(), pos: Pos::START }),
+        holder: holder.unwrap_or(Ref {
+            id: String::new(),
+            pos: Pos::START,
+        }),
         people: f.text_list("people"),
         partners: f.text_list("partners"),
         province: province.unwrap_or_default(),
@@ -498,20 +620,38 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
 
 fn media_item(f: &mut Fields, item: &Node) -> Option<Media> {
     let Value::Map(m) = &item.value else {
-        f.err(item.pos, "media 的每一项应为 {kind, title, src, poster?, duration?}");
+        f.err(
+            item.pos,
+            "media 的每一项应为 {kind, title, src, poster?, duration?}",
+        );
         return None;
     };
     let get = |name: &str| m.iter().find(|(k, _)| k.name == name).map(|(_, v)| v);
     for (k, _) in m {
         if !["kind", "title", "src", "poster", "duration"].contains(&k.name.as_str()) {
-            f.err(k.pos, format!("media 中未知字段“{}”（可用：kind、title、src、poster、duration）", k.name));
+            f.err(
+                k.pos,
+                format!(
+                    "media 中未知字段“{}”（可用：kind、title、src、poster、duration）{}",
+                    k.name,
+                    did_you_mean(&k.name, ["kind", "title", "src", "poster", "duration"])
+                ),
+            );
         }
     }
     let kinds: Vec<String> = vocab::MEDIA_KINDS.iter().map(|s| s.to_string()).collect();
     let kind = match get("kind") {
-        Some(n) => f.vocab_value("media.kind", n, &kinds, "媒体类型（video/document/image/course/link）"),
+        Some(n) => f.vocab_value(
+            "media.kind",
+            n,
+            &kinds,
+            "媒体类型（video/document/image/course/link）",
+        ),
         None => {
-            f.err(item.pos, "media 项缺少 kind（video/document/image/course/link）");
+            f.err(
+                item.pos,
+                "media 项缺少 kind（video/document/image/course/link）",
+            );
             None
         }
     };
@@ -535,22 +675,41 @@ fn media_item(f: &mut Fields, item: &Node) -> Option<Media> {
             Value::Str(s) => s.clone(),
             // YAML 1.1 readers may turn 05:30 into a number; serde_yaml keeps it text.
             other => {
-                f.err(n.pos, format!("media.duration 应为“分:秒”文本，如 \"12:30\"，实际是{}", other.type_name()));
+                f.err(
+                    n.pos,
+                    format!(
+                        "media.duration 应为“分:秒”文本，如 \"12:30\"，实际是{}",
+                        other.type_name()
+                    ),
+                );
                 return None;
             }
         };
         let ok = s.split_once(':').is_some_and(|(m, sec)| {
-            !m.is_empty() && m.len() <= 3 && m.bytes().all(|c| c.is_ascii_digit())
-                && sec.len() == 2 && sec.bytes().all(|c| c.is_ascii_digit()) && sec < "60"
+            !m.is_empty()
+                && m.len() <= 3
+                && m.bytes().all(|c| c.is_ascii_digit())
+                && sec.len() == 2
+                && sec.bytes().all(|c| c.is_ascii_digit())
+                && sec < "60"
         });
         if ok {
             Some(s)
         } else {
-            f.err(n.pos, format!("media.duration“{s}”格式应为 MM:SS，如 \"12:30\""));
+            f.err(
+                n.pos,
+                format!("media.duration“{s}”格式应为 MM:SS，如 \"12:30\""),
+            );
             None
         }
     });
-    Some(Media { kind: kind?, title: title?, src: src?, poster, duration })
+    Some(Media {
+        kind: kind?,
+        title: title?,
+        src: src?,
+        poster,
+        duration,
+    })
 }
 
 fn contact(f: &mut Fields, n: &Node) -> Contact {
@@ -568,7 +727,10 @@ fn contact(f: &mut Fields, n: &Node) -> Contact {
                     _ => f.text_node("contact.phone", v),
                 };
                 if let Some(p) = &c.phone {
-                    if !p.chars().all(|ch| ch.is_ascii_digit() || " -+()（）转".contains(ch)) {
+                    if !p
+                        .chars()
+                        .all(|ch| ch.is_ascii_digit() || " -+()（）转".contains(ch))
+                    {
                         f.err(v.pos, format!("contact.phone“{p}”不是有效的电话号码"));
                     }
                 }
@@ -576,13 +738,21 @@ fn contact(f: &mut Fields, n: &Node) -> Contact {
             "email" => {
                 c.email = f.text_node("contact.email", v);
                 if let Some(e) = &c.email {
-                    let ok = e.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
+                    let ok = e
+                        .split_once('@')
+                        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
                     if !ok {
                         f.err(v.pos, format!("contact.email“{e}”不是有效的电子邮箱"));
                     }
                 }
             }
-            other => f.err(k.pos, format!("contact 中未知字段“{other}”（可用：name、phone、email）")),
+            other => f.err(
+                k.pos,
+                format!(
+                    "contact 中未知字段“{other}”（可用：name、phone、email）{}",
+                    did_you_mean(other, ["name", "phone", "email"])
+                ),
+            ),
         }
     }
     c
@@ -599,13 +769,22 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
                     "start" => &mut start,
                     "end" => &mut end,
                     other => {
-                        f.err(k.pos, format!("period 中未知字段“{other}”（可用：start、end）"));
+                        f.err(
+                            k.pos,
+                            format!(
+                                "period 中未知字段“{other}”（可用：start、end）{}",
+                                did_you_mean(other, ["start", "end"])
+                            ),
+                        );
                         continue;
                     }
                 };
                 match &v.value {
                     Value::Str(s) if valid_month(s.trim()) => *slot = Some(s.trim().to_string()),
-                    _ => f.err(v.pos, format!("period.{} 应为年月 YYYY-MM，如 \"2021-09\"", k.name)),
+                    _ => f.err(
+                        v.pos,
+                        format!("period.{} 应为年月 YYYY-MM，如 \"2021-09\"", k.name),
+                    ),
                 }
             }
             if let (Some(s), Some(e)) = (&start, &end) {
@@ -621,7 +800,10 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
     if let Some((_, n)) = f.get("applies") {
         for item in f.items(n) {
             let Value::Map(m) = &item.value else {
-                f.err(item.pos, "applies 的每一项应为 {outcome, department?, schools?}");
+                f.err(
+                    item.pos,
+                    "applies 的每一项应为 {outcome, department?, schools?}",
+                );
                 continue;
             };
             let mut outcome = None;
@@ -638,35 +820,63 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
                             }
                         }
                     }
-                    other => f.err(k.pos, format!("applies 中未知字段“{other}”（可用：outcome、department、schools）")),
+                    other => f.err(
+                        k.pos,
+                        format!(
+                            "applies 中未知字段“{other}”（可用：outcome、department、schools）{}",
+                            did_you_mean(other, ["outcome", "department", "schools"])
+                        ),
+                    ),
                 }
             }
             if !m.iter().any(|(k, _)| k.name == "outcome") {
                 f.err(item.pos, "applies 项缺少 outcome（成果编号）");
             }
             if let Some(outcome) = outcome {
-                applies.push(Apply { outcome, department, schools });
+                applies.push(Apply {
+                    outcome,
+                    department,
+                    schools,
+                });
             }
         }
     }
-    Region { province: province.unwrap_or_default(), demonstration, period_start: start, period_end: end, applies }
+    Region {
+        province: province.unwrap_or_default(),
+        demonstration,
+        period_start: start,
+        period_end: end,
+        applies,
+    }
 }
 
 fn case(f: &mut Fields, cfg: &Config) -> Case {
     let date = f.date("date", true);
     let region = f.get("region").and_then(|(_, n)| f.reference("region", n));
     let mut outcomes = Vec::new();
-    match f.get("outcomes") {
-        Some((_, n)) => {
-            for item in f.items(n) {
-                if let Some(r) = f.reference("outcomes", item) {
-                    outcomes.push(r);
-                }
+    let mut at = Pos::START;
+    if let Some((_, n)) = f.get("outcomes") {
+        at = n.pos;
+        if let Value::List(l) = &n.value {
+            if l.is_empty() {
+                at = f.get("outcomes").map_or(Pos::START, |(k, _)| k.pos);
             }
         }
-        None => f.warn(Pos::START, "案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号"),
+        for item in f.items(n) {
+            if let Some(r) = f.reference("outcomes", item) {
+                outcomes.push(r);
+            }
+        }
     }
-    let cover = f.get("cover").and_then(|(_, n)| f.path_node("cover", n, false));
+    if outcomes.is_empty() {
+        f.warn(
+            at,
+            "案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号",
+        );
+    }
+    let cover = f
+        .get("cover")
+        .and_then(|(_, n)| f.path_node("cover", n, false));
     Case {
         date: date.unwrap_or_default(),
         region,

@@ -16,12 +16,19 @@ struct Run {
 
 impl Run {
     fn dump(&self) -> String {
-        format!("exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        format!(
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
 fn run(cwd: &Path, args: &[&std::ffi::OsStr]) -> Run {
-    let out = Command::new(BIN).args(args).current_dir(cwd).output().expect("run chengguo");
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run chengguo");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -56,9 +63,15 @@ fn copy_dir(from: &Path, to: &Path) {
 fn help_of_every_command_is_chinese() {
     let t = tempfile::tempdir().unwrap();
     let cases: &[(&[&str], &[&str])] = &[
-        (&["--help"], &["用法", "build", "check", "init", "生成门户", "检查"]),
+        (
+            &["--help"],
+            &["用法", "build", "check", "init", "生成门户", "检查"],
+        ),
         (&["-h"], &["用法"]),
-        (&["build", "--help"], &["用法", "站点目录", "输出目录", "SITE_DIR", "-o"]),
+        (
+            &["build", "--help"],
+            &["用法", "站点目录", "输出目录", "SITE_DIR", "-o"],
+        ),
         (&["check", "--help"], &["用法", "站点目录", "不写任何文件"]),
         (&["init", "--help"], &["用法", "入门站点", "DIR"]),
         (&["build", "-h"], &["用法"]),
@@ -67,13 +80,28 @@ fn help_of_every_command_is_chinese() {
         let a: Vec<&std::ffi::OsStr> = args.iter().map(|s| s.as_ref()).collect();
         let r = run(t.path(), &a);
         assert_eq!(r.code, 0, "{args:?}\n{}", r.dump());
-        assert!(has_chinese(&r.stdout), "{args:?}: help must be Chinese\n{}", r.dump());
+        assert!(
+            has_chinese(&r.stdout),
+            "{args:?}: help must be Chinese\n{}",
+            r.dump()
+        );
         for n in *needles {
-            assert!(r.stdout.contains(n), "{args:?}: `{n}` missing\n{}", r.dump());
+            assert!(
+                r.stdout.contains(n),
+                "{args:?}: `{n}` missing\n{}",
+                r.dump()
+            );
         }
-        assert!(!r.stdout.contains("Usage:") && !r.stdout.contains("Options:"), "{args:?}: English headings\n{}", r.dump());
+        assert!(
+            !r.stdout.contains("Usage:") && !r.stdout.contains("Options:"),
+            "{args:?}: English headings\n{}",
+            r.dump()
+        );
     }
-    assert!(fs::read_dir(t.path()).unwrap().next().is_none(), "--help writes nothing");
+    assert!(
+        fs::read_dir(t.path()).unwrap().next().is_none(),
+        "--help writes nothing"
+    );
 }
 
 #[test]
@@ -96,7 +124,6 @@ fn no_command_or_unknown_command_fails() {
 }
 
 #[test]
-#[ignore = "bug: clap usage errors (unknown subcommand/argument, missing DIR) are printed in English"]
 fn usage_errors_are_chinese() {
     // "messages to users in Chinese": also clap's own usage errors.
     let t = tempfile::tempdir().unwrap();
@@ -104,8 +131,16 @@ fn usage_errors_are_chinese() {
         let a: Vec<&std::ffi::OsStr> = args.iter().map(|s| s.as_ref()).collect();
         let r = run(t.path(), &a);
         assert_eq!(r.code, 2, "{args:?}\n{}", r.dump());
-        assert!(has_chinese(&r.stderr), "{args:?}: usage error must be Chinese\n{}", r.dump());
-        assert!(!r.stderr.contains("error:") && !r.stderr.contains("Usage:"), "{args:?}: English usage error\n{}", r.dump());
+        assert!(
+            has_chinese(&r.stderr),
+            "{args:?}: usage error must be Chinese\n{}",
+            r.dump()
+        );
+        assert!(
+            !r.stderr.contains("error:") && !r.stderr.contains("Usage:"),
+            "{args:?}: English usage error\n{}",
+            r.dump()
+        );
     }
 }
 
@@ -114,20 +149,50 @@ fn build_without_site_yaml_fails_in_chinese() {
     let t = tempfile::tempdir().unwrap();
     let site = t.path().join("kein-site");
     fs::create_dir_all(site.join("content/pages")).unwrap();
-    fs::write(site.join("content/pages/about.md"), "---\ntitle: 关于\n---\n").unwrap();
+    fs::write(
+        site.join("content/pages/about.md"),
+        "---\ntitle: 关于\n---\n",
+    )
+    .unwrap();
     let out = t.path().join("out");
-    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    let r = run(
+        t.path(),
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    );
     assert_eq!(r.code, 1, "{}", r.dump());
     assert!(!r.stderr.contains("panicked"), "{}", r.dump());
     let err: Vec<&str> = r.stderr.lines().filter(|l| l.contains("错误")).collect();
-    assert!(err.iter().any(|l| l.starts_with("site.yaml:") && l.contains("站点配置")), "{}", r.dump());
-    assert!(r.stderr.lines().last().is_some_and(|l| l.starts_with("失败：")), "{}", r.dump());
+    assert!(
+        err.iter()
+            .any(|l| l.starts_with("site.yaml:") && l.contains("站点配置")),
+        "{}",
+        r.dump()
+    );
+    assert!(
+        r.stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("失败：")),
+        "{}",
+        r.dump()
+    );
     assert!(!out.exists(), "nothing written");
     assert!(!site.join("public").exists());
 
     let r = run(t.path(), &["check".as_ref(), site.as_os_str()]);
     assert_eq!(r.code, 1, "{}", r.dump());
-    assert!(r.stderr.lines().any(|l| l.starts_with("site.yaml:") && l.contains("错误")), "{}", r.dump());
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with("site.yaml:") && l.contains("错误")),
+        "{}",
+        r.dump()
+    );
 }
 
 #[test]
@@ -142,10 +207,16 @@ fn build_of_an_empty_folder_and_a_missing_folder_fail_in_chinese() {
         assert!(r.stderr.contains("site.yaml"), "{}", r.dump());
         assert!(!site.join("public").exists(), "nothing written");
     }
-    let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut left: Vec<String> = fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     left.sort();
     assert_eq!(left, ["leer"]);
-    assert!(fs::read_dir(&empty).unwrap().next().is_none(), "nothing written into the empty folder");
+    assert!(
+        fs::read_dir(&empty).unwrap().next().is_none(),
+        "nothing written into the empty folder"
+    );
 }
 
 fn foreign_folder(root: &Path) -> PathBuf {
@@ -160,7 +231,11 @@ fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v = Vec::new();
     for e in walk(dir) {
         let rel = e.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-        let bytes = if e.is_file() { fs::read(&e).unwrap() } else { Vec::new() };
+        let bytes = if e.is_file() {
+            fs::read(&e).unwrap()
+        } else {
+            Vec::new()
+        };
         v.push((rel, bytes));
     }
     v.sort();
@@ -186,14 +261,37 @@ fn foreign_output_folder_is_refused_and_left_intact() {
     copy_dir(&valid_fixture(), &site);
     let out = foreign_folder(t.path());
     let before = listing(&out);
-    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    let r = run(
+        t.path(),
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    );
     assert_ne!(r.code, 0, "{}", r.dump());
-    assert!(has_chinese(&r.stderr) && r.stderr.contains("拒绝覆盖"), "{}", r.dump());
+    assert!(
+        has_chinese(&r.stderr) && r.stderr.contains("拒绝覆盖"),
+        "{}",
+        r.dump()
+    );
     assert!(!r.stderr.contains("panicked"), "{}", r.dump());
-    assert_eq!(listing(&out), before, "the foreign folder must be left as it was");
-    let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(
+        listing(&out),
+        before,
+        "the foreign folder must be left as it was"
+    );
+    let mut left: Vec<String> = fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     left.sort();
-    assert_eq!(left, ["meine-dateien", "site"], "no staging folder left behind");
+    assert_eq!(
+        left,
+        ["meine-dateien", "site"],
+        "no staging folder left behind"
+    );
 }
 
 #[test]
@@ -203,7 +301,16 @@ fn output_that_is_a_file_is_refused() {
     copy_dir(&valid_fixture(), &site);
     let out = t.path().join("public");
     fs::write(&out, "not a folder").unwrap();
-    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str(), "--no-search".as_ref()]);
+    let r = run(
+        t.path(),
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--no-search".as_ref(),
+        ],
+    );
     assert_ne!(r.code, 0, "{}", r.dump());
     assert!(has_chinese(&r.stderr), "{}", r.dump());
     assert_eq!(fs::read_to_string(&out).unwrap(), "not a folder");
@@ -219,14 +326,24 @@ fn empty_folder_and_own_output_are_replaced() {
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join(".gitignore"), "*\n").unwrap();
     let args = |o: &Path| -> Vec<std::ffi::OsString> {
-        vec!["build".into(), site.clone().into(), "-o".into(), o.into(), "--no-search".into()]
+        vec![
+            "build".into(),
+            site.clone().into(),
+            "-o".into(),
+            o.into(),
+            "--no-search".into(),
+        ]
     };
     let a = args(&out);
     let a: Vec<&std::ffi::OsStr> = a.iter().map(|s| s.as_os_str()).collect();
     let r = run(t.path(), &a);
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(out.join("index.html").is_file());
-    assert_eq!(fs::read_to_string(out.join(".gitignore")).unwrap(), "*\n", "dot-files of the output are kept");
+    assert_eq!(
+        fs::read_to_string(out.join(".gitignore")).unwrap(),
+        "*\n",
+        "dot-files of the output are kept"
+    );
     // Its own output is replaced on the next build.
     let r = run(t.path(), &a);
     assert_eq!(r.code, 0, "{}", r.dump());
@@ -234,7 +351,6 @@ fn empty_folder_and_own_output_are_replaced() {
 }
 
 #[test]
-#[ignore = "bug: I/O errors print the OS text twice (thiserror message includes source + anyhow {:#} chain)"]
 fn output_io_error_is_reported_once() {
     // The parent of OUT is a regular file: an I/O error, reported in one
     // clear line (not the OS text twice), nothing written, no panic.
@@ -244,11 +360,27 @@ fn output_io_error_is_reported_once() {
     let blocker = t.path().join("datei");
     fs::write(&blocker, "x").unwrap();
     let out = blocker.join("out");
-    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str(), "--no-search".as_ref()]);
+    let r = run(
+        t.path(),
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--no-search".as_ref(),
+        ],
+    );
     assert_eq!(r.code, 1, "{}", r.dump());
     assert!(!r.stderr.contains("panicked"), "{}", r.dump());
-    let line = r.stderr.lines().find(|l| l.starts_with("错误：")).unwrap_or_else(|| panic!("no 错误： line\n{}", r.dump()));
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("错误："))
+        .unwrap_or_else(|| panic!("no 错误： line\n{}", r.dump()));
     assert!(line.contains("datei"), "names the path\n{}", r.dump());
-    assert!(line.matches("(os error").count() <= 1, "OS error text repeated: {line}");
+    assert!(
+        line.matches("(os error").count() <= 1,
+        "OS error text repeated: {line}"
+    );
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "x");
 }

@@ -29,12 +29,19 @@ struct Run {
 
 impl Run {
     fn dump(&self) -> String {
-        format!("exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        format!(
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
 fn run(cwd: &Path, args: &[&std::ffi::OsStr]) -> Run {
-    let out = Command::new(BIN).args(args).current_dir(cwd).output().expect("run chengguo");
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run chengguo");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -63,7 +70,15 @@ fn sample_site() -> &'static Path {
 fn build_sample(out: &Path) -> Run {
     let _g = SAMPLE_BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let cwd = out.parent().unwrap();
-    run(cwd, &["build".as_ref(), sample_site().as_os_str(), "-o".as_ref(), out.as_os_str()])
+    run(
+        cwd,
+        &[
+            "build".as_ref(),
+            sample_site().as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    )
 }
 
 /// The sample portal, built once for the tests that only read it.
@@ -89,7 +104,12 @@ fn files(dir: &Path) -> Vec<String> {
             if e.file_type().unwrap().is_dir() {
                 walk(root, &p, acc);
             } else {
-                acc.push(p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+                acc.push(
+                    p.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }
@@ -100,7 +120,10 @@ fn files(dir: &Path) -> Vec<String> {
 }
 
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(dir).into_iter().map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap())).collect()
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap()))
+        .collect()
 }
 
 // ------------------------------------------------------------ HTML scanner
@@ -116,7 +139,10 @@ struct Tag {
 
 impl Tag {
     fn get(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -141,7 +167,9 @@ fn decode_entities(s: &str) -> String {
             "apos" => Some('\''),
             "nbsp" => Some('\u{a0}'),
             _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                u32::from_str_radix(&ent[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
             }
             _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
             _ => None,
@@ -230,7 +258,10 @@ fn scan_html(html: &str) -> (Vec<Tag>, Vec<String>, Vec<String>) {
         let line = line_at(start);
         if name == "script" || name == "style" {
             let close = format!("</{name}");
-            let end = html[i.min(b.len())..].to_ascii_lowercase().find(&close).map_or(b.len(), |e| i + e);
+            let end = html[i.min(b.len())..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(b.len(), |e| i + e);
             let body = html[i.min(b.len())..end].to_string();
             if name == "script" {
                 scripts.push(body);
@@ -282,7 +313,11 @@ fn resolve(base: &str, path: &str) -> Option<String> {
 fn scheme_of(url: &str) -> Option<String> {
     let colon = url.find(':')?;
     let s = &url[..colon];
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && s.as_bytes()[0].is_ascii_alphabetic() {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && s.as_bytes()[0].is_ascii_alphabetic()
+    {
         Some(s.to_ascii_lowercase())
     } else {
         None
@@ -301,7 +336,9 @@ impl Ids {
         self.cache.entry(page.to_string()).or_insert_with(|| {
             let html = fs::read_to_string(root.join(page)).unwrap_or_default();
             let (tags, _, _) = scan_html(&html);
-            tags.iter().filter_map(|t| t.get("id").map(str::to_string)).collect()
+            tags.iter()
+                .filter_map(|t| t.get("id").map(str::to_string))
+                .collect()
         })
     }
 }
@@ -321,10 +358,15 @@ fn check_links_counted(root: &Path) -> (Vec<String>, usize) {
         .iter()
         .flat_map(|f| {
             let parts: Vec<&str> = f.split('/').collect();
-            (1..parts.len()).map(move |n| parts[..n].join("/")).collect::<Vec<_>>()
+            (1..parts.len())
+                .map(move |n| parts[..n].join("/"))
+                .collect::<Vec<_>>()
         })
         .collect();
-    let mut ids = Ids { root: root.to_path_buf(), cache: HashMap::new() };
+    let mut ids = Ids {
+        root: root.to_path_buf(),
+        cache: HashMap::new(),
+    };
     let mut problems = Vec::new();
     for page in all.iter().filter(|f| f.ends_with(".html")) {
         let html = fs::read_to_string(root.join(page)).unwrap();
@@ -334,7 +376,16 @@ fn check_links_counted(root: &Path) -> (Vec<String>, usize) {
             for (attr, url) in &t.attrs {
                 let is_url_attr = matches!(
                     attr.as_str(),
-                    "href" | "src" | "poster" | "action" | "formaction" | "data" | "background" | "srcset" | "cite" | "manifest"
+                    "href"
+                        | "src"
+                        | "poster"
+                        | "action"
+                        | "formaction"
+                        | "data"
+                        | "background"
+                        | "srcset"
+                        | "cite"
+                        | "manifest"
                 );
                 if !is_url_attr {
                     if attr == "style" {
@@ -358,7 +409,9 @@ fn check_links_counted(root: &Path) -> (Vec<String>, usize) {
                     continue;
                 }
                 if url.starts_with('/') {
-                    problems.push(format!("{at}: absolute path (breaks under a sub-path and on file://)"));
+                    problems.push(format!(
+                        "{at}: absolute path (breaks under a sub-path and on file://)"
+                    ));
                     continue;
                 }
                 if let Some(scheme) = scheme_of(url) {
@@ -374,7 +427,10 @@ fn check_links_counted(root: &Path) -> (Vec<String>, usize) {
                     problems.push(format!("{at}: srcset not checked by this test"));
                     continue;
                 }
-                if t.name == "link" && t.get("rel").is_some_and(|r| r.contains("preconnect") || r.contains("dns-prefetch")) {
+                if t.name == "link"
+                    && t.get("rel")
+                        .is_some_and(|r| r.contains("preconnect") || r.contains("dns-prefetch"))
+                {
                     problems.push(format!("{at}: preconnect/dns-prefetch"));
                 }
                 let (no_frag, frag) = match url.split_once('#') {
@@ -499,7 +555,15 @@ fn js_problems(js: &str) -> Vec<String> {
         }
     }
     let lower = js.to_ascii_lowercase();
-    for bad in ["cdn.jsdelivr", "unpkg.com", "cdnjs.", "googleapis.com", "google-analytics", "googletagmanager", "baidu.com/hm"] {
+    for bad in [
+        "cdn.jsdelivr",
+        "unpkg.com",
+        "cdnjs.",
+        "googleapis.com",
+        "google-analytics",
+        "googletagmanager",
+        "baidu.com/hm",
+    ] {
         if lower.contains(bad) {
             out.push(format!("third-party host `{bad}`"));
         }
@@ -521,7 +585,10 @@ fn scanner_reads_attributes_like_a_browser() {
     assert_eq!(tags[1].get("alt"), Some("a > b"));
     assert_eq!(tags[3].get("id"), Some("中"));
     assert_eq!(scripts, ["var a = \"<a href='z.html'>\";"]);
-    assert_eq!(resolve("outcomes", "../media/a.svg").as_deref(), Some("media/a.svg"));
+    assert_eq!(
+        resolve("outcomes", "../media/a.svg").as_deref(),
+        Some("media/a.svg")
+    );
     assert_eq!(resolve("", "../x.html"), None);
     assert_eq!(percent_decode("%E4%B8%AD"), "中");
     assert_eq!(percent_decode("%中%4"), "%中%4");
@@ -532,7 +599,11 @@ fn link_checker_finds_broken_links() {
     let t = tempfile::tempdir().unwrap();
     let r = t.path();
     fs::create_dir_all(r.join("outcomes")).unwrap();
-    fs::write(r.join("index.html"), "<a href=\"outcomes/a.html#ok\">a</a><a href=\"outcomes/\">d</a><a href=\"/x.html\">x</a>").unwrap();
+    fs::write(
+        r.join("index.html"),
+        "<a href=\"outcomes/a.html#ok\">a</a><a href=\"outcomes/\">d</a><a href=\"/x.html\">x</a>",
+    )
+    .unwrap();
     fs::write(
         r.join("outcomes/a.html"),
         "<h2 id=\"ok\">x</h2><img src=\"https://cdn.example.org/a.png\"><a href=\"../index.html#missing\">i</a><a href=\"https://example.org/\">ok</a><link rel=\"stylesheet\" href=\"http://x.org/a.css\"><a href=\"b.html\">b</a>",
@@ -542,7 +613,15 @@ fn link_checker_finds_broken_links() {
     let p = check_links(r);
     let joined = p.join("\n");
     assert_eq!(p.len(), 7, "{joined}");
-    for needle in ["outcomes/\">: link to a folder", "/x.html\">: absolute path", "cdn.example.org/a.png\">: external resource", "no id=\"missing\"", "a.css\">: external resource", "`outcomes/b.html` does not exist", "s.css: external CSS"] {
+    for needle in [
+        "outcomes/\">: link to a folder",
+        "/x.html\">: absolute path",
+        "cdn.example.org/a.png\">: external resource",
+        "no id=\"missing\"",
+        "a.css\">: external resource",
+        "`outcomes/b.html` does not exist",
+        "s.css: external CSS",
+    ] {
         assert!(joined.contains(needle), "{needle}\n{joined}");
     }
 }
@@ -553,10 +632,18 @@ fn link_checker_finds_broken_links() {
 fn every_reference_resolves_and_nothing_is_external() {
     let out = sample();
     let (problems, checked) = check_links_counted(out);
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     // Not vacuous: ~150 pages with dozens of links each.
     let pages = files(out).iter().filter(|f| f.ends_with(".html")).count();
-    assert!(pages > 100 && checked > pages * 20, "only {checked} URLs in {pages} pages checked");
+    assert!(
+        pages > 100 && checked > pages * 20,
+        "only {checked} URLs in {pages} pages checked"
+    );
 }
 
 #[test]
@@ -569,8 +656,18 @@ fn no_url_is_absolute_or_a_bare_folder_in_any_attribute() {
         for t in tags {
             for (k, v) in &t.attrs {
                 if matches!(k.as_str(), "href" | "src" | "poster" | "action" | "data") {
-                    assert!(!v.starts_with('/'), "{page}:{}: <{} {k}=\"{v}\">", t.line, t.name);
-                    assert!(!v.ends_with('/') || scheme_of(v).is_some(), "{page}:{}: <{} {k}=\"{v}\">", t.line, t.name);
+                    assert!(
+                        !v.starts_with('/'),
+                        "{page}:{}: <{} {k}=\"{v}\">",
+                        t.line,
+                        t.name
+                    );
+                    assert!(
+                        !v.ends_with('/') || scheme_of(v).is_some(),
+                        "{page}:{}: <{} {k}=\"{v}\">",
+                        t.line,
+                        t.name
+                    );
                 }
             }
         }
@@ -588,7 +685,8 @@ fn content_ids(kind: &str) -> Vec<String> {
 }
 
 fn is_draft(kind: &str, id: &str) -> bool {
-    let text = fs::read_to_string(repo().join("content").join(kind).join(format!("{id}.md"))).unwrap();
+    let text =
+        fs::read_to_string(repo().join("content").join(kind).join(format!("{id}.md"))).unwrap();
     let fm = text.split("\n---").next().unwrap_or("");
     fm.lines().any(|l| l.trim() == "draft: true")
 }
@@ -596,8 +694,13 @@ fn is_draft(kind: &str, id: &str) -> bool {
 #[test]
 fn every_kind_has_a_list_page_and_a_page_per_record() {
     let out = sample();
-    for kind in ["outcomes", "holders", "regions", "cases", "notices", "pages"] {
-        assert!(out.join(kind).join("index.html").is_file(), "{kind}/index.html");
+    for kind in [
+        "outcomes", "holders", "regions", "cases", "notices", "pages",
+    ] {
+        assert!(
+            out.join(kind).join("index.html").is_file(),
+            "{kind}/index.html"
+        );
         let ids = content_ids(kind);
         assert!(!ids.is_empty(), "sample has {kind}");
         for id in ids {
@@ -608,7 +711,15 @@ fn every_kind_has_a_list_page_and_a_page_per_record() {
         for f in fs::read_dir(out.join(kind)).unwrap() {
             let n = f.unwrap().file_name().to_string_lossy().into_owned();
             if let Some(id) = n.strip_suffix(".html") {
-                assert!(id == "index" || repo().join("content").join(kind).join(format!("{id}.md")).is_file(), "{kind}/{n} has no record");
+                assert!(
+                    id == "index"
+                        || repo()
+                            .join("content")
+                            .join(kind)
+                            .join(format!("{id}.md"))
+                            .is_file(),
+                    "{kind}/{n} has no record"
+                );
             }
         }
     }
@@ -617,17 +728,34 @@ fn every_kind_has_a_list_page_and_a_page_per_record() {
 #[test]
 fn site_pages_exist() {
     let out = sample();
-    for page in ["index.html", "404.html", "search.html", "matrix.html", "browse/index.html"] {
+    for page in [
+        "index.html",
+        "404.html",
+        "search.html",
+        "matrix.html",
+        "browse/index.html",
+    ] {
         assert!(out.join(page).is_file(), "{page}");
     }
     // Browse pages by 学段, 学科, 主题, 省份, 获奖年度, 获奖等级 and 东/中/西部.
     let browse = files(&out.join("browse"));
-    for facet in ["stage", "subject", "theme", "province", "year", "level", "zone"] {
-        assert!(browse.contains(&format!("{facet}.html")), "browse/{facet}.html");
-        assert!(browse.iter().any(|f| f.starts_with(&format!("{facet}-"))), "a browse/{facet}-*.html term page");
+    for facet in [
+        "stage", "subject", "theme", "province", "year", "level", "zone",
+    ] {
+        assert!(
+            browse.contains(&format!("{facet}.html")),
+            "browse/{facet}.html"
+        );
+        assert!(
+            browse.iter().any(|f| f.starts_with(&format!("{facet}-"))),
+            "a browse/{facet}-*.html term page"
+        );
     }
     // The sample has eastern and western outcomes (上海, 重庆/广西).
-    assert!(browse.contains(&"zone-east.html".to_string()) && browse.contains(&"zone-west.html".to_string()));
+    assert!(
+        browse.contains(&"zone-east.html".to_string())
+            && browse.contains(&"zone-west.html".to_string())
+    );
     // Media copied as is.
     for m in files(&repo().join("content/media")) {
         assert_eq!(
@@ -639,8 +767,16 @@ fn site_pages_exist() {
     // Without base_url in site.yaml: no sitemap, no feeds.
     let site_yaml = fs::read_to_string(repo().join("site.yaml")).unwrap();
     if !site_yaml.lines().any(|l| l.starts_with("base_url:")) {
-        assert!(!out.join("sitemap.xml").exists(), "sitemap.xml needs base_url");
-        assert!(!files(out).iter().any(|f| f.ends_with(".xml") || f.ends_with(".atom")), "feeds need base_url");
+        assert!(
+            !out.join("sitemap.xml").exists(),
+            "sitemap.xml needs base_url"
+        );
+        assert!(
+            !files(out)
+                .iter()
+                .any(|f| f.ends_with(".xml") || f.ends_with(".atom")),
+            "feeds need base_url"
+        );
     }
 }
 
@@ -656,20 +792,34 @@ fn local_video_has_a_poster_and_documents_download() {
         for (i, t) in tags.iter().enumerate() {
             if t.name == "video" {
                 videos += 1;
-                let poster = t.get("poster").unwrap_or_else(|| panic!("outcomes/{page}:{}: <video> without poster", t.line));
-                assert!(out.join("outcomes").join(percent_decode(poster)).is_file(), "poster {poster}");
+                let poster = t.get("poster").unwrap_or_else(|| {
+                    panic!("outcomes/{page}:{}: <video> without poster", t.line)
+                });
+                assert!(
+                    out.join("outcomes").join(percent_decode(poster)).is_file(),
+                    "poster {poster}"
+                );
                 let src = t.get("src").map(str::to_string).or_else(|| {
-                    tags[i + 1..].iter().find(|x| x.name == "source").and_then(|x| x.get("src").map(str::to_string))
+                    tags[i + 1..]
+                        .iter()
+                        .find(|x| x.name == "source")
+                        .and_then(|x| x.get("src").map(str::to_string))
                 });
                 let src = src.unwrap_or_else(|| panic!("outcomes/{page}: <video> without source"));
-                assert!(out.join("outcomes").join(percent_decode(&src)).is_file(), "video {src}");
+                assert!(
+                    out.join("outcomes").join(percent_decode(&src)).is_file(),
+                    "video {src}"
+                );
             }
             if t.name == "a" && t.get("download").is_some() {
                 downloads += 1;
             }
         }
     }
-    assert!(videos >= 1, "the sample has a local video (content/media/video/)");
+    assert!(
+        videos >= 1,
+        "the sample has a local video (content/media/video/)"
+    );
     assert!(downloads >= 1, "documents are download links");
 }
 
@@ -681,7 +831,15 @@ fn valid_fixture_portal_links_resolve() {
     let site = t.path().join("site");
     copy_dir(&repo().join("tests/fixtures/valid"), &site);
     let out = t.path().join("out");
-    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    let r = run(
+        t.path(),
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.dump());
     let (problems, checked) = check_links_counted(&out);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -689,7 +847,6 @@ fn valid_fixture_portal_links_resolve() {
 }
 
 #[test]
-#[ignore = "bug: concurrent builds of one site race on .chengguo-cache/search (no lock)"]
 fn concurrent_builds_of_one_site_all_succeed() {
     // Two people (or the authoring server and a person) building the same
     // site at once must not break each other through the shared search cache.
@@ -706,7 +863,17 @@ fn concurrent_builds_of_one_site_all_succeed() {
             let site = site.clone();
             let out = t.path().join(format!("out{i}"));
             let cwd = t.path().to_path_buf();
-            std::thread::spawn(move || run(&cwd, &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]))
+            std::thread::spawn(move || {
+                run(
+                    &cwd,
+                    &[
+                        "build".as_ref(),
+                        site.as_os_str(),
+                        "-o".as_ref(),
+                        out.as_os_str(),
+                    ],
+                )
+            })
         })
         .collect();
     for h in handles {
@@ -714,7 +881,10 @@ fn concurrent_builds_of_one_site_all_succeed() {
         assert_eq!(r.code, 0, "{}", r.dump());
     }
     let a = tree(&t.path().join("out0"));
-    assert!(tree(&t.path().join("out1")) == a && tree(&t.path().join("out2")) == a, "same output");
+    assert!(
+        tree(&t.path().join("out1")) == a && tree(&t.path().join("out2")) == a,
+        "same output"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -742,7 +912,11 @@ fn ids_are_unique_within_each_page() {
             let mut seen = BTreeSet::new();
             for t in &tags {
                 if let Some(id) = t.get("id") {
-                    assert!(seen.insert(id.to_string()), "{page}:{}: duplicate id=\"{id}\"", t.line);
+                    assert!(
+                        seen.insert(id.to_string()),
+                        "{page}:{}: duplicate id=\"{id}\"",
+                        t.line
+                    );
                 }
             }
         }
@@ -754,13 +928,31 @@ fn pages_are_chinese_and_work_without_javascript() {
     let out = sample();
     for page in files(out).into_iter().filter(|f| f.ends_with(".html")) {
         let html = fs::read_to_string(out.join(&page)).unwrap();
-        assert!(html.contains("lang=\"zh-CN\"") || html.contains("lang=zh-CN"), "{page}: lang");
-        assert!(html.contains("charset=\"utf-8\"") || html.to_ascii_lowercase().contains("charset=utf-8") || html.to_ascii_lowercase().contains("charset=\"utf-8\""), "{page}: charset");
+        assert!(
+            html.contains("lang=\"zh-CN\"") || html.contains("lang=zh-CN"),
+            "{page}: lang"
+        );
+        assert!(
+            html.contains("charset=\"utf-8\"")
+                || html.to_ascii_lowercase().contains("charset=utf-8")
+                || html.to_ascii_lowercase().contains("charset=\"utf-8\""),
+            "{page}: charset"
+        );
         let (tags, _, _) = scan_html(&html);
         for t in &tags {
             for (k, v) in &t.attrs {
-                assert!(!k.starts_with("on"), "{page}:{}: inline handler {k}", t.line);
-                assert!(!v.to_ascii_lowercase().trim_start().starts_with("javascript:"), "{page}:{}: javascript: URL", t.line);
+                assert!(
+                    !k.starts_with("on"),
+                    "{page}:{}: inline handler {k}",
+                    t.line
+                );
+                assert!(
+                    !v.to_ascii_lowercase()
+                        .trim_start()
+                        .starts_with("javascript:"),
+                    "{page}:{}: javascript: URL",
+                    t.line
+                );
             }
         }
     }
@@ -779,12 +971,26 @@ fn two_builds_are_byte_identical() {
     let names_a: Vec<&String> = ta.keys().collect();
     let names_b: Vec<&String> = tb.keys().collect();
     assert_eq!(names_a, names_b, "same file list");
-    let differing: Vec<&String> = ta.iter().filter(|(k, v)| tb.get(*k) != Some(v)).map(|(k, _)| k).collect();
-    assert!(differing.is_empty(), "files differ between two builds: {differing:?}");
+    let differing: Vec<&String> = ta
+        .iter()
+        .filter(|(k, v)| tb.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "files differ between two builds: {differing:?}"
+    );
     // Also equal to the shared build made by other tests.
     let tc = tree(sample());
-    let differing: Vec<&String> = ta.iter().filter(|(k, v)| tc.get(*k) != Some(v)).map(|(k, _)| k).collect();
-    assert!(differing.is_empty() && ta.len() == tc.len(), "files differ from another build: {differing:?}");
+    let differing: Vec<&String> = ta
+        .iter()
+        .filter(|(k, v)| tc.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        differing.is_empty() && ta.len() == tc.len(),
+        "files differ from another build: {differing:?}"
+    );
 }
 
 #[test]
@@ -802,9 +1008,16 @@ fn rebuild_removes_stale_files_and_keeps_no_staging() {
     assert!(!out.join("outcomes/old").exists());
     assert!(!out.join("outcomes/removed-record.html").exists());
     assert!(out.join("index.html").is_file());
-    let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut left: Vec<String> = fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     left.sort();
-    assert_eq!(left, ["public"], "no staging/old folders next to the output");
+    assert_eq!(
+        left,
+        ["public"],
+        "no staging/old folders next to the output"
+    );
 }
 
 #[test]
@@ -814,7 +1027,10 @@ fn output_defaults_to_site_public() {
     let site = t.path().join("site");
     let r = run(t.path(), &["init".as_ref(), site.as_os_str()]);
     assert_eq!(r.code, 0, "{}", r.dump());
-    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "--no-search".as_ref()]);
+    let r = run(
+        t.path(),
+        &["build".as_ref(), site.as_os_str(), "--no-search".as_ref()],
+    );
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(site.join("public/index.html").is_file());
     // And `build` with no argument builds the current folder.
@@ -832,12 +1048,29 @@ fn init_then_build_succeeds_and_links_resolve() {
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(r.stdout.contains("已创建入门站点"), "{}", r.dump());
     assert!(site.join("site.yaml").is_file());
-    assert!(!site.join("themes").exists(), "the default theme is embedded, not copied");
+    assert!(
+        !site.join("themes").exists(),
+        "the default theme is embedded, not copied"
+    );
     let out = t.path().join("out");
-    let r = run(t.path(), &["build".as_ref(), site.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    let r = run(
+        t.path(),
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.dump());
-    assert!(!r.stderr.contains("警告") && !r.stderr.contains("错误"), "starter site is clean\n{}", r.dump());
-    for kind in ["outcomes", "holders", "regions", "cases", "notices", "pages"] {
+    assert!(
+        !r.stderr.contains("警告") && !r.stderr.contains("错误"),
+        "starter site is clean\n{}",
+        r.dump()
+    );
+    for kind in [
+        "outcomes", "holders", "regions", "cases", "notices", "pages",
+    ] {
         assert!(out.join(kind).join("index.html").is_file(), "{kind}");
     }
     let problems = check_links(&out);
@@ -852,7 +1085,10 @@ fn init_then_build_succeeds_and_links_resolve() {
 fn check_on_the_sample_writes_nothing_and_passes() {
     let t = tempfile::tempdir().unwrap();
     let top = || -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(repo()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = fs::read_dir(repo())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     };
@@ -863,10 +1099,22 @@ fn check_on_the_sample_writes_nothing_and_passes() {
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(r.stdout.contains("检查通过"), "{}", r.dump());
     assert!(!r.stderr.contains("错误"), "{}", r.dump());
-    let mut left: Vec<String> = fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut left: Vec<String> = fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     left.sort();
-    assert!(left.is_empty(), "check wrote {left:?} into the working folder");
-    assert!(public.exists().then(|| tree(&public)) == before_public, "check touched public/");
-    let new: Vec<String> = top().into_iter().filter(|n| !before_top.contains(n)).collect();
+    assert!(
+        left.is_empty(),
+        "check wrote {left:?} into the working folder"
+    );
+    assert!(
+        public.exists().then(|| tree(&public)) == before_public,
+        "check touched public/"
+    );
+    let new: Vec<String> = top()
+        .into_iter()
+        .filter(|n| !before_top.contains(n))
+        .collect();
     assert!(new.is_empty(), "check created {new:?} in the site folder");
 }

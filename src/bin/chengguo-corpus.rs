@@ -98,7 +98,9 @@ impl Zipf {
     }
     fn sample(&self, rng: &mut Rng) -> usize {
         let u = rng.unit() * self.cum[self.cum.len() - 1];
-        self.cum.partition_point(|&c| c <= u).min(self.cum.len() - 1)
+        self.cum
+            .partition_point(|&c| c <= u)
+            .min(self.cum.len() - 1)
     }
 }
 
@@ -245,11 +247,13 @@ const GENERAL_ADJS: &str = "
 深入 系统 准确 完善 合理 明确 鲜活 朴素 温暖 严谨
 ";
 
-const REACTIONS: &str = "兴趣盎然 积极参与 跃跃欲试 思维活跃 收获满满 意犹未尽 各抒己见 争相发言 热情高涨 专注投入";
+const REACTIONS: &str =
+    "兴趣盎然 积极参与 跃跃欲试 思维活跃 收获满满 意犹未尽 各抒己见 争相发言 热情高涨 专注投入";
 
 const BINDS: &str = "三位一体 协同推进 一体化 联动 贯通 融合发展 同向发力";
 const RELATIONS: &str = "相互促进 深度融合 有机结合 同向发力 互为支撑 相辅相成";
-const OFFERS: &str = "提供了新的思路 指明了方向 奠定了基础 创造了条件 提供了有力支撑 探索了可行路径";
+const OFFERS: &str =
+    "提供了新的思路 指明了方向 奠定了基础 创造了条件 提供了有力支撑 探索了可行路径";
 const DURATIONS: &str = "两 三 四 五 六 八 十 十余";
 
 const SURNAMES: &str = "
@@ -277,8 +281,31 @@ const SCHOOL_NAMES: &str = "
 城南 城北 滨江 湖滨 文昌 青云 凤鸣 龙泉 南湖 北山 桃李 紫荆 翠屏 锦江
 ";
 const ORDINALS: &[&str] = &[
-    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五",
-    "十六", "十七", "十八", "十九", "二十", "二十一", "二十五", "三十", "三十五", "四十",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+    "二十一",
+    "二十五",
+    "三十",
+    "三十五",
+    "四十",
 ];
 
 /// (full name, short name, one-character abbreviation for document numbers)
@@ -324,12 +351,27 @@ fn is_municipality(p: usize) -> bool {
     matches!(p, 0 | 1 | 8 | 21)
 }
 
-const STAGES: &[&str] = &["小学", "初中", "普通高中", "学前教育", "跨学段", "职业教育", "特殊教育"];
+const STAGES: &[&str] = &[
+    "小学",
+    "初中",
+    "普通高中",
+    "学前教育",
+    "跨学段",
+    "职业教育",
+    "特殊教育",
+];
 const SUBJECTS: &str = "
 语文 数学 英语 道德与法治 科学 物理 化学 生物学 历史 地理 思想政治 信息科技 体育与健康 艺术 音乐 美术 劳动
 综合实践活动 德育 教研 学校管理 评价 综合 心理健康 外语 信息技术 通用技术 技术 日语 俄语 德语 法语 西班牙语
 ";
-const HOLDER_KINDS: &[&str] = &["中小学", "教研机构", "高等学校", "教育行政部门", "幼儿园", "其他"];
+const HOLDER_KINDS: &[&str] = &[
+    "中小学",
+    "教研机构",
+    "高等学校",
+    "教育行政部门",
+    "幼儿园",
+    "其他",
+];
 const LEVELS: &[&str] = &["特等奖", "一等奖", "二等奖"];
 const YEARS: &[u32] = &[2014, 2018, 2022];
 const PROMOTIONS: &[&str] = &["文字", "视频", "课程", "工作室"];
@@ -383,7 +425,10 @@ impl Vocab {
             durations: List::new(DURATIONS, 3.0),
             surnames: List::new(SURNAMES, 4.0),
             given: List::new(GIVEN, 10.0),
-            subject_words: SUBJECT_WORDS.iter().map(|(subs, words)| (subs.split('/').collect(), List::new(words, 3.0))).collect(),
+            subject_words: SUBJECT_WORDS
+                .iter()
+                .map(|(subs, words)| (subs.split('/').collect(), List::new(words, 3.0)))
+                .collect(),
             general_nouns: List::new(GENERAL_NOUNS, 3.0),
             general_verbs: List::new(GENERAL_VERBS, 3.0),
             general_adjs: List::new(GENERAL_ADJS, 3.0),
@@ -459,7 +504,16 @@ struct Gen<'a> {
 
 impl<'a> Gen<'a> {
     fn new(v: &'a Vocab, rng: Rng) -> Gen<'a> {
-        Gen { v, rng, topic: Vec::new(), places: Vec::new(), schools: Vec::new(), people: Vec::new(), domain: Vec::new(), out: String::new() }
+        Gen {
+            v,
+            rng,
+            topic: Vec::new(),
+            places: Vec::new(),
+            schools: Vec::new(),
+            people: Vec::new(),
+            domain: Vec::new(),
+            out: String::new(),
+        }
     }
 
     fn term(&mut self) -> &'static str {
@@ -473,7 +527,12 @@ impl<'a> Gen<'a> {
     /// Set the subject-word lists for the record's subjects.
     fn set_subjects(&mut self, subjects: &[&str]) {
         self.domain = (0..self.v.subject_words.len())
-            .filter(|&i| self.v.subject_words[i].0.iter().any(|s| subjects.contains(s)))
+            .filter(|&i| {
+                self.v.subject_words[i]
+                    .0
+                    .iter()
+                    .any(|s| subjects.contains(s))
+            })
             .collect();
     }
 
@@ -604,7 +663,8 @@ impl<'a> Gen<'a> {
                     } else {
                         self.domain[self.rng.below(self.domain.len())]
                     };
-                    self.out.push_str(v.subject_words[list].1.get(&mut self.rng));
+                    self.out
+                        .push_str(v.subject_words[list].1.get(&mut self.rng));
                 }
                 'W' => self.out.push_str(v.general_nouns.get(&mut self.rng)),
                 'O' => self.out.push_str(v.general_verbs.get(&mut self.rng)),
@@ -685,7 +745,8 @@ impl<'a> Gen<'a> {
                 t += self.rng.range(50, 600);
             }
         } else {
-            self.out.push_str("| 指标 | 应用前 | 应用后 |\n| --- | --- | --- |\n");
+            self.out
+                .push_str("| 指标 | 应用前 | 应用后 |\n| --- | --- | --- |\n");
             for _ in 0..self.rng.range(3, 5) {
                 self.out.push_str("| ");
                 self.np();
@@ -811,7 +872,11 @@ fn school_name(v: &Vocab, rng: &mut Rng, place: &str) -> String {
     s
 }
 
-fn pick_distinct<T: Copy + PartialEq>(rng: &mut Rng, n: usize, mut f: impl FnMut(&mut Rng) -> T) -> Vec<T> {
+fn pick_distinct<T: Copy + PartialEq>(
+    rng: &mut Rng,
+    n: usize,
+    mut f: impl FnMut(&mut Rng) -> T,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(n);
     let mut tries = 0;
     while out.len() < n && tries < n * 8 {
@@ -950,8 +1015,22 @@ struct Scale {
     length: f64,
 }
 
-const NATIONAL: Scale = Scale { outcomes: 1500, holders: 800, regions: 400, cases: 10_000, notices: 300, length: 0.97 };
-const SMALL: Scale = Scale { outcomes: 15, holders: 8, regions: 4, cases: 100, notices: 3, length: 0.97 };
+const NATIONAL: Scale = Scale {
+    outcomes: 1500,
+    holders: 800,
+    regions: 400,
+    cases: 10_000,
+    notices: 300,
+    length: 0.97,
+};
+const SMALL: Scale = Scale {
+    outcomes: 15,
+    holders: 8,
+    regions: 4,
+    cases: 100,
+    notices: 3,
+    length: 0.97,
+};
 
 fn hid(i: usize) -> String {
     format!("h{:04}", i + 1)
@@ -970,7 +1049,12 @@ fn nid(i: usize) -> String {
 }
 
 fn date(rng: &mut Rng, y0: usize, y1: usize) -> String {
-    format!("{:04}-{:02}-{:02}", rng.range(y0, y1), rng.range(1, 12), rng.range(1, 28))
+    format!(
+        "{:04}-{:02}-{:02}",
+        rng.range(y0, y1),
+        rng.range(1, 12),
+        rng.range(1, 28)
+    )
 }
 
 fn outcome_title(g: &mut Gen, place: &str) -> String {
@@ -992,7 +1076,10 @@ fn outcome_title(g: &mut Gen, place: &str) -> String {
             g.out.push_str(place);
             g.push_term();
             g.out.push_str(v.heads.get(&mut g.rng));
-            g.out.push_str(g.rng.pick(&["的区域实践", "的校本探索", "的创新实践", "的十年探索"]));
+            g.out.push_str(
+                g.rng
+                    .pick(&["的区域实践", "的校本探索", "的创新实践", "的十年探索"]),
+            );
         }
         3 => {
             g.np();
@@ -1076,7 +1163,8 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
                 "高等学校" => format!(
                     "{}{}",
                     place_name(v, &mut g.rng),
-                    g.rng.pick(&["师范大学", "大学", "教育学院", "师范学院", "第二师范学院"])
+                    g.rng
+                        .pick(&["师范大学", "大学", "教育学院", "师范学院", "第二师范学院"])
                 ),
                 "教育行政部门" => {
                     if g.rng.chance(0.3) {
@@ -1085,13 +1173,38 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
                         format!("{local}教育局")
                     }
                 }
-                "幼儿园" => format!("{local}{}", g.rng.pick(&["实验幼儿园", "机关幼儿园", "第一幼儿园", "中心幼儿园"])),
-                _ => format!("{}{}", local, g.rng.pick(&["教育学会", "教育发展研究中心", "青少年活动中心", "教育评估院"])),
+                "幼儿园" => format!(
+                    "{local}{}",
+                    g.rng
+                        .pick(&["实验幼儿园", "机关幼儿园", "第一幼儿园", "中心幼儿园"])
+                ),
+                _ => format!(
+                    "{}{}",
+                    local,
+                    g.rng.pick(&[
+                        "教育学会",
+                        "教育发展研究中心",
+                        "青少年活动中心",
+                        "教育评估院"
+                    ])
+                ),
             };
             let lead = format!("{title}是{short}");
-            let role = g.rng.pick(&["开展教学研究的重要力量", "推进基础教育改革的实践基地", "一所有较强影响力的单位", "教学成果培育和推广的骨干单位"]);
+            let role = g.rng.pick(&[
+                "开展教学研究的重要力量",
+                "推进基础教育改革的实践基地",
+                "一所有较强影响力的单位",
+                "教学成果培育和推广的骨干单位",
+            ]);
             let summary = g.summary(&format!("{lead}{role}。"), 200);
-            Holder { title, kind, prov, city, summary, outcomes: Vec::new() }
+            Holder {
+                title,
+                kind,
+                prov,
+                city,
+                summary,
+                outcomes: Vec::new(),
+            }
         })
         .collect();
 
@@ -1103,7 +1216,13 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             let prov = holders[holder].prov;
             let year = g.rng.pick(YEARS);
             let u = g.rng.unit();
-            let level = if u < 0.03 { LEVELS[0] } else if u < 0.25 { LEVELS[1] } else { LEVELS[2] };
+            let level = if u < 0.03 {
+                LEVELS[0]
+            } else if u < 0.25 {
+                LEVELS[1]
+            } else {
+                LEVELS[2]
+            };
             let themes = themes(v, &mut g.rng);
             g.topic = themes.clone();
             let np = g.rng.range(2, 6);
@@ -1119,14 +1238,26 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             let title = outcome_title(&mut g, &place);
             let stages = stages(&mut g.rng);
             let subjects = subjects(v, &mut g.rng);
-            let promotion = if g.rng.chance(0.6) { Some(g.rng.pick(PROMOTIONS)) } else { None };
+            let promotion = if g.rng.chance(0.6) {
+                Some(g.rng.pick(PROMOTIONS))
+            } else {
+                None
+            };
             let rounds = if g.rng.chance(0.5) {
-                if g.rng.chance(0.5) { vec![2021, 2024] } else { vec![g.rng.pick(&[2021u32, 2024])] }
+                if g.rng.chance(0.5) {
+                    vec![2021, 2024]
+                } else {
+                    vec![g.rng.pick(&[2021u32, 2024])]
+                }
             } else {
                 Vec::new()
             };
             let contact = if g.rng.chance(0.25) {
-                let phone = format!("0{}-{}", g.rng.range(10, 999), g.rng.range(20_000_000, 89_999_999));
+                let phone = format!(
+                    "0{}-{}",
+                    g.rng.range(10, 999),
+                    g.rng.range(20_000_000, 89_999_999)
+                );
                 Some((people[0].clone(), phone))
             } else {
                 None
@@ -1174,7 +1305,10 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             };
             let demonstration = g.rng.chance(0.4);
             let y = g.rng.pick(&[2021usize, 2022, 2023]);
-            let period = (format!("{y}-{:02}", g.rng.range(1, 9)), format!("{}-12", y + 2));
+            let period = (
+                format!("{y}-{:02}", g.rng.range(1, 9)),
+                format!("{}-12", y + 2),
+            );
             let na = g.rng.range(2, 6);
             let picked = pick_distinct(&mut g.rng, na, |r| r.below(outcomes.len()));
             let applies = picked
@@ -1182,16 +1316,43 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
                 .map(|o| {
                     let department = format!(
                         "{county}{}",
-                        g.rng.pick(&["教育科学研究所", "教师发展中心", "教育局基础教育科", "教研室", "教育局"])
+                        g.rng.pick(&[
+                            "教育科学研究所",
+                            "教师发展中心",
+                            "教育局基础教育科",
+                            "教研室",
+                            "教育局"
+                        ])
                     );
                     let ns = g.rng.range(1, 4);
-                    let schools = (0..ns).map(|_| school_name(v, &mut g.rng, &county)).collect();
-                    Apply { outcome: o, department, schools }
+                    let schools = (0..ns)
+                        .map(|_| school_name(v, &mut g.rng, &county))
+                        .collect();
+                    Apply {
+                        outcome: o,
+                        department,
+                        schools,
+                    }
                 })
                 .collect();
-            let lead = format!("{title}{}，", if demonstration { "是国家级优秀教学成果推广应用示范区" } else { "积极参与优秀教学成果推广应用" });
+            let lead = format!(
+                "{title}{}，",
+                if demonstration {
+                    "是国家级优秀教学成果推广应用示范区"
+                } else {
+                    "积极参与优秀教学成果推广应用"
+                }
+            );
             let summary = g.summary(&lead, 240);
-            Region { title, county, prov, demonstration, period, applies, summary }
+            Region {
+                title,
+                county,
+                prov,
+                demonstration,
+                period,
+                applies,
+                summary,
+            }
         })
         .collect();
 
@@ -1202,7 +1363,8 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             let region = g.rng.below(regions.len());
             let reg = &regions[region];
             let nout = if g.rng.chance(0.8) { 1 } else { 2 };
-            let mut outs: Vec<usize> = pick_distinct(&mut g.rng, nout, |r| r.below(reg.applies.len()));
+            let mut outs: Vec<usize> =
+                pick_distinct(&mut g.rng, nout, |r| r.below(reg.applies.len()));
             outs.sort_unstable();
             let outcomes_: Vec<usize> = outs.iter().map(|&a| reg.applies[a].outcome).collect();
             let school = if g.rng.chance(0.8) {
@@ -1227,7 +1389,11 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             let source = if g.rng.chance(0.5) {
                 school.clone()
             } else {
-                format!("{}{}", reg.county, g.rng.pick(&["教育科学研究所", "教师发展中心", "教育局"]))
+                format!(
+                    "{}{}",
+                    reg.county,
+                    g.rng.pick(&["教育科学研究所", "教师发展中心", "教育局"])
+                )
             };
             let title = {
                 let saved = std::mem::take(&mut g.out);
@@ -1259,7 +1425,12 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
                         g.push_term();
                         g.out.push_str("”让");
                         g.np();
-                        g.out.push_str(g.rng.pick(&["焕发活力", "落地生根", "提质增效", "走向深入"]));
+                        g.out.push_str(g.rng.pick(&[
+                            "焕发活力",
+                            "落地生根",
+                            "提质增效",
+                            "走向深入",
+                        ]));
                     }
                     _ => {
                         g.out.push_str(&school);
@@ -1301,11 +1472,24 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             let date = format!("{y:04}-{:02}-{:02}", g.rng.range(1, 12), g.rng.range(1, 28));
             let n = g.rng.range(1, 60);
             let (issuer, number) = match g.rng.below(6) {
-                0 => ("教育部办公厅".to_string(), format!("{}〔{y}〕{n}号", g.rng.pick(&["教基厅函", "教师厅函", "教基厅"]))),
+                0 => (
+                    "教育部办公厅".to_string(),
+                    format!(
+                        "{}〔{y}〕{n}号",
+                        g.rng.pick(&["教基厅函", "教师厅函", "教基厅"])
+                    ),
+                ),
                 1 => ("教育部".to_string(), format!("教基〔{y}〕{n}号")),
                 2 | 3 => {
                     let p = g.rng.below(MAINLAND);
-                    (edu_department(p), format!("{}{}〔{y}〕{n}号", PROVINCES[p].2, g.rng.pick(&["教基", "教发", "教函", "教基函"])))
+                    (
+                        edu_department(p),
+                        format!(
+                            "{}{}〔{y}〕{n}号",
+                            PROVINCES[p].2,
+                            g.rng.pick(&["教基", "教发", "教函", "教基函"])
+                        ),
+                    )
                 }
                 _ => {
                     let c = place_name(v, &mut g.rng);
@@ -1317,7 +1501,11 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             let title = match g.rng.below(7) {
                 0 => format!("{issuer}关于做好{y}年基础教育国家级优秀教学成果推广应用工作的通知"),
                 1 => format!("关于公布{y}年{t}典型案例的通知"),
-                2 => format!("关于印发《{}基础教育优秀教学成果推广应用三年行动计划（{y}—{}年）》的通知", place_name(v, &mut g.rng), y + 2),
+                2 => format!(
+                    "关于印发《{}基础教育优秀教学成果推广应用三年行动计划（{y}—{}年）》的通知",
+                    place_name(v, &mut g.rng),
+                    y + 2
+                ),
                 3 => format!("关于开展{t}专题培训的通知"),
                 4 => format!("关于进一步加强{t}的实施意见"),
                 5 => format!("关于遴选{y}年度成果推广应用示范校的通知"),
@@ -1326,11 +1514,24 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
             g.topic = vec![t];
             let verb = v.verbs.get(&mut g.rng);
             let summary = g.summary(&format!("为{verb}{t}，"), 200);
-            Notice { title, date, issuer, number, summary }
+            Notice {
+                title,
+                date,
+                issuer,
+                number,
+                summary,
+            }
         })
         .collect();
 
-    Corpus { seed, holders, outcomes, regions, cases, notices }
+    Corpus {
+        seed,
+        holders,
+        outcomes,
+        regions,
+        cases,
+        notices,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1343,7 +1544,10 @@ fn ys(s: &str) -> String {
         || s.starts_with(|c: char| c == '-' || c == '?' || c == ' ' || c.is_ascii_digit())
         || s.ends_with(' ')
         || s.contains(|c: char| ":#{}[],&*!|>'\"%@`".contains(c))
-        || matches!(s.to_ascii_lowercase().as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~");
+        || matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
+        );
     if needs_quote {
         let mut q = String::with_capacity(s.len() + 2);
         q.push('"');
@@ -1413,7 +1617,10 @@ fn len_target(rng: &mut Rng, lo: usize, hi: usize, scale: Scale) -> usize {
 
 /// Returns (file name, file content, body chars).
 fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String, String, usize) {
-    let mut g = Gen::new(v, Rng::derive(c.seed, S_BODY ^ (kind.tag() << 32), i as u64));
+    let mut g = Gen::new(
+        v,
+        Rng::derive(c.seed, S_BODY ^ (kind.tag() << 32), i as u64),
+    );
     let mut fm = String::with_capacity(2048);
     fm.push_str("---\n");
     let id;
@@ -1439,7 +1646,13 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
                 let _ = writeln!(fm, "rounds: [{}]", r.join(", "));
             }
             if let Some((name, phone)) = &o.contact {
-                let _ = writeln!(fm, "contact:\n  name: {}\n  phone: {}\n  email: {}@example.edu.cn", ys(name), ys(phone), id);
+                let _ = writeln!(
+                    fm,
+                    "contact:\n  name: {}\n  phone: {}\n  email: {}@example.edu.cn",
+                    ys(name),
+                    ys(phone),
+                    id
+                );
             }
             let _ = writeln!(fm, "summary: {}", ys(&o.summary));
             if o.featured {
@@ -1502,7 +1715,10 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
                 let _ = writeln!(fm, "city: {}", ys(city));
             }
             let _ = writeln!(fm, "summary: {}", ys(&h.summary));
-            g.places = vec![h.city.clone().unwrap_or_else(|| PROVINCES[h.prov].1.to_string())];
+            g.places = vec![h
+                .city
+                .clone()
+                .unwrap_or_else(|| PROVINCES[h.prov].1.to_string())];
             g.schools = vec![h.title.clone()];
             let target = len_target(&mut g.rng, 300, 900, scale);
             g.heading(2, "单位简介");
@@ -1511,7 +1727,14 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
                 g.heading(2, "获奖成果");
                 for &o in &h.outcomes {
                     let oc = &c.outcomes[o];
-                    let _ = writeln!(g.out, "- [{}](../outcomes/{}.md)（{}年{}）", oc.title, oid(o), oc.year, oc.level);
+                    let _ = writeln!(
+                        g.out,
+                        "- [{}](../outcomes/{}.md)（{}年{}）",
+                        oc.title,
+                        oid(o),
+                        oc.year,
+                        oc.level
+                    );
                 }
                 g.out.push('\n');
             }
@@ -1526,7 +1749,11 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
             let _ = writeln!(fm, "title: {}", ys(&r.title));
             let _ = writeln!(fm, "province: {}", PROVINCES[r.prov].0);
             let _ = writeln!(fm, "demonstration: {}", r.demonstration);
-            let _ = writeln!(fm, "period:\n  start: \"{}\"\n  end: \"{}\"", r.period.0, r.period.1);
+            let _ = writeln!(
+                fm,
+                "period:\n  start: \"{}\"\n  end: \"{}\"",
+                r.period.0, r.period.1
+            );
             fm.push_str("applies:\n");
             for a in &r.applies {
                 let _ = writeln!(fm, "  - outcome: {}", oid(a.outcome));
@@ -1535,14 +1762,25 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
             }
             let _ = writeln!(fm, "summary: {}", ys(&r.summary));
             g.places = vec![r.title.clone(), r.county.clone()];
-            g.schools = r.applies.iter().flat_map(|a| a.schools.iter().cloned()).collect();
+            g.schools = r
+                .applies
+                .iter()
+                .flat_map(|a| a.schools.iter().cloned())
+                .collect();
             let target = len_target(&mut g.rng, 500, 1500, scale);
             g.heading(2, "区域概况");
             g.fill(target / 2);
             g.heading(2, "应用成果");
             for a in &r.applies {
                 let oc = &c.outcomes[a.outcome];
-                let _ = writeln!(g.out, "- [{}](../outcomes/{}.md)：{}负责，基地学校{}", oc.title, oid(a.outcome), a.department, a.schools.join("、"));
+                let _ = writeln!(
+                    g.out,
+                    "- [{}](../outcomes/{}.md)：{}负责，基地学校{}",
+                    oc.title,
+                    oid(a.outcome),
+                    a.department,
+                    a.schools.join("、")
+                );
             }
             g.out.push('\n');
             g.heading(2, "工作进展");
@@ -1587,7 +1825,12 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
             g.paragraph();
             const HEADINGS: &[&[&str]] = &[
                 &["背景与问题", "主要做法", "实施成效", "经验与反思"],
-                &["一、案例背景", "二、实践过程", "三、取得成效", "四、下一步打算"],
+                &[
+                    "一、案例背景",
+                    "二、实践过程",
+                    "三、取得成效",
+                    "四、下一步打算",
+                ],
                 &["问题的提出", "成果的引入与转化", "实践路径", "效果与反思"],
             ];
             let hs = HEADINGS[g.rng.below(HEADINGS.len())];
@@ -1615,7 +1858,13 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
                 "各有关单位：\n\n",
             ]));
             g.paragraph();
-            const SECS: &[&str] = &["一、总体要求", "二、重点任务", "三、组织实施", "四、保障措施", "五、工作要求"];
+            const SECS: &[&str] = &[
+                "一、总体要求",
+                "二、重点任务",
+                "三、组织实施",
+                "四、保障措施",
+                "五、工作要求",
+            ];
             let ns = g.rng.range(3, 5);
             for h in &SECS[..ns] {
                 g.heading(2, h);
@@ -1631,7 +1880,13 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
     }
 }
 
-fn finish(mut fm: String, body: String, kind: Kind, id: String, body_chars: usize) -> (String, String, usize) {
+fn finish(
+    mut fm: String,
+    body: String,
+    kind: Kind,
+    id: String,
+    body_chars: usize,
+) -> (String, String, usize) {
     fm.push_str("---\n\n");
     fm.push_str(&body);
     let _ = kind;
@@ -1662,7 +1917,9 @@ fn main() {
     let mut scale = NATIONAL;
     let mut scale_name = "national";
     let mut seed: u64 = 1;
-    let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut force = false;
     let mut quiet = false;
     let mut args = std::env::args().skip(1);
@@ -1712,11 +1969,22 @@ fn main() {
     }
 }
 
-fn run(out: &Path, scale: Scale, scale_name: &str, seed: u64, threads: usize, force: bool, quiet: bool) -> std::io::Result<()> {
+fn run(
+    out: &Path,
+    scale: Scale,
+    scale_name: &str,
+    seed: u64,
+    threads: usize,
+    force: bool,
+    quiet: bool,
+) -> std::io::Result<()> {
     let t0 = Instant::now();
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         if !force {
-            return Err(std::io::Error::other(format!("{} is not empty (use --force to replace its site.yaml and content/)", out.display())));
+            return Err(std::io::Error::other(format!(
+                "{} is not empty (use --force to replace its site.yaml and content/)",
+                out.display()
+            )));
         }
         let content = out.join("content");
         if content.exists() {
@@ -1724,7 +1992,13 @@ fn run(out: &Path, scale: Scale, scale_name: &str, seed: u64, threads: usize, fo
         }
     }
     let content = out.join("content");
-    let kinds = [Kind::Outcome, Kind::Holder, Kind::Region, Kind::Case, Kind::Notice];
+    let kinds = [
+        Kind::Outcome,
+        Kind::Holder,
+        Kind::Region,
+        Kind::Case,
+        Kind::Notice,
+    ];
     for k in kinds {
         std::fs::create_dir_all(content.join(k.dir()))?;
     }
@@ -1769,7 +2043,10 @@ fn run(out: &Path, scale: Scale, scale_name: &str, seed: u64, threads: usize, fo
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("worker panicked")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker panicked"))
+            .collect()
     });
     let (mut chars, mut han, mut bytes) = (0, 0, 0);
     for r in results {
@@ -1802,5 +2079,7 @@ fn run(out: &Path, scale: Scale, scale_name: &str, seed: u64, threads: usize, fo
 }
 
 fn count_han(s: &str) -> usize {
-    s.chars().filter(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c)).count()
+    s.chars()
+        .filter(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        .count()
 }

@@ -144,12 +144,16 @@ fn parse_yaml(
         return Ok(Vec::new());
     }
     let value: yaml::Value = yaml::from_str(yaml_text).map_err(|e| {
-        let pos = match e.location() {
-            Some(loc) => Pos::from_offset(file, base + loc.index()),
-            None => Pos::from_offset(file, base),
-        };
+        let msg = e.to_string();
+        let start = Pos::from_offset(file, base);
+        let pos = duplicate_key_pos(&msg, file, base, yaml_text)
+            .or_else(|| opening_pos(&msg, start))
+            .unwrap_or_else(|| match e.location() {
+                Some(loc) => Pos::from_offset(file, base + loc.index()),
+                None => start,
+            });
         FrontMatterError::Yaml {
-            message: translate_yaml_error(&e.to_string()),
+            message: translate_yaml_error(&msg),
             pos,
         }
     })?;
@@ -168,6 +172,55 @@ fn parse_yaml(
             pos: node.pos,
         }),
     }
+}
+
+/// serde_yaml reports a duplicate key at the start of its mapping; point at
+/// the second occurrence of the key instead (same indentation, not in a comment).
+fn duplicate_key_pos(msg: &str, file: &str, base: usize, yaml_text: &str) -> Option<Pos> {
+    let rest = msg.split("duplicate entry with key \"").nth(1)?;
+    let key = &rest[..rest.find('"')?];
+    let mut seen: Vec<usize> = Vec::new(); // indentations seen
+    let mut off = 0;
+    for line in yaml_text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        let body = trimmed.trim_start_matches("- ");
+        let k = body.trim_start_matches(['"', '\'']);
+        if k.starts_with(key)
+            && k[key.len()..]
+                .trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with(':')
+        {
+            if seen.contains(&indent) {
+                return Some(Pos::from_offset(file, base + off + indent));
+            }
+            seen.push(indent);
+        }
+        off += line.len();
+    }
+    None
+}
+
+/// For an unclosed bracket or quote, libyaml says where the construct
+/// started ("while parsing a flow sequence at line L column C"): point there.
+fn opening_pos(msg: &str, start: Pos) -> Option<Pos> {
+    let tail = &msg[msg
+        .find("while parsing")
+        .or_else(|| msg.find("while scanning"))?..];
+    let after = &tail[tail.find(" at line ")? + 9..];
+    let (line, rest) = after.split_once(" column ")?;
+    let line: usize = line.trim().parse().ok()?;
+    let col: usize = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()?;
+    Some(Pos::new(
+        start.line + line - 1,
+        if line == 1 { start.col + col - 1 } else { col },
+    ))
 }
 
 /// Make serde_yaml's English messages readable for Chinese staff while
@@ -196,6 +249,25 @@ fn translate_yaml_error(msg: &str) -> String {
     format!("{hint}（{core}）")
 }
 
+/// Whether byte `abs` of `file` lies inside a YAML comment (a `#` at line
+/// start or after white space, outside quotes).
+fn in_comment(file: &str, abs: usize) -> bool {
+    let line_start = file[..abs].rfind('\n').map_or(0, |i| i + 1);
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for c in file[line_start..abs].chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && prev.is_whitespace() => return true,
+            None => {}
+        }
+        prev = c;
+    }
+    false
+}
+
 struct Cursor<'a> {
     file: &'a str,
     at: usize,
@@ -219,16 +291,17 @@ impl Cursor<'_> {
             let start = from + i;
             let after = &hay[start + needle.len()..];
             let ok = if key {
-                let before_ok = hay[..start]
-                    .chars()
-                    .next_back()
-                    .map_or(true, |c| c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\''));
-                let rest = after.trim_start_matches(['"', '\'']).trim_start_matches([' ', '\t']);
+                let before_ok = hay[..start].chars().next_back().map_or(true, |c| {
+                    c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\'')
+                });
+                let rest = after
+                    .trim_start_matches(['"', '\''])
+                    .trim_start_matches([' ', '\t']);
                 before_ok && rest.starts_with(':')
             } else {
                 true
             };
-            if ok {
+            if ok && !in_comment(self.file, self.at + start) {
                 let abs = self.at + start;
                 self.at = abs + needle.len();
                 // A quoted key or value: point at the opening quote.
@@ -350,10 +423,14 @@ mod tests {
         assert_eq!(p.body_line, 8);
         assert_eq!(field(&p, "title").pos, Pos::new(2, 8));
         let award = field(&p, "award");
-        let Value::Map(m) = &award.value else { panic!() };
+        let Value::Map(m) = &award.value else {
+            panic!()
+        };
         assert_eq!(m[1].0.pos, Pos::new(3, 21));
         assert_eq!(m[1].1.pos, Pos::new(3, 28));
-        let Value::List(l) = &field(&p, "stages").value else { panic!() };
+        let Value::List(l) = &field(&p, "stages").value else {
+            panic!()
+        };
         assert_eq!(l[1].pos, Pos::new(6, 5));
     }
 
@@ -371,12 +448,35 @@ mod tests {
         assert_eq!(parse("").unwrap_err(), FrontMatterError::Empty);
         assert_eq!(parse("  \n\n").unwrap_err(), FrontMatterError::Empty);
         assert_eq!(parse("# 标题\n").unwrap_err(), FrontMatterError::Missing);
-        assert_eq!(parse("---\ntitle: x\n").unwrap_err(), FrontMatterError::Unclosed);
+        assert_eq!(
+            parse("---\ntitle: x\n").unwrap_err(),
+            FrontMatterError::Unclosed
+        );
         assert!(matches!(
             parse("---\n- a\n- b\n---\n").unwrap_err(),
             FrontMatterError::NotAMapping { .. }
         ));
         assert!(parse("---\n---\nbody").unwrap().fields.is_empty());
+    }
+
+    #[test]
+    fn comments_do_not_capture_positions() {
+        let text = "---\n# 例如 province: 上海市\nprovince: 上海 # 注 province: x\n---\n";
+        let p = parse(text).unwrap();
+        let n = field(&p, "province");
+        assert_eq!(n.pos, Pos::new(3, 11));
+    }
+
+    #[test]
+    fn duplicate_key_and_unclosed_bracket_positions() {
+        match parse("---\ntitle: a\nsummary: b\ntitle: c\n---\n") {
+            Err(FrontMatterError::Yaml { pos, .. }) => assert_eq!(pos, Pos::new(4, 1)),
+            other => panic!("{other:?}"),
+        }
+        match parse("---\ntitle: [未闭合\n---\n") {
+            Err(FrontMatterError::Yaml { pos, .. }) => assert_eq!(pos, Pos::new(2, 8)),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

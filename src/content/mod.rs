@@ -116,14 +116,19 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| rel(site, p)).unwrap_or_else(|| "content".into());
+                let p = e
+                    .path()
+                    .map(|p| rel(site, p))
+                    .unwrap_or_else(|| "content".into());
                 diags.error(p, Pos::START, format!("无法读取：{e}"));
                 continue;
             }
         };
         let path = entry.path();
         let relc = path.strip_prefix(&content).unwrap_or(path);
-        let mut comps = relc.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let mut comps = relc
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let top = comps.next().unwrap_or_default();
         let is_file = entry.file_type().is_file();
         if top == "media" {

@@ -46,28 +46,75 @@ pub fn options() -> Options {
 }
 
 /// Render `body`; problems with links go to `diags`.
-pub fn render(body: &str, ctx: &BodyCtx, targets: &dyn LinkTargets, diags: &mut Diagnostics) -> Rendered {
+pub fn render(
+    body: &str,
+    ctx: &BodyCtx,
+    targets: &dyn LinkTargets,
+    diags: &mut Diagnostics,
+) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut has_raw_html = false;
     let mut text = String::new();
     let mut heading_start: Option<usize> = None;
     let mut headings: Vec<(usize, usize)> = Vec::new(); // (start event index, end index)
+    let mut raw_urls: HashMap<String, String> = HashMap::new();
+    let mut footnotes: Vec<String> = Vec::new();
     let at = |off: usize| {
         let p = Pos::from_offset(body, off);
         Pos::new(p.line + ctx.body_line - 1, p.col)
     };
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let ev = match ev {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = rewrite(&dest_url, false, ctx, targets, diags, at(range.start));
-                Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = rewrite(&dest_url, true, ctx, targets, diags, at(range.start));
-                Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 has_raw_html = true;
+                let lower = h.to_ascii_lowercase();
+                if lower.contains("<script")
+                    || lower.contains("<iframe")
+                    || lower.contains("<object")
+                    || lower.contains("<embed")
+                    || has_event_handler(&lower)
+                {
+                    diags.warning(ctx.display_path, at(range.start), "正文中的脚本、事件处理属性或嵌入对象（script、on…、iframe 等）不会发布，已移除");
+                }
+                // Links and resources in raw HTML follow the same rules as
+                // Markdown ones: checked, located, rewritten.
+                for (off, attr, value) in url_attributes(h) {
+                    let image = attr != "href";
+                    let out = rewrite(value, image, ctx, targets, diags, at(range.start + off));
+                    raw_urls.insert(value.to_string(), out);
+                }
+                ev
+            }
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                footnotes.push(label.to_string());
                 ev
             }
             Event::Start(Tag::Heading { .. }) => {
@@ -86,7 +133,13 @@ pub fn render(body: &str, ctx: &BodyCtx, targets: &dyn LinkTargets, diags: &mut 
             Event::Text(t) | Event::Code(t) => text.push_str(t),
             Event::SoftBreak => text.push(' '),
             Event::HardBreak => text.push('\n'),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock,
+            ) => {
                 if !text.ends_with('\n') && !text.is_empty() {
                     text.push('\n');
                 }
@@ -96,7 +149,12 @@ pub fn render(body: &str, ctx: &BodyCtx, targets: &dyn LinkTargets, diags: &mut 
         events.push(ev);
     }
     // Heading ids: the heading's own text, so Chinese ids are stable and readable.
-    let mut used: HashMap<String, usize> = HashMap::new();
+    // Ids the theme and the footnotes already use on the page are taken.
+    let mut used: HashMap<String, usize> = THEME_IDS
+        .iter()
+        .map(|id| (id.to_string(), 1))
+        .chain(footnotes.iter().map(|f| (f.clone(), 1)))
+        .collect();
     let mut toc = Vec::new();
     for (s, e) in headings {
         let mut htext = String::new();
@@ -109,21 +167,104 @@ pub fn render(body: &str, ctx: &BodyCtx, targets: &dyn LinkTargets, diags: &mut 
         let n = used.entry(base.clone()).or_insert(0);
         let id = if *n == 0 { base } else { format!("{base}-{n}") };
         *n += 1;
-        if let Event::Start(Tag::Heading { level, id: hid, classes, attrs }) = &events[s] {
+        if let Event::Start(Tag::Heading {
+            level,
+            id: hid,
+            classes,
+            attrs,
+        }) = &events[s]
+        {
             let (level, classes, attrs) = (*level, classes.clone(), attrs.clone());
             let final_id = hid.as_ref().map(|h| h.to_string()).unwrap_or(id);
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                 toc.push((level as u8, final_id.clone(), htext.trim().to_string()));
             }
-            events[s] = Event::Start(Tag::Heading { level, id: Some(CowStr::from(final_id)), classes, attrs });
+            events[s] = Event::Start(Tag::Heading {
+                level,
+                id: Some(CowStr::from(final_id)),
+                classes,
+                attrs,
+            });
         }
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html {
-        html = sanitize(&html);
+        html = sanitize(&html, &raw_urls);
     }
     Rendered { html, text, toc }
+}
+
+/// Element ids the default theme puts on pages next to a body.
+pub const THEME_IDS: &[&str] = &[
+    "main",
+    "q-header",
+    "q-hero",
+    "h-counts",
+    "h-featured",
+    "h-cases",
+    "h-notices",
+    "h-browse",
+    "h-media",
+    "h-applied",
+    "h-related",
+    "h-outcomes",
+    "h-applies",
+    "h-att",
+    "list-filters",
+    "search-form",
+    "search-input",
+    "search-status",
+    "search-facets",
+    "search-results",
+    "search-pager",
+];
+
+/// `(byte offset of the value, attribute, value)` of every href/src/poster
+/// attribute in a raw HTML fragment.
+fn url_attributes(html: &str) -> Vec<(usize, &'static str, &str)> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for attr in ["href", "src", "poster"] {
+        let pat = format!("{attr}=");
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(&pat) {
+            let at = from + i;
+            from = at + pat.len();
+            let before = lower[..at].chars().next_back();
+            if !before.is_some_and(|c| c.is_whitespace()) {
+                continue; // e.g. data-src=
+            }
+            let rest = &html[from..];
+            let (start, end) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => match rest[1..].find(q) {
+                    Some(e) => (from + 1, from + 1 + e),
+                    None => continue,
+                },
+                Some(_) => {
+                    let e = rest
+                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .unwrap_or(rest.len());
+                    (from, from + e)
+                }
+                None => continue,
+            };
+            out.push((start, attr, &html[start..end]));
+        }
+    }
+    out
+}
+
+/// ` onclick=`-style attributes in lower-cased HTML.
+fn has_event_handler(lower: &str) -> bool {
+    lower.match_indices(" on").any(|(i, _)| {
+        let rest = &lower[i + 3..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        !name.is_empty() && rest[name.len()..].trim_start().starts_with('=')
+    })
 }
 
 /// Id for a heading: lower-cased, whitespace → '-', punctuation dropped,
@@ -133,7 +274,10 @@ pub fn heading_id(text: &str) -> String {
     for c in text.trim().chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !out.ends_with('-') && !out.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !out.ends_with('-')
+            && !out.is_empty()
+        {
             out.push('-');
         }
     }
@@ -167,12 +311,20 @@ fn rewrite(
             if external_ok {
                 return dest.to_string();
             }
-            let msg = if image && (scheme == "http" || scheme == "https") {
-                format!("{what}“{dest}”是外部网址：门户不得引用外部资源（需离线可用），请把图片放到 content/media/ 下并用相对路径引用")
+            if image && (scheme == "http" || scheme == "https") {
+                diags.error(
+                    ctx.display_path,
+                    pos,
+                    format!("{what}“{dest}”是外部网址：门户不得引用外部资源（需离线可用），请把图片放到 content/media/ 下并用相对路径引用"),
+                );
             } else {
-                format!("{what}“{dest}”使用了不允许的协议“{scheme}:”，已移除")
-            };
-            diags.error(ctx.display_path, pos, msg);
+                // Neutralised like a removed <script>: published safely, reported.
+                diags.warning(
+                    ctx.display_path,
+                    pos,
+                    format!("{what}“{dest}”使用了不允许的协议“{scheme}:”，已移除"),
+                );
+            }
             return "#".into();
         }
     }
@@ -180,7 +332,7 @@ fn rewrite(
         diags.error(
             ctx.display_path,
             pos,
-            format!("{what}“{dest}”是以 / 开头的绝对路径：从 U 盘打开时会失效，请改为相对本文件的路径，如 ../media/images/a.png"),
+            format!("{what}“{dest}”是以 / 开头的绝对路径：从 U 盘打开时会失效，请改为相对本文件的路径，如 {}", if image { "../media/images/a.png" } else { "../outcomes/abc.md" }),
         );
         return "#".into();
     }
@@ -200,7 +352,11 @@ fn rewrite(
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    diags.error(ctx.display_path, pos, format!("{what}“{dest}”指向 content/ 之外"));
+                    diags.error(
+                        ctx.display_path,
+                        pos,
+                        format!("{what}“{dest}”指向 content/ 之外"),
+                    );
                     return "#".into();
                 }
             }
@@ -208,9 +364,35 @@ fn rewrite(
         }
     }
     let resolved = parts.join("/");
-    let out_path = if let Some(kind) = parts.first().and_then(|d| Kind::from_dir(d)).filter(|_| parts.len() == 2) {
+    let list_kind = match parts.as_slice() {
+        [d] | [d, "index.html"] => Kind::from_dir(d),
+        _ => None,
+    };
+    let out_path = if let Some(kind) = list_kind {
+        format!("{}/index.html", kind.dir())
+    } else if [
+        "index.html",
+        "search.html",
+        "matrix.html",
+        "browse",
+        "browse/index.html",
+    ]
+    .contains(&resolved.as_str())
+    {
+        if resolved == "browse" {
+            "browse/index.html".to_string()
+        } else {
+            resolved.clone()
+        }
+    } else if let Some(kind) = parts
+        .first()
+        .and_then(|d| Kind::from_dir(d))
+        .filter(|_| parts.len() == 2)
+    {
         let file = parts[1];
-        let id = file.strip_suffix(".md").or_else(|| file.strip_suffix(".html"));
+        let id = file
+            .strip_suffix(".md")
+            .or_else(|| file.strip_suffix(".html"));
         match id {
             Some(id) if targets.record_exists(kind, id) => format!("{}/{}.html", kind.dir(), id),
             Some(id) => {
@@ -230,6 +412,13 @@ fn rewrite(
         resolved
     } else if resolved.is_empty() {
         "index.html".into()
+    } else if !image && resolved.ends_with(".md") {
+        diags.error(
+            ctx.display_path,
+            pos,
+            format!("{what}“{dest}”不存在：记录链接应指向 ../<类别>/<编号>.md"),
+        );
+        return "#".into();
     } else {
         diags.error(
             ctx.display_path,
@@ -259,7 +448,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            if let (Some(h), Some(l)) = (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            ) {
                 out.push(h * 16 + l);
                 i += 3;
                 continue;
@@ -290,10 +482,28 @@ pub fn encode_path(p: &str) -> String {
 
 /// Sanitise HTML produced from a body with raw HTML: scripts, event
 /// handlers, styles and javascript: URLs go; our own markup stays.
-fn sanitize(html: &str) -> String {
+fn sanitize(html: &str, raw_urls: &HashMap<String, String>) -> String {
     let mut b = ammonia::Builder::default();
+    let raw_urls = raw_urls.clone();
+    b.attribute_filter(move |_, attr, value| match attr {
+        "href" | "src" | "poster" => Some(
+            raw_urls
+                .get(value)
+                .map_or(value, String::as_str)
+                .to_string()
+                .into(),
+        ),
+        _ => Some(value.into()),
+    });
     b.add_generic_attributes(["id", "class", "align"])
-        .add_tags(["input", "figure", "figcaption", "mark", "details", "summary"])
+        .add_tags([
+            "input",
+            "figure",
+            "figcaption",
+            "mark",
+            "details",
+            "summary",
+        ])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("td", ["align", "colspan", "rowspan"])
         .add_tag_attributes("th", ["align", "colspan", "rowspan"])
@@ -320,7 +530,12 @@ mod tests {
 
     fn run(md: &str) -> (Rendered, Diagnostics) {
         let path = PathBuf::from("content/cases/x.md");
-        let ctx = BodyCtx { display_path: &path, page_dir: "cases", source_dir: "cases", body_line: 10 };
+        let ctx = BodyCtx {
+            display_path: &path,
+            page_dir: "cases",
+            source_dir: "cases",
+            body_line: 10,
+        };
         let mut d = Diagnostics::new();
         let r = render(md, &ctx, &T, &mut d);
         (r, d)
@@ -331,8 +546,17 @@ mod tests {
         let (r, d) = run("见[成果](../outcomes/abc.md#创新点)与![图](../media/images/a.png)\n");
         assert!(d.is_empty(), "{:?}", d.sorted());
         // pulldown-cmark percent-encodes the fragment; browsers match it to id="创新点".
-        assert!(r.html.contains(r#"href="../outcomes/abc.html#%E5%88%9B%E6%96%B0%E7%82%B9""#), "{}", r.html);
-        assert!(r.html.contains(r#"src="../media/images/a.png""#), "{}", r.html);
+        assert!(
+            r.html
+                .contains(r#"href="../outcomes/abc.html#%E5%88%9B%E6%96%B0%E7%82%B9""#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"src="../media/images/a.png""#),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -350,14 +574,26 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
         assert!(!r.html.contains("onclick"), "{}", r.html);
-        assert!(d.has_errors());
+        assert!(
+            !d.has_errors() && d.warning_count() >= 3,
+            "{:?}",
+            d.sorted()
+        );
     }
 
     #[test]
     fn headings_get_chinese_ids_and_text_is_plain() {
         let (r, _) = run("## 主要解决的教学问题\n\n正文**加粗**。\n\n## 主要解决的教学问题\n");
-        assert!(r.html.contains(r#"<h2 id="主要解决的教学问题">"#), "{}", r.html);
-        assert!(r.html.contains(r#"id="主要解决的教学问题-1""#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<h2 id="主要解决的教学问题">"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"id="主要解决的教学问题-1""#),
+            "{}",
+            r.html
+        );
         assert!(r.text.contains("正文加粗。"));
         assert_eq!(r.toc.len(), 2);
     }
@@ -370,12 +606,47 @@ mod tests {
 
     #[test]
     fn percent_escapes_never_panic() {
-        for md in ["[a](%E5中)", "[a](%)", "[a](%e)", "[a](a%ZZ)", "[a](../media/images/a%2Epng)", "[a](%FF%FE)"] {
+        for md in [
+            "[a](%E5中)",
+            "[a](%)",
+            "[a](%e)",
+            "[a](a%ZZ)",
+            "[a](../media/images/a%2Epng)",
+            "[a](%FF%FE)",
+        ] {
             let _ = run(md);
         }
         let (r, d) = run("![x](../media/images/a%2Epng)");
         assert!(d.is_empty(), "{:?}", d.sorted());
         assert!(r.html.contains("a.png"));
+    }
+
+    #[test]
+    fn raw_html_urls_are_checked_and_rewritten() {
+        let (r, d) = run("<p><a href=\"../outcomes/abc.md\">a</a> <img src=\"https://cdn.example.org/x.png\"> <a data-src=\"x\" href='../outcomes/nope.md'>b</a></p>\n");
+        assert!(r.html.contains("../outcomes/abc.html"), "{}", r.html);
+        assert!(!r.html.contains("cdn.example.org"), "{}", r.html);
+        assert!(!r.html.contains("nope.md"), "{}", r.html);
+        assert_eq!(d.error_count(), 2, "{:?}", d.sorted());
+    }
+
+    #[test]
+    fn heading_ids_avoid_theme_and_footnote_ids() {
+        let (r, _) = run("## main\n\n## 1\n\n文[^1]\n\n[^1]: 注\n");
+        assert!(r.html.contains(r#"<h2 id="main-1">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="1-1">"#), "{}", r.html);
+    }
+
+    #[test]
+    fn list_pages_can_be_linked() {
+        let (r, d) = run("[全部成果](../outcomes/) [首页](../index.html)\n");
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert!(
+            r.html.contains(r#"href="../outcomes/index.html""#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"href="../index.html""#), "{}", r.html);
     }
 
     #[test]

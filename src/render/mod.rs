@@ -87,7 +87,11 @@ impl Ctx<'_> {
         match self.theme.tera.render(template, ctx) {
             Ok(html) => {
                 if let Err(e) = self.sink.write(path, html.as_bytes()) {
-                    self.errors.lock().unwrap().error(path, Pos::START, format!("无法写入输出文件：{e}"));
+                    self.errors.lock().unwrap().error(
+                        path,
+                        Pos::START,
+                        format!("无法写入输出文件：{e}"),
+                    );
                 }
             }
             Err(e) => self.errors.lock().unwrap().error(
@@ -165,14 +169,21 @@ pub fn render(
     pages += browse_pages(&ctx);
     home(&ctx);
     matrix(&ctx);
-    for (tpl, path, title) in [("search.html", "search.html", "搜索"), ("404.html", "404.html", "页面未找到")] {
+    for (tpl, path, title) in [
+        ("search.html", "search.html", "搜索"),
+        ("404.html", "404.html", "页面未找到"),
+    ] {
         let c = ctx.base(path, title, "");
         ctx.page(tpl, path, &c);
     }
     pages += 4;
     for (p, bytes) in &theme.statics {
         if let Err(e) = sink.write(&format!("static/{p}"), bytes) {
-            ctx.errors.lock().unwrap().error(format!("static/{p}"), Pos::START, format!("无法写入：{e}"));
+            ctx.errors.lock().unwrap().error(
+                format!("static/{p}"),
+                Pos::START,
+                format!("无法写入：{e}"),
+            );
         }
     }
     if let Some(base) = &cfg.base_url {
@@ -186,9 +197,18 @@ pub fn render(
 fn page_paths(first: &str, count: usize) -> Vec<String> {
     let pages = count.div_ceil(PAGE_SIZE).max(1);
     let stem = first.strip_suffix(".html").unwrap_or(first);
-    let stem = stem.strip_suffix("/index").map(|s| format!("{s}/page")).unwrap_or_else(|| stem.to_string());
+    let stem = stem
+        .strip_suffix("/index")
+        .map(|s| format!("{s}/page"))
+        .unwrap_or_else(|| stem.to_string());
     (0..pages)
-        .map(|i| if i == 0 { first.to_string() } else { format!("{stem}-{}.html", i + 1) })
+        .map(|i| {
+            if i == 0 {
+                first.to_string()
+            } else {
+                format!("{stem}-{}.html", i + 1)
+            }
+        })
         .collect()
 }
 
@@ -200,40 +220,72 @@ struct Pager {
     pages: Vec<(usize, String)>,
 }
 
-fn paged(ctx: &Ctx, template: &str, first: &str, title: &str, section: &str, items: &[RecId], extra: &(dyn Fn(&mut tera::Context) + Sync)) -> usize {
+fn paged(
+    ctx: &Ctx,
+    template: &str,
+    first: &str,
+    title: &str,
+    section: &str,
+    items: &[RecId],
+    extra: &(dyn Fn(&mut tera::Context) + Sync),
+) -> usize {
     let paths = page_paths(first, items.len());
-    let chunks: Vec<&[RecId]> = if items.is_empty() { vec![&[][..]] } else { items.chunks(PAGE_SIZE).collect() };
-    paths.par_iter().zip(chunks.par_iter()).enumerate().for_each(|(i, (path, chunk))| {
-        let cards: Vec<Card> = chunk.iter().map(|&id| card(ctx.graph, id)).collect();
-        let page_title = if i == 0 { title.to_string() } else { format!("{title}（第 {} 页）", i + 1) };
-        let mut c = ctx.base(path, &page_title, section);
-        c.insert("heading", title);
-        c.insert("items", &cards);
-        c.insert("total", &items.len());
-        c.insert(
-            "pager",
-            &Pager {
-                current: i + 1,
-                total: paths.len(),
-                pages: paths.iter().enumerate().map(|(j, p)| (j + 1, p.clone())).collect(),
-            },
-        );
-        extra(&mut c);
-        ctx.page(template, path, &c);
-    });
+    let chunks: Vec<&[RecId]> = if items.is_empty() {
+        vec![&[][..]]
+    } else {
+        items.chunks(PAGE_SIZE).collect()
+    };
+    paths
+        .par_iter()
+        .zip(chunks.par_iter())
+        .enumerate()
+        .for_each(|(i, (path, chunk))| {
+            let cards: Vec<Card> = chunk.iter().map(|&id| card(ctx.graph, id)).collect();
+            let page_title = if i == 0 {
+                title.to_string()
+            } else {
+                format!("{title}（第 {} 页）", i + 1)
+            };
+            let mut c = ctx.base(path, &page_title, section);
+            c.insert("heading", title);
+            c.insert("items", &cards);
+            c.insert("total", &items.len());
+            c.insert(
+                "pager",
+                &Pager {
+                    current: i + 1,
+                    total: paths.len(),
+                    pages: paths
+                        .iter()
+                        .enumerate()
+                        .map(|(j, p)| (j + 1, p.clone()))
+                        .collect(),
+                },
+            );
+            extra(&mut c);
+            ctx.page(template, path, &c);
+        });
     paths.len()
 }
 
 fn sorted_kind(g: &SiteGraph, kind: Kind) -> Vec<RecId> {
     let mut v: Vec<RecId> = g.of_kind(kind).collect();
     match kind {
-        Kind::Case | Kind::Notice => {
-            v.sort_by(|a, b| g.get(*b).date().cmp(&g.get(*a).date()).then(g.get(*a).id.cmp(&g.get(*b).id)))
-        }
+        Kind::Case | Kind::Notice => v.sort_by(|a, b| {
+            g.get(*b)
+                .date()
+                .cmp(&g.get(*a).date())
+                .then(g.get(*a).id.cmp(&g.get(*b).id))
+        }),
         Kind::Outcome => v.sort_by(|a, b| {
             let (x, y) = (g.get(*a), g.get(*b));
             let key = |r: &crate::model::Record| match &r.data {
-                Data::Outcome(o) => (std::cmp::Reverse(o.award_year), crate::vocab::LEVELS.iter().position(|l| *l == o.award_level)),
+                Data::Outcome(o) => (
+                    std::cmp::Reverse(o.award_year),
+                    crate::vocab::LEVELS
+                        .iter()
+                        .position(|l| *l == o.award_level),
+                ),
                 _ => (std::cmp::Reverse(0), None),
             };
             key(x).cmp(&key(y)).then(x.id.cmp(&y.id))
@@ -267,10 +319,18 @@ fn list_pages(ctx: &Ctx) -> usize {
         } else {
             Vec::new()
         };
-        pages += paged(ctx, "list.html", &first, kind.label(), kind.dir(), &items, &|c| {
-            c.insert("kind", kind.dir());
-            c.insert("facets", &facets);
-        });
+        pages += paged(
+            ctx,
+            "list.html",
+            &first,
+            kind.label(),
+            kind.dir(),
+            &items,
+            &|c| {
+                c.insert("kind", kind.dir());
+                c.insert("facets", &facets);
+            },
+        );
     }
     pages
 }
@@ -322,10 +382,18 @@ fn browse_pages(ctx: &Ctx) -> usize {
         for term in &t.terms {
             let first = views::term_url(t.key, &term.slug);
             let title = format!("{}：{}", t.label, term.name);
-            pages += paged(ctx, "term.html", &first, &title, "browse", &term.records, &|c| {
-                c.insert("taxonomy", tv);
-                c.insert("term_name", &term.name);
-            });
+            pages += paged(
+                ctx,
+                "term.html",
+                &first,
+                &title,
+                "browse",
+                &term.records,
+                &|c| {
+                    c.insert("taxonomy", tv);
+                    c.insert("term_name", &term.name);
+                },
+            );
         }
     }
     pages
@@ -344,30 +412,59 @@ fn home(ctx: &Ctx) {
     let counts: Vec<Count> = Kind::ALL
         .iter()
         .filter(|k| **k != Kind::Page)
-        .map(|k| Count { label: k.label(), url: format!("{}/index.html", k.dir()), count: g.count(*k) })
+        .map(|k| Count {
+            label: k.label(),
+            url: format!("{}/index.html", k.dir()),
+            count: g.count(*k),
+        })
         .collect();
     let demo = g
         .of_kind(Kind::Region)
         .filter(|&r| matches!(&g.get(r).data, Data::Region(x) if x.demonstration))
         .count();
     let featured: Vec<Card> = {
-        let mut v: Vec<RecId> = sorted_kind(g, Kind::Outcome).into_iter().filter(|&o| g.get(o).featured).collect();
+        let mut v: Vec<RecId> = sorted_kind(g, Kind::Outcome)
+            .into_iter()
+            .filter(|&o| g.get(o).featured)
+            .collect();
         if v.is_empty() {
             v = sorted_kind(g, Kind::Outcome);
         }
         v.into_iter().take(6).map(|o| card(g, o)).collect()
     };
-    let latest = |k| -> Vec<Card> { sorted_kind(g, k).into_iter().take(6).map(|x| card(g, x)).collect() };
-    let featured_cases: Vec<Card> = sorted_kind(g, Kind::Case).into_iter().filter(|&x| g.get(x).featured).take(3).map(|x| card(g, x)).collect();
+    let latest = |k| -> Vec<Card> {
+        sorted_kind(g, k)
+            .into_iter()
+            .take(6)
+            .map(|x| card(g, x))
+            .collect()
+    };
+    let featured_cases: Vec<Card> = sorted_kind(g, Kind::Case)
+        .into_iter()
+        .filter(|&x| g.get(x).featured)
+        .take(3)
+        .map(|x| card(g, x))
+        .collect();
     let mut d = Diagnostics::new();
     let intro = markdown::render(
         &ctx.cfg.intro,
-        &BodyCtx { display_path: Path::new("site.yaml"), page_dir: "", source_dir: "", body_line: 1 },
-        &Targets { graph: g, media: &HashSet::new() },
+        &BodyCtx {
+            display_path: Path::new("site.yaml"),
+            page_dir: "",
+            source_dir: "",
+            body_line: 1,
+        },
+        &Targets {
+            graph: g,
+            media: &HashSet::new(),
+        },
         &mut d,
     );
     ctx.errors.lock().unwrap().extend(d);
-    let pages: Vec<Link> = g.of_kind(Kind::Page).map(|p| views::link(g.get(p))).collect();
+    let pages: Vec<Link> = g
+        .of_kind(Kind::Page)
+        .map(|p| views::link(g.get(p)))
+        .collect();
     c.insert("intro_html", &intro.html);
     c.insert("counts", &counts);
     c.insert("demonstration_regions", &demo);
@@ -398,7 +495,11 @@ fn matrix(ctx: &Ctx) {
                 outcome: views::link(g.get(o)),
                 holder: d.holder,
                 province: d.province.map(|p| p.name).unwrap_or_default(),
-                award: format!("{}年{}", d.award_year.unwrap_or(0), d.award_level.unwrap_or_default()),
+                award: format!(
+                    "{}年{}",
+                    d.award_year.unwrap_or(0),
+                    d.award_level.unwrap_or_default()
+                ),
                 regions: d.applied_by,
             }
         })
@@ -414,20 +515,39 @@ fn matrix(ctx: &Ctx) {
 /// sitemap.xml and Atom feeds (cases, notices), only with a base_url.
 fn feeds(ctx: &Ctx, base: &str) {
     let g = ctx.graph;
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
     let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    sm.push_str(&format!("  <url><loc>{}index.html</loc></url>\n", esc(base)));
+    sm.push_str(&format!(
+        "  <url><loc>{}index.html</loc></url>\n",
+        esc(base)
+    ));
     for k in Kind::ALL {
-        sm.push_str(&format!("  <url><loc>{}{}/index.html</loc></url>\n", esc(base), k.dir()));
+        sm.push_str(&format!(
+            "  <url><loc>{}{}/index.html</loc></url>\n",
+            esc(base),
+            k.dir()
+        ));
     }
     for r in g.records() {
-        sm.push_str(&format!("  <url><loc>{}{}</loc></url>\n", esc(base), r.url()));
+        sm.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            esc(base),
+            r.url()
+        ));
     }
     sm.push_str("</urlset>\n");
     let _ = ctx.sink.write("sitemap.xml", sm.as_bytes());
     for (kind, name) in [(Kind::Case, "cases.xml"), (Kind::Notice, "notices.xml")] {
         let items = sorted_kind(g, kind);
-        let updated = items.first().and_then(|&i| g.get(i).date()).unwrap_or("2000-01-01");
+        let updated = items
+            .first()
+            .and_then(|&i| g.get(i).date())
+            .unwrap_or("2000-01-01");
         let mut x = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{} · {}</title>\n  <id>{}feeds/{name}</id>\n  <link href=\"{}{}/index.html\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
             esc(&ctx.cfg.title), kind.label(), esc(base), esc(base), kind.dir()
@@ -453,7 +573,8 @@ fn search_doc(g: &SiteGraph, id: RecId, body: &Rendered) -> SearchDoc {
     fn push(extra: &mut Vec<String>, v: &[String]) {
         extra.extend(v.iter().cloned());
     }
-    let title_of = |kind: Kind, rf: &crate::model::Ref| g.resolve(kind, rf).map(|x| g.get(x).title.clone());
+    let title_of =
+        |kind: Kind, rf: &crate::model::Ref| g.resolve(kind, rf).map(|x| g.get(x).title.clone());
     match &r.data {
         Data::Outcome(o) => {
             push(&mut extra, &o.people);

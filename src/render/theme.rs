@@ -42,12 +42,18 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
 }
 
-/// Load the theme `name` for `site`; template errors go to `diags`.
-pub fn load(site: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
+/// Load the theme named in `cfg` for `site`; template errors go to `diags`.
+pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -> Option<Theme> {
+    let name = cfg.theme.as_str();
     let dir = site.join("themes").join(name);
     if name != "default" && !dir.is_dir() {
-        diags.error("site.yaml", Pos::START, format!("找不到主题目录 themes/{name}/"));
+        diags.error(
+            "site.yaml",
+            cfg.theme_pos,
+            format!("找不到主题目录 themes/{name}/"),
+        );
     }
+    let mut overridden = std::collections::HashSet::new();
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = DEFAULT_FILES
         .iter()
         .map(|(p, b)| (p.to_string(), b.to_vec()))
@@ -65,9 +71,14 @@ pub fn load(site: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
             }
             match std::fs::read(entry.path()) {
                 Ok(b) => {
+                    overridden.insert(rel.clone());
                     files.insert(rel, b);
                 }
-                Err(e) => diags.error(format!("themes/{name}/{rel}"), Pos::START, format!("无法读取：{e}")),
+                Err(e) => diags.error(
+                    format!("themes/{name}/{rel}"),
+                    Pos::START,
+                    format!("无法读取：{e}"),
+                ),
             }
         }
     }
@@ -79,14 +90,40 @@ pub fn load(site: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
         if let Some(t) = path.strip_prefix("templates/") {
             match String::from_utf8(bytes) {
                 Ok(s) => templates.push((t.to_string(), s)),
-                Err(_) => diags.error(format!("themes/{name}/{path}"), Pos::START, "模板不是 UTF-8 编码"),
+                Err(_) => diags.error(
+                    format!("themes/{name}/{path}"),
+                    Pos::START,
+                    "模板不是 UTF-8 编码",
+                ),
             }
         } else if let Some(s) = path.strip_prefix("static/") {
             statics.push((s.to_string(), bytes));
         }
     }
     if let Err(e) = tera.add_raw_templates(templates) {
-        diags.error(format!("themes/{name}/templates"), Pos::START, format!("模板错误：{}", error_chain(&e)));
+        let chain = error_chain(&e);
+        // tera names the template in quotes and pest gives " --> line:col".
+        let file = chain
+            .split(['"', '\''])
+            .find(|f| f.ends_with(".html") && !f.contains(' '))
+            .map(str::to_string);
+        let pos = chain
+            .find("--> ")
+            .and_then(|i| {
+                let t = &chain[i + 4..];
+                let (l, rest) = t.split_once(':')?;
+                let c: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                Some(Pos::new(l.trim().parse().ok()?, c.parse().ok()?))
+            })
+            .unwrap_or(Pos::START);
+        let path = match &file {
+            Some(f) if overridden.contains(&format!("templates/{f}")) => {
+                format!("themes/{name}/templates/{f}")
+            }
+            Some(f) => format!("themes/default/templates/{f}"),
+            None => format!("themes/{name}/templates"),
+        };
+        diags.error(path, pos, format!("模板错误：{}", chain.replace('\n', " ")));
         return None;
     }
     Some(Theme { tera, statics })

@@ -120,7 +120,10 @@ pub fn term_link(g: &SiteGraph, key: &str, name: &str) -> TermLink {
         .and_then(|t| t.terms.iter().find(|x| x.name == name))
         .map(|t| term_url(key, &t.slug))
         .unwrap_or_default();
-    TermLink { name: name.to_string(), url }
+    TermLink {
+        name: name.to_string(),
+        url,
+    }
 }
 
 fn terms(g: &SiteGraph, key: &str, names: &[String]) -> Vec<TermLink> {
@@ -128,7 +131,10 @@ fn terms(g: &SiteGraph, key: &str, names: &[String]) -> Vec<TermLink> {
 }
 
 pub fn link(r: &Record) -> Link {
-    Link { title: r.title.clone(), url: r.url() }
+    Link {
+        title: r.title.clone(),
+        url: r.url(),
+    }
 }
 
 pub fn card(g: &SiteGraph, id: RecId) -> Card {
@@ -263,7 +269,10 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
                     }
                 })
                 .collect();
-            d.contact = o.contact.as_ref().map(|c| (c.name.clone(), c.phone.clone(), c.email.clone()));
+            d.contact = o
+                .contact
+                .as_ref()
+                .map(|c| (c.name.clone(), c.phone.clone(), c.email.clone()));
             d.applied_by = g
                 .outcome_regions(id)
                 .iter()
@@ -277,7 +286,9 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
                         region: Some(link(reg)),
                         outcome: None,
                         province: reg.province().unwrap_or("").to_string(),
-                        zone: graph::zone(reg).map(|z| z.label().to_string()).unwrap_or_default(),
+                        zone: graph::zone(reg)
+                            .map(|z| z.label().to_string())
+                            .unwrap_or_default(),
                         department: ap.and_then(|x| x.department.clone()),
                         schools: ap.map(|x| x.schools.clone()).unwrap_or_default(),
                     }
@@ -315,7 +326,11 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
             d.cases = g.region_cases(id).iter().map(|&c| card(g, c)).collect();
         }
         Data::Case(c) => {
-            d.region = c.region.as_ref().and_then(|x| g.resolve(Kind::Region, x)).map(|x| link(g.get(x)));
+            d.region = c
+                .region
+                .as_ref()
+                .and_then(|x| g.resolve(Kind::Region, x))
+                .map(|x| link(g.get(x)));
             d.school = c.school.clone();
             d.outcomes = c
                 .outcomes
@@ -336,7 +351,10 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
             d.attachments = n
                 .attachments
                 .iter()
-                .map(|a| Link { title: a.title.clone(), url: media_url(&a.src).0 })
+                .map(|a| Link {
+                    title: a.title.clone(),
+                    url: media_url(&a.src).0,
+                })
                 .collect();
         }
         Data::Page => {}
