@@ -5,64 +5,17 @@
 //! out by hand from the fixture text: 1-based, columns in characters), and
 //! that the output folder is never touched by a failed build.
 
+mod common;
+use common::*;
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-const BIN: &str = env!("CARGO_BIN_EXE_chengguo");
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("fixtures")
-        .join(name)
-}
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
-impl Run {
-    /// Lines of stderr with the given label (`错误` or `警告`), in order.
-    fn diags(&self, label: &str) -> Vec<String> {
-        let needle = format!(": {label}: ");
-        self.stderr
-            .lines()
-            .filter(|l| l.contains(&needle))
-            .map(str::to_string)
-            .collect()
-    }
-    fn errors(&self) -> Vec<String> {
-        self.diags("错误")
-    }
-    fn warnings(&self) -> Vec<String> {
-        self.diags("警告")
-    }
-    fn dump(&self) -> String {
-        format!(
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
 
-/// Run the binary with `cwd` as working directory (a temp dir, so that
-/// nothing can be written next to the test by accident).
-fn run(cwd: &Path, args: &[&std::ffi::OsStr]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run chengguo");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn build(cwd: &Path, site: &Path, out: &Path) -> Run {
     run(

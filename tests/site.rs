@@ -6,48 +6,21 @@
 //! external is loaded, every record has its page, builds are deterministic
 //! and atomic. Only std + tempfile: the HTML attribute scanner is below.
 
+mod common;
+use common::*;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-const BIN: &str = env!("CARGO_BIN_EXE_chengguo");
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Builds of the sample share its search cache folder: one at a time.
 static SAMPLE_BUILD: Mutex<()> = Mutex::new(());
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
-impl Run {
-    fn dump(&self) -> String {
-        format!(
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
 
-fn run(cwd: &Path, args: &[&std::ffi::OsStr]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run chengguo");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// The bundled sample site (site.yaml, content/, themes/ of the repo root),
 /// copied once: a build writes its search cache into the site folder, and
@@ -887,20 +860,6 @@ fn concurrent_builds_of_one_site_all_succeed() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_name() == ".chengguo-cache" {
-            continue;
-        }
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 #[test]
 fn ids_are_unique_within_each_page() {
