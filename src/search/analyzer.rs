@@ -47,13 +47,14 @@ pub fn is_space(c: char) -> bool {
             | '\u{85}'
             | '\u{A0}'
             | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-            | '\u{FEFF}'
+            | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
     )
 }
 
@@ -62,6 +63,11 @@ pub fn is_space(c: char) -> bool {
 pub fn normalize_char_into(c: char, out: &mut impl FnMut(char)) {
     if c.is_ascii() {
         out(c.to_ascii_lowercase());
+        return;
+    }
+    // Fast path: CJK Unified Ideographs are NFKC-stable and caseless.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        out(c);
         return;
     }
     for n in std::iter::once(c).nfkc() {
@@ -189,17 +195,35 @@ pub fn grams(s: &str) -> Vec<Gram> {
 #[derive(Clone, Default)]
 pub struct GramTokenizer;
 
-/// Token stream of [`GramTokenizer`].
+/// Token stream of [`GramTokenizer`]: the same grams as [`grams`], produced
+/// lazily into one reused token (no allocation per gram).
 pub struct GramTokenStream {
-    grams: std::vec::IntoIter<Gram>,
+    chars: Vec<char>,
+    src: Vec<(usize, usize)>,
+    /// Next character offset.
+    i: usize,
+    /// true: the unigram at `i` was emitted, the bigram at `i` is next.
+    bigram_next: bool,
     token: Token,
 }
 
 impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = GramTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GramTokenStream {
+        let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+        let mut src: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 2);
+        for (i, c) in text.char_indices() {
+            let end = i + c.len_utf8();
+            normalize_char_into(c, &mut |n| {
+                chars.push(n);
+                src.push((i, end));
+            });
+        }
         GramTokenStream {
-            grams: grams(text).into_iter(),
+            chars,
+            src,
+            i: 0,
+            bigram_next: false,
             token: Token::default(),
         }
     }
@@ -207,16 +231,38 @@ impl Tokenizer for GramTokenizer {
 
 impl TokenStream for GramTokenStream {
     fn advance(&mut self) -> bool {
-        match self.grams.next() {
-            Some(g) => {
-                self.token.text = g.text;
-                self.token.position = g.position;
-                self.token.offset_from = g.from;
-                self.token.offset_to = g.to;
-                self.token.position_length = 1;
-                true
+        loop {
+            let i = self.i;
+            let Some(&c) = self.chars.get(i) else { return false };
+            if self.bigram_next {
+                self.bigram_next = false;
+                self.i += 1;
+                if let Some(&d) = self.chars.get(i + 1) {
+                    if !is_space(d) {
+                        self.token.text.clear();
+                        self.token.text.push(c);
+                        self.token.text.push(d);
+                        self.token.position = i;
+                        self.token.offset_from = self.src[i].0;
+                        self.token.offset_to = self.src[i + 1].1;
+                        self.token.position_length = 1;
+                        return true;
+                    }
+                }
+                continue;
             }
-            None => false,
+            if is_space(c) {
+                self.i += 1;
+                continue;
+            }
+            self.bigram_next = true;
+            self.token.text.clear();
+            self.token.text.push(c);
+            self.token.position = i;
+            self.token.offset_from = self.src[i].0;
+            self.token.offset_to = self.src[i].1;
+            self.token.position_length = 1;
+            return true;
         }
     }
     fn token(&self) -> &Token {
@@ -328,6 +374,16 @@ mod tests {
     }
 
     #[test]
+    fn fast_path_agrees_with_nfkc() {
+        for c in ('\u{4E00}'..='\u{9FFF}').chain('\0'..='\u{7F}') {
+            let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
+            let mut fast = String::new();
+            normalize_char_into(c, &mut |n| fast.push(n));
+            assert_eq!(fast, slow, "{c:?}");
+        }
+    }
+
+    #[test]
     fn very_long_input() {
         let s = "立德树人".repeat(50_000);
         let g = grams(&s);
@@ -337,7 +393,10 @@ mod tests {
 
     #[test]
     fn chunks_and_covering() {
-        assert_eq!(query_chunks(" 作业设计　ＡＢ 作业设计 "), vec!["作业设计", "ab"]);
+        assert_eq!(
+            query_chunks(" 作业设计　ＡＢ 作业设计 "),
+            vec!["作业设计", "ab"]
+        );
         assert_eq!(covering(1), Vec::<usize>::new());
         assert_eq!(covering(2), vec![0]);
         assert_eq!(covering(3), vec![0, 1]);
@@ -351,6 +410,25 @@ mod tests {
                 covered[o + 1] = true;
             }
             assert!(covered.iter().all(|&x| x), "n={n}");
+        }
+    }
+
+    #[test]
+    fn stream_equals_grams() {
+        for text in ["", "  ", "北京十一学校", "作业 设计\n教研", "a😀b ＡＢ ①㈱", "x", " 哈 "] {
+            let mut t = GramTokenizer;
+            let mut s = t.token_stream(text);
+            let mut got = Vec::new();
+            while s.advance() {
+                let k = s.token();
+                got.push(Gram {
+                    text: k.text.clone(),
+                    position: k.position,
+                    from: k.offset_from,
+                    to: k.offset_to,
+                });
+            }
+            assert_eq!(got, grams(text), "{text:?}");
         }
     }
 

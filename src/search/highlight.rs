@@ -120,18 +120,27 @@ mod tests {
     #[test]
     fn overlapping_and_adjacent_merge() {
         assert_eq!(snippet("哈哈哈哈", "哈哈", 10), "<mark>哈哈哈哈</mark>");
-        assert_eq!(snippet("阿拉伯半岛", "阿拉伯 半岛", 10), "<mark>阿拉伯半岛</mark>");
+        assert_eq!(
+            snippet("阿拉伯半岛", "阿拉伯 半岛", 10),
+            "<mark>阿拉伯半岛</mark>"
+        );
     }
 
     #[test]
     fn normalised_match_marks_source() {
-        assert_eq!(snippet("学习ＳＴＥＡＭ课程", "steam", 20), "学习<mark>ＳＴＥＡＭ</mark>课程");
+        assert_eq!(
+            snippet("学习ＳＴＥＡＭ课程", "steam", 20),
+            "学习<mark>ＳＴＥＡＭ</mark>课程"
+        );
         assert_eq!(snippet("a㈱b", "株", 20), "a<mark>㈱</mark>b");
     }
 
     #[test]
     fn escapes_and_windows() {
-        assert_eq!(snippet("<b>作业</b>", "作业", 20), "&lt;b&gt;<mark>作业</mark>&lt;/b&gt;");
+        assert_eq!(
+            snippet("<b>作业</b>", "作业", 20),
+            "&lt;b&gt;<mark>作业</mark>&lt;/b&gt;"
+        );
         let long = format!("{}作业设计{}", "甲".repeat(100), "乙".repeat(100));
         let s = snippet(&long, "作业设计", 30);
         assert!(s.starts_with('…') && s.ends_with('…'));
@@ -151,8 +160,8 @@ mod tests {
         }
         fn char(&mut self) -> char {
             const POOL: &[char] = &[
-                '立', '德', '树', '人', '阿', '拉', '伯', ' ', '\n', 'Ａ', 'a', 'A', '①', '㈱', '<',
-                '&', '😀', 'e', '\u{301}', 'İ', 'ß', 'ﬁ', '\u{3000}', '〔', 'Σ',
+                '立', '德', '树', '人', '阿', '拉', '伯', ' ', '\n', 'Ａ', 'a', 'A', '①', '㈱',
+                '<', '&', '😀', 'e', '\u{301}', 'İ', 'ß', 'ﬁ', '\u{3000}', '〔', 'Σ',
             ];
             if self.next() % 5 == 0 {
                 char::from_u32((self.next() % 0x2FFFF) as u32).unwrap_or('x')
@@ -195,7 +204,10 @@ mod tests {
             if let Some(&(a, b)) = ranges.first() {
                 let mut inner = String::new();
                 escape_html(&chars[a..b].iter().collect::<String>(), &mut inner);
-                assert!(s.contains(&format!("<mark>{inner}</mark>")), "{text:?} {q:?} {s:?}");
+                assert!(
+                    s.contains(&format!("<mark>{inner}</mark>")),
+                    "{text:?} {q:?} {s:?}"
+                );
             }
         }
     }

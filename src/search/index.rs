@@ -11,8 +11,9 @@
 //!
 //! tantivy fields: `ord` (u64, fast + stored: position in the input),
 //! `kind` and `facet` (raw strings `key=value`, indexed), and the four text
-//! fields `title`, `summary`, `body`, `extra` (stored, tokenized by the gram
-//! tokenizer with frequencies and character-offset positions). The extra
+//! fields `title`, `summary`, `body`, `extra` (tokenized by the gram
+//! tokenizer with frequencies and character-offset positions; all but the
+//! body stored). The extra
 //! strings are joined with `\n` (whitespace, so no match can span two).
 
 use std::collections::BTreeMap;
@@ -74,14 +75,17 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let ord = b.add_u64_field("ord", FAST | STORED);
     let kind = b.add_text_field("kind", STRING | STORED);
     let facet = b.add_text_field("facet", STRING);
-    let opts = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(GRAM_TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
-    let text = TEXT_FIELDS.map(|n| b.add_text_field(n, opts.clone()));
+    let indexed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(GRAM_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    // The body is not stored: nothing reads it back (snippets of body
+    // matches name the matched text; see docs/search-format.md).
+    let text = TEXT_FIELDS.map(|n| {
+        let o = if n == "body" { indexed.clone() } else { indexed.clone().set_stored() };
+        b.add_text_field(n, o)
+    });
     (
         b.build(),
         Fields {
@@ -116,7 +120,9 @@ pub fn fingerprint(docs: &[SearchDoc]) -> String {
         fn bytes(&mut self, b: &[u8]) {
             for &x in b {
                 self.0 = (self.0 ^ x as u64).wrapping_mul(0x0000_0100_0000_01b3);
-                self.1 = (self.1 ^ x as u64).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+                self.1 = (self.1 ^ x as u64)
+                    .wrapping_mul(0x0000_0100_0000_01b3)
+                    .rotate_left(5);
             }
         }
         fn str(&mut self, s: &str) {
@@ -131,7 +137,15 @@ pub fn fingerprint(docs: &[SearchDoc]) -> String {
     ));
     h.bytes(&(docs.len() as u64).to_le_bytes());
     for d in docs {
-        for s in [&d.id, &d.kind, &d.kind_label, &d.title, &d.url, &d.summary, &d.body] {
+        for s in [
+            &d.id,
+            &d.kind,
+            &d.kind_label,
+            &d.title,
+            &d.url,
+            &d.summary,
+            &d.body,
+        ] {
             h.str(s);
         }
         h.bytes(&(d.extra.len() as u64).to_le_bytes());
@@ -185,6 +199,7 @@ fn dir_usage(dir: &Path) -> (usize, u64) {
 
 /// (Re)creates the index of `docs` in `dir` (the site's cache folder).
 pub fn build_index(docs: &[SearchDoc], dir: &Path) -> Result<IndexSummary, SearchError> {
+    let trace = super::Trace::new("build_index");
     let (idx_dir, docs_json, words_path, fp) = paths(dir);
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     // Invalidate first: a build that fails half way is never taken as fresh.
@@ -201,7 +216,12 @@ pub fn build_index(docs: &[SearchDoc], dir: &Path) -> Result<IndexSummary, Searc
     register(&index);
     let text_bytes: usize = docs
         .iter()
-        .map(|d| d.title.len() + d.summary.len() + d.body.len() + d.extra.iter().map(|e| e.len()).sum::<usize>())
+        .map(|d| {
+            d.title.len()
+                + d.summary.len()
+                + d.body.len()
+                + d.extra.iter().map(|e| e.len()).sum::<usize>()
+        })
         .sum();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -231,6 +251,7 @@ pub fn build_index(docs: &[SearchDoc], dir: &Path) -> Result<IndexSummary, Searc
         writer.add_document(td)?;
     }
 
+    trace.step("documents queued");
     // While tantivy's threads index, count query words (jieba) on this side.
     let counts = docs
         .par_iter()
@@ -248,8 +269,10 @@ pub fn build_index(docs: &[SearchDoc], dir: &Path) -> Result<IndexSummary, Searc
             }
             a
         });
+    trace.step("query words counted");
     writer.commit()?;
     writer.wait_merging_threads()?;
+    trace.step("tantivy committed");
     let table = WordTable::from_counts(&counts);
     table.save(&words_path)?;
 
@@ -268,6 +291,7 @@ pub fn build_index(docs: &[SearchDoc], dir: &Path) -> Result<IndexSummary, Searc
     let json = serde_json::to_vec(&infos).map_err(|e| SearchError::Index(e.to_string()))?;
     std::fs::write(&docs_json, json).map_err(io_err(&docs_json))?;
 
+    trace.step("side files written");
     let segments = index.searchable_segment_ids()?.len();
     std::fs::write(&fp, fingerprint(docs)).map_err(io_err(&fp))?;
     let (files, bytes) = dir_usage(dir);
@@ -294,13 +318,17 @@ pub(crate) fn open(dir: &Path) -> Result<(Index, Fields, Vec<DocInfo>, WordTable
         .fields()
         .map(|(_, e)| e.name().to_string())
         .collect();
-    let expected: Vec<String> = schema().0.fields().map(|(_, e)| e.name().to_string()).collect();
+    let expected: Vec<String> = schema()
+        .0
+        .fields()
+        .map(|(_, e)| e.name().to_string())
+        .collect();
     if field_names != expected {
         return Err(SearchError::Corrupt(idx_dir.display().to_string()));
     }
     let raw = std::fs::read(&docs_json).map_err(io_err(&docs_json))?;
-    let infos: Vec<DocInfo> =
-        serde_json::from_slice(&raw).map_err(|e| SearchError::Corrupt(format!("{}: {e}", docs_json.display())))?;
+    let infos: Vec<DocInfo> = serde_json::from_slice(&raw)
+        .map_err(|e| SearchError::Corrupt(format!("{}: {e}", docs_json.display())))?;
     let table = WordTable::load(&words_path)?;
     Ok((index, f, infos, table))
 }

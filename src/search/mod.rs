@@ -111,3 +111,36 @@ pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError 
         source,
     }
 }
+
+/// Developer timing trace of the search stage, printed to stderr (English)
+/// when the environment variable `CHENGGUO_SEARCH_TRACE` is set.
+pub(crate) struct Trace {
+    on: bool,
+    name: &'static str,
+    start: std::time::Instant,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Trace {
+    pub(crate) fn new(name: &'static str) -> Trace {
+        let now = std::time::Instant::now();
+        Trace {
+            on: std::env::var_os("CHENGGUO_SEARCH_TRACE").is_some(),
+            name,
+            start: now,
+            last: std::cell::Cell::new(now),
+        }
+    }
+    pub(crate) fn step(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "[search trace] {}: {what}: {:.3}s (total {:.3}s)",
+                self.name,
+                (now - self.last.get()).as_secs_f64(),
+                (now - self.start).as_secs_f64()
+            );
+            self.last.set(now);
+        }
+    }
+}

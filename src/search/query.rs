@@ -132,7 +132,12 @@ impl Engine {
     }
 
     /// Runs a query; see the module docs for semantics and ranking.
-    pub fn query(&self, q: &str, kind: Option<&str>, limit: usize) -> Result<Vec<Hit>, SearchError> {
+    pub fn query(
+        &self,
+        q: &str,
+        kind: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
         let chunks = query_chunks(q);
         if chunks.is_empty() || limit == 0 {
             return Ok(Vec::new());
@@ -198,7 +203,8 @@ impl Engine {
                 e.1 += s;
             }
         }
-        let mut rest: Vec<(u32, usize, f32)> = partial.into_iter().map(|(o, (n, s))| (o, n, s)).collect();
+        let mut rest: Vec<(u32, usize, f32)> =
+            partial.into_iter().map(|(o, (n, s))| (o, n, s)).collect();
         rest.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
         for (ord, _, s) in rest {
             if hits.len() >= limit {
@@ -223,6 +229,11 @@ impl Engine {
 }
 
 /// Opens the index in `dir` and runs one query (see [`Engine::query`]).
-pub fn query(dir: &Path, q: &str, kind: Option<&str>, limit: usize) -> Result<Vec<Hit>, SearchError> {
+pub fn query(
+    dir: &Path,
+    q: &str,
+    kind: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Hit>, SearchError> {
     Engine::open(dir)?.query(q, kind, limit)
 }

@@ -36,7 +36,12 @@ impl WordTable {
         let ln_total = (total as f64).ln();
         let weights = counts
             .iter()
-            .map(|(w, &c)| (w.clone(), (1000.0 * ((c as f64).ln() - ln_total)).round() as i32))
+            .map(|(w, &c)| {
+                (
+                    w.clone(),
+                    (1000.0 * ((c as f64).ln() - ln_total)).round() as i32,
+                )
+            })
             .collect();
         WordTable {
             weights,
@@ -146,11 +151,17 @@ mod tests {
     #[test]
     fn segments_like_jieba() {
         let mut counts = BTreeMap::new();
-        WordTable::count_words("如何提高作业设计质量。作业设计是教学的重要环节，提高质量。", &mut counts);
+        WordTable::count_words(
+            "如何提高作业设计质量。作业设计是教学的重要环节，提高质量。",
+            &mut counts,
+        );
         let t = WordTable::from_counts(&counts);
         let seg = t.segment("如何提高作业设计质量");
         assert_eq!(seg.concat(), "如何提高作业设计质量");
-        assert!(seg.contains(&"作业".to_string()) || seg.contains(&"作业设计".to_string()), "{seg:?}");
+        assert!(
+            seg.contains(&"作业".to_string()) || seg.contains(&"作业设计".to_string()),
+            "{seg:?}"
+        );
         assert!(t.segment("").is_empty());
         assert_eq!(t.segment("x"), vec!["x"]);
         let words = t.query_words(&["如何提高作业设计质量".to_string()]);

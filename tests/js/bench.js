@@ -64,7 +64,7 @@ async function main() {
     const t1 = process.hrtime.bigint();
     const searchFiles = eng.stats.files.slice();
     const hits = res.exact.map((h) => [h, true]).concat(res.partial.map((h) => [h, false]));
-    await Promise.all(hits.map((p) => eng.details(p[0], p[1], p[1] ? res.chunks.join(' ') : res.words.join(' '), false)));
+    await Promise.all(hits.map((p) => eng.details(p[0], p[1], p[1] ? res.chunks.join(' ') : res.words.join(' '))));
     const t2 = process.hrtime.bigint();
     rows.push({
       q, exact: res.exactTotal || 0, shown: hits.length,

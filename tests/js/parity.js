@@ -49,7 +49,7 @@ function main() {
     // record ids come from the store shards (loaded on demand per record)
     const idOf = async (ord) => {
       if (ids[ord] === undefined) {
-        const r = await eng.details([ord, 0, 0], true, '', false);
+        const r = await eng.details([ord, 0, 0], true, '');
         ids[ord] = r.id;
       }
       return ids[ord];

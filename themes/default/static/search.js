@@ -2,7 +2,7 @@
  * Dependency-free, no build step, ES2017. Loads the static index in
  * ../search/ (relative to this script) lazily through classic <script>
  * tags, so it works over http(s) and from file:// alike.
- * API: window.chengguo.search(query, {kind, filters, limit, offset, body})
+ * API: window.chengguo.search(query, {kind, filters, limit, offset})
  *        -> Promise<[{id, kind, kindLabel, title, titleHtml, url, snippet, score, exact}]>
  * On a page with #search-results it also runs the search page UI. */
 (function () {
@@ -459,13 +459,8 @@
     var s = Math.floor(ord / meta.storeBlock);
     return load('s-' + s + '.js', 's' + s).then(function (rows) { return rows[ord - s * meta.storeBlock]; });
   }
-  function bodyOf(ord) {
-    var s = Math.floor(ord / meta.bodyBlock);
-    return load('x-' + s + '.js', 'x' + s).then(function (rows) { return rows[ord - s * meta.bodyBlock]; });
-  }
-
   // Builds a result object for [ord, _, score]; hl = string whose chunks are highlighted.
-  function details(h, exact, hl, withBody) {
+  function details(h, exact, hl) {
     var ord = h[0];
     return storeRow(ord).then(function (row) {
       var texts = [row[3]].concat(row[4] || []);
@@ -480,11 +475,13 @@
       };
       if (snip !== null) return r;
       r.snippet = snippet(row[3], hl, SNIPPET_CHARS);
-      if (!withBody) return r;
-      return bodyOf(ord).then(function (body) {
-        if (matchRanges(body, hl).length) r.snippet = snippet(body, hl, SNIPPET_CHARS);
-        return r;
-      });
+      // A body-only match: the body text is not exported (it would make
+      // every page of results load megabytes); name the matched text.
+      if (!matchRanges(row[1], hl).length) {
+        r.snippet += (r.snippet ? ' ' : '') + '<span class="search-result-in-body">正文包含：' +
+          queryChunks(hl).map(function (c) { return '<mark>' + escapeHtml(c) + '</mark>'; }).join(' ') + '</span>';
+      }
+      return r;
     });
   }
 
@@ -498,7 +495,7 @@
       var words = res.words.join(' ');
       var q2 = res.chunks.join(' ');
       return Promise.all(page.map(function (p) {
-        return details(p[0], p[1], p[1] ? q2 : words, opts.body !== false);
+        return details(p[0], p[1], p[1] ? q2 : words);
       })).then(function (rows) {
         rows.total = all.length;
         rows.exactTotal = res.exactTotal || 0;
@@ -619,7 +616,7 @@
           if (state.page > pages) state.page = pages;
           var slice = all.slice((state.page - 1) * PAGE, state.page * PAGE);
           var words = res.words.join(' '), q2 = res.chunks.join(' ');
-          return Promise.all(slice.map(function (p) { return details(p[0], p[1], p[1] ? q2 : words, true); }))
+          return Promise.all(slice.map(function (p) { return details(p[0], p[1], p[1] ? q2 : words); }))
             .then(function (rows) {
               if (my !== seq) return;
               render(q, res, anyKind, all, rows, pages);
