@@ -23,10 +23,14 @@ use chengguo::search::{analyzer, cache_dir, Engine};
 #[ignore = "benchmark: needs a built site, see the module docs"]
 fn national_recall_precision_and_parity() {
     let site = PathBuf::from(std::env::var("CHENGGUO_BENCH_SITE").expect("CHENGGUO_BENCH_SITE"));
-    let qfile = PathBuf::from(std::env::var("CHENGGUO_BENCH_QUERIES").expect("CHENGGUO_BENCH_QUERIES"));
+    let qfile =
+        PathBuf::from(std::env::var("CHENGGUO_BENCH_QUERIES").expect("CHENGGUO_BENCH_QUERIES"));
     let (docs, _) = chengguo::build::search_docs(&site).expect("site");
     let cache = cache_dir(&site);
-    assert!(chengguo::search::is_fresh(&docs, &cache), "build the site first");
+    assert!(
+        chengguo::search::is_fresh(&docs, &cache),
+        "build the site first"
+    );
     let queries: Vec<String> = std::fs::read_to_string(&qfile)
         .unwrap()
         .lines()
@@ -53,7 +57,11 @@ fn national_recall_precision_and_parity() {
         .arg(&qfile)
         .output()
         .expect("node is required");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let js: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -73,17 +81,29 @@ fn national_recall_precision_and_parity() {
         let truth: BTreeSet<String> = docs
             .iter()
             .zip(&norm)
-            .filter(|(_, f)| chunks.iter().all(|c| f.iter().any(|v| v.contains(c.as_str()))))
+            .filter(|(_, f)| {
+                chunks
+                    .iter()
+                    .all(|c| f.iter().any(|v| v.contains(c.as_str())))
+            })
             .map(|(d, _)| d.id.clone())
             .collect();
         let t = std::time::Instant::now();
         let hits = e.query(q, None, truth.len().max(10)).unwrap();
         cli_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        let returned: BTreeSet<String> = hits.iter().filter(|h| h.exact).map(|h| h.id.clone()).collect();
+        let returned: BTreeSet<String> = hits
+            .iter()
+            .filter(|h| h.exact)
+            .map(|h| h.id.clone())
+            .collect();
         if truth.is_subset(&returned) {
             cli_ok_recall += 1;
         }
-        let top: BTreeSet<String> = hits.iter().take(truth.len()).map(|h| h.id.clone()).collect();
+        let top: BTreeSet<String> = hits
+            .iter()
+            .take(truth.len())
+            .map(|h| h.id.clone())
+            .collect();
         if top == truth {
             cli_ok_rprec += 1;
         }

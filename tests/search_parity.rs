@@ -58,11 +58,22 @@ fn runtime_agrees_with_cli_and_brute_force() {
     assert!(ex.files <= 1000);
 
     let mut qs = queries(&docs, 600, 5);
-    qs.extend(WORDS.iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()));
     qs.extend(
-        ["如何提高作业设计质量", "北京 课程德育 不存在词", "ＡＩ 2024", "Ste", "阿拉伯半岛 十一"]
+        WORDS
             .iter()
-            .map(|s| s.to_string()),
+            .map(|w| w.trim().to_string())
+            .filter(|w| !w.is_empty()),
+    );
+    qs.extend(
+        [
+            "如何提高作业设计质量",
+            "北京 课程德育 不存在词",
+            "ＡＩ 2024",
+            "Ste",
+            "阿拉伯半岛 十一",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     qs.retain(|q| !q.contains('\n'));
     let qfile = tmp.path().join("queries.txt");
@@ -93,8 +104,16 @@ fn runtime_agrees_with_cli_and_brute_force() {
             .map(|v| v.as_str().unwrap().to_string())
             .collect();
         let hits = e.query(q, None, 1_000_000).unwrap();
-        let cli_exact: Vec<String> = hits.iter().filter(|h| h.exact).map(|h| h.id.clone()).collect();
-        let cli_partial: BTreeSet<String> = hits.iter().filter(|h| !h.exact).map(|h| h.id.clone()).collect();
+        let cli_exact: Vec<String> = hits
+            .iter()
+            .filter(|h| h.exact)
+            .map(|h| h.id.clone())
+            .collect();
+        let cli_partial: BTreeSet<String> = hits
+            .iter()
+            .filter(|h| !h.exact)
+            .map(|h| h.id.clone())
+            .collect();
         let truth: BTreeSet<String> = ground_truth(&docs, &nf, q).into_iter().collect();
         let js_set: BTreeSet<String> = js_exact.iter().cloned().collect();
         let cli_set: BTreeSet<String> = cli_exact.iter().cloned().collect();
@@ -126,7 +145,9 @@ fn runtime_snippets_equal_rust_highlighter() {
         ("İstanbul ΣΑΣ ß ﬁ ①".into(), "i̇s σας fi 1".into(), 30),
     ];
     let mut r = Rng(77);
-    let pool: Vec<char> = "立德树人阿拉伯半岛 \nＡaA①㈱<&😀e\u{301}İßﬁ\u{3000}〔Σ".chars().collect();
+    let pool: Vec<char> = "立德树人阿拉伯半岛 \nＡaA①㈱<&😀e\u{301}İßﬁ\u{3000}〔Σ"
+        .chars()
+        .collect();
     for i in 0..2000 {
         let n = r.below(50);
         let text: String = (0..n).map(|_| pool[r.below(pool.len())]).collect();
@@ -147,8 +168,16 @@ fn runtime_snippets_equal_rust_highlighter() {
         .collect();
     std::fs::write(&file, body.join("\n")).unwrap();
     let dummy = tmp.path().join("none");
-    let stdout = run_node(&[dummy.as_os_str(), "-".as_ref(), "--snippets".as_ref(), file.as_os_str()]);
-    let got: Vec<String> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let stdout = run_node(&[
+        dummy.as_os_str(),
+        "-".as_ref(),
+        "--snippets".as_ref(),
+        file.as_os_str(),
+    ]);
+    let got: Vec<String> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(got.len(), cases.len());
     for ((t, q, m), js) in cases.iter().zip(got) {
         assert_eq!(js, snippet(t, q, *m), "text {t:?} query {q:?} max {m}");

@@ -28,9 +28,30 @@ fn doc(id: &str, kind: &str, title: &str, summary: &str, body: &str, extra: &[&s
 fn small_site() -> Vec<SearchDoc> {
     vec![
         doc("a", "cases", "北京十一学校的课程", "", "正文", &[]),
-        doc("b", "cases", "普通高中", "", "这里提到作业设计质量", &["北京十一学校"]),
-        doc("c", "holders", "作业设计研究", "立德树人", "如何提高课堂质量", &[]),
-        doc("d", "outcomes", "其他", "ＳＴＥＡＭ教育与AI", "阿拉伯半岛", &["作业", "设计"]),
+        doc(
+            "b",
+            "cases",
+            "普通高中",
+            "",
+            "这里提到作业设计质量",
+            &["北京十一学校"],
+        ),
+        doc(
+            "c",
+            "holders",
+            "作业设计研究",
+            "立德树人",
+            "如何提高课堂质量",
+            &[],
+        ),
+        doc(
+            "d",
+            "outcomes",
+            "其他",
+            "ＳＴＥＡＭ教育与AI",
+            "阿拉伯半岛",
+            &["作业", "设计"],
+        ),
         doc("e", "outcomes", "教学", "作业 设计", "哈哈哈哈", &[]),
     ]
 }
@@ -64,10 +85,16 @@ fn semantics_on_a_small_site() {
     assert_eq!(exact("十一学校")[0], "a");
     // several chunks: all must match, in any fields
     let both: BTreeSet<String> = exact("作业 设计").into_iter().collect();
-    assert_eq!(both, ["b", "c", "d", "e"].iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        both,
+        ["b", "c", "d", "e"].iter().map(|s| s.to_string()).collect()
+    );
     // contiguous only: "作业设计" is not in e (space) nor d (separate extra strings)
     let contiguous: BTreeSet<String> = exact("作业设计").into_iter().collect();
-    assert_eq!(contiguous, ["b", "c"].iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        contiguous,
+        ["b", "c"].iter().map(|s| s.to_string()).collect()
+    );
     assert_eq!(exact("作业设计")[0], "c", "title match first");
     // width and case folding, both ways
     assert_eq!(exact("steam"), vec!["d"]);
@@ -89,7 +116,10 @@ fn semantics_on_a_small_site() {
     // kind filter applies before the limit
     let kh = e.query("作业", Some("outcomes"), 10).unwrap();
     let k: BTreeSet<&str> = ids(&kh).into_iter().collect();
-    assert!(k.contains("d") && !k.contains("b") && !k.contains("c"), "{k:?}");
+    assert!(
+        k.contains("d") && !k.contains("b") && !k.contains("c"),
+        "{k:?}"
+    );
     for h in e.query("作业", Some("outcomes"), 10).unwrap() {
         assert_eq!(h.kind, "outcomes");
     }
@@ -152,7 +182,10 @@ fn export_is_byte_deterministic_and_small_in_files() {
     let e2 = export_static(&d2, &o2).unwrap();
     assert_eq!(e1, e2);
     assert!(e1.files <= 1000);
-    let mut names: Vec<_> = std::fs::read_dir(&o1).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&o1)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert_eq!(names.len(), e1.files);
     for n in names {
@@ -181,12 +214,23 @@ fn exact_matches_equal_brute_force() {
         let truth: BTreeSet<String> = ground_truth(&docs, &nf, q).into_iter().collect();
         let hits = e.query(q, None, truth.len().max(1)).unwrap();
         // R-precision: the first |truth| results are exactly the truth
-        let top: BTreeSet<String> = hits.iter().take(truth.len()).map(|h| h.id.clone()).collect();
+        let top: BTreeSet<String> = hits
+            .iter()
+            .take(truth.len())
+            .map(|h| h.id.clone())
+            .collect();
         assert_eq!(top, truth, "query {q:?}");
-        assert!(hits.iter().take(truth.len()).all(|h| h.exact), "query {q:?}");
+        assert!(
+            hits.iter().take(truth.len()).all(|h| h.exact),
+            "query {q:?}"
+        );
         // nothing beyond the truth is flagged exact
         let all = e.query(q, None, docs.len()).unwrap();
-        let exact: BTreeSet<String> = all.iter().filter(|h| h.exact).map(|h| h.id.clone()).collect();
+        let exact: BTreeSet<String> = all
+            .iter()
+            .filter(|h| h.exact)
+            .map(|h| h.id.clone())
+            .collect();
         assert_eq!(exact, truth, "query {q:?}");
         checked += 1;
     }
