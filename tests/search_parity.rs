@@ -75,7 +75,16 @@ fn runtime_agrees_with_cli_and_brute_force() {
         .iter()
         .map(|s| s.to_string()),
     );
-    qs.retain(|q| !q.contains('\n'));
+    // hostile input: must not throw in the runtime nor panic in the engine
+    qs.push("作业设计".repeat(300));
+    qs.push(
+        (1..3000u32)
+            .filter_map(|i| char::from_u32(i * 37 % 0x30000))
+            .filter(|c| !matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
+            .collect(),
+    );
+    qs.push("😀😀 ﷽ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 İ ß Σ ﬁ ㈱ ① ＡＢＣ \"'<>&".to_string());
+    qs.retain(|q| !q.contains('\n') && !q.contains('\r'));
     let qfile = tmp.path().join("queries.txt");
     std::fs::write(&qfile, qs.join("\n")).unwrap();
 

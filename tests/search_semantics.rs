@@ -236,3 +236,31 @@ fn exact_matches_equal_brute_force() {
     }
     assert!(checked >= 1500);
 }
+
+#[test]
+fn hostile_queries_never_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cache");
+    let docs = corpus(60, 40, 3);
+    build_index(&docs, &dir).unwrap();
+    let e = Engine::open(&dir).unwrap();
+    let long = "作业设计".repeat(3000);
+    let mixed: String = (0..2000u32)
+        .filter_map(|i| char::from_u32(i * 37 % 0x30000))
+        .collect();
+    for q in [
+        long.as_str(),
+        mixed.as_str(),
+        "\u{0}\u{1}\u{7f}",
+        "😀😀😀 ﷽ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+        "İ ß Σ ﬁ ㈱ ① ＡＢＣ",
+        "\u{3000}\u{FEFF}\u{200B}",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+        "\"'<>&;--",
+    ] {
+        let hits = e.query(q, None, 20).unwrap();
+        assert!(hits.len() <= 20);
+        let _ = e.query(q, Some("cases"), 1).unwrap();
+        let _ = chengguo::search::snippet(q, q, 30);
+    }
+}

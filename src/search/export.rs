@@ -324,7 +324,15 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
                 .collect(),
         );
     }
-    if ord_maps.iter().map(|m| m.len()).sum::<usize>() != n_docs {
+    // every record exactly once, every ord in range (else indexing below could panic)
+    let mut seen = vec![false; n_docs];
+    for &o in ord_maps.iter().flatten() {
+        match seen.get_mut(o as usize) {
+            Some(s) if !*s => *s = true,
+            _ => return Err(SearchError::Corrupt(dir.display().to_string())),
+        }
+    }
+    if seen.iter().any(|s| !s) {
         return Err(SearchError::Corrupt(dir.display().to_string()));
     }
 
