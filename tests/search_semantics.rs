@@ -143,8 +143,11 @@ fn freshness_and_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("cache");
     let mut docs = small_site();
-    build_index(&docs, &dir).unwrap();
+    let first = build_index(&docs, &dir).unwrap();
     assert!(is_fresh(&docs, &dir));
+    // unchanged records: the index is kept and described the same way
+    let again = build_index(&docs, &dir).unwrap();
+    assert_eq!(first, again);
     docs[0].body.push('改');
     assert!(!is_fresh(&docs, &dir));
     build_index(&docs, &dir).unwrap();

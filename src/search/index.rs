@@ -83,7 +83,11 @@ pub(crate) fn schema() -> (Schema, Fields) {
     // The body is not stored: nothing reads it back (snippets of body
     // matches name the matched text; see docs/search-format.md).
     let text = TEXT_FIELDS.map(|n| {
-        let o = if n == "body" { indexed.clone() } else { indexed.clone().set_stored() };
+        let o = if n == "body" {
+            indexed.clone()
+        } else {
+            indexed.clone().set_stored()
+        };
         b.add_text_field(n, o)
     });
     (
@@ -198,9 +202,29 @@ fn dir_usage(dir: &Path) -> (usize, u64) {
 }
 
 /// (Re)creates the index of `docs` in `dir` (the site's cache folder).
+///
+/// When the folder already holds a complete index of exactly these records
+/// ([`is_fresh`]), nothing is rebuilt and the existing index is described.
 pub fn build_index(docs: &[SearchDoc], dir: &Path) -> Result<IndexSummary, SearchError> {
     let trace = super::Trace::new("build_index");
     let (idx_dir, docs_json, words_path, fp) = paths(dir);
+    if is_fresh(docs, dir) {
+        if let Ok(index) = Index::open_in_dir(&idx_dir) {
+            let words = std::fs::read_to_string(&words_path)
+                .map(|s| s.lines().count().saturating_sub(1))
+                .unwrap_or(0);
+            let segments = index.searchable_segment_ids()?.len();
+            let (files, bytes) = dir_usage(dir);
+            trace.step("index is fresh, kept");
+            return Ok(IndexSummary {
+                docs: docs.len(),
+                words,
+                segments,
+                files,
+                bytes,
+            });
+        }
+    }
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     // Invalidate first: a build that fails half way is never taken as fresh.
     if fp.exists() {
