@@ -132,6 +132,7 @@ async function suite(browser, base, root, label) {
   await page.goto(base + 'search.html?q=' + encodeURIComponent('教研'));
   await waitResults(page);
   const n0 = (await page.$$('#search-results li')).length;
+  await page.waitForSelector('#search-facets fieldset');
   const radio = await page.$('#search-facets input[type=radio][value="outcomes"]');
   check(!!radio, 'kind filter offers 成果');
   if (radio) {
@@ -140,6 +141,7 @@ async function suite(browser, base, root, label) {
       const r = document.querySelector('#search-facets input[value="outcomes"]');
       return r && r.checked && !/正在检索/.test(document.getElementById('search-status').textContent);
     });
+    await page.waitForSelector('#search-facets input[type=checkbox]');
     const kinds = await page.$$eval('#search-results .search-result-kind', (k) => k.map((x) => x.textContent));
     check(kinds.length > 0 && kinds.every((k) => k === '成果'), 'kind filter keeps only 成果 (' + kinds.length + ' of ' + n0 + ')');
   }

@@ -603,14 +603,6 @@
       rank(q, { kind: state.kind, filters: filters, limit: 100000, fallbackBelow: PAGE, partialLimit: 200 })
         .then(function (res) {
           if (my !== seq) return null;
-          // facet and kind counts over the result set
-          return Promise.all([getFacets(), rank(q, { filters: filters, limit: 100000, fallbackBelow: 0 })]).then(function (x) {
-            return [res, x[1]];
-          });
-        })
-        .then(function (pair) {
-          if (!pair || my !== seq) return null;
-          var res = pair[0], anyKind = pair[1];
           var all = res.exact.map(function (h) { return [h, true]; }).concat(res.partial.map(function (h) { return [h, false]; }));
           var pages = Math.max(1, Math.ceil(all.length / PAGE));
           if (state.page > pages) state.page = pages;
@@ -618,8 +610,11 @@
           var words = res.words.join(' '), q2 = res.chunks.join(' ');
           return Promise.all(slice.map(function (p) { return details(p[0], p[1], p[1] ? q2 : words); }))
             .then(function (rows) {
-              if (my !== seq) return;
-              render(q, res, anyKind, all, rows, pages);
+              if (my !== seq) return null;
+              render(q, res, all, rows, pages);
+              // facet and kind counts over the result set, after the results are on screen
+              return Promise.all([getFacets(), rank(q, { filters: filters, limit: 100000, fallbackBelow: 0 })])
+                .then(function (x) { if (my === seq) renderFacets(res, x[1]); });
             });
         })
         .catch(function (err) {
@@ -628,7 +623,7 @@
         });
     }
 
-    function render(q, res, anyKind, all, rows, pages) {
+    function render(q, res, all, rows, pages) {
       var exactN = res.exactTotal || 0;
       var base = (state.page - 1) * PAGE;
       if (!all.length) say('没有找到与“' + q + '”相关的记录。');
@@ -667,7 +662,6 @@
         }
         list.appendChild(li);
       });
-      renderFacets(res, anyKind);
       renderPager(pages);
     }
 
