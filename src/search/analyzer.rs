@@ -233,7 +233,9 @@ impl TokenStream for GramTokenStream {
     fn advance(&mut self) -> bool {
         loop {
             let i = self.i;
-            let Some(&c) = self.chars.get(i) else { return false };
+            let Some(&c) = self.chars.get(i) else {
+                return false;
+            };
             if self.bigram_next {
                 self.bigram_next = false;
                 self.i += 1;
@@ -376,7 +378,10 @@ mod tests {
     #[test]
     fn fast_path_agrees_with_nfkc() {
         for c in ('\u{4E00}'..='\u{9FFF}').chain('\0'..='\u{7F}') {
-            let slow: String = std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect();
+            let slow: String = std::iter::once(c)
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .collect();
             let mut fast = String::new();
             normalize_char_into(c, &mut |n| fast.push(n));
             assert_eq!(fast, slow, "{c:?}");
@@ -415,7 +420,15 @@ mod tests {
 
     #[test]
     fn stream_equals_grams() {
-        for text in ["", "  ", "北京十一学校", "作业 设计\n教研", "a😀b ＡＢ ①㈱", "x", " 哈 "] {
+        for text in [
+            "",
+            "  ",
+            "北京十一学校",
+            "作业 设计\n教研",
+            "a😀b ＡＢ ①㈱",
+            "x",
+            " 哈 ",
+        ] {
             let mut t = GramTokenizer;
             let mut s = t.token_stream(text);
             let mut got = Vec::new();

@@ -7,10 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::schema::{IndexRecordOption, Value};
-use rayon::prelude::*;
 use tantivy::{DocSet, TantivyDocument, TERMINATED};
 
 use super::analyzer::{hash32, ANALYZER_VERSION};
@@ -125,7 +125,11 @@ fn encode_term(
     b.positions.clear();
     for (si, seg_invs) in invs.iter().enumerate() {
         for (fi, inv) in seg_invs.iter().enumerate() {
-            let Some(ti) = inv.terms().get(term).map_err(|e| SearchError::Index(e.to_string()))? else {
+            let Some(ti) = inv
+                .terms()
+                .get(term)
+                .map_err(|e| SearchError::Index(e.to_string()))?
+            else {
                 continue;
             };
             let mut p = inv
@@ -134,7 +138,8 @@ fn encode_term(
             let mut d = p.doc();
             while d != TERMINATED {
                 let ord = ord_maps[si][d as usize];
-                b.entries.push((ord, fi as u8, p.term_freq(), b.positions.len()));
+                b.entries
+                    .push((ord, fi as u8, p.term_freq(), b.positions.len()));
                 if with_positions {
                     b.tmp.clear();
                     p.positions(&mut b.tmp);
@@ -147,7 +152,12 @@ fn encode_term(
     b.entries.sort_unstable_by_key(|e| (e.0, e.1));
     b.docs_part.clear();
     b.pos_part.clear();
-    let n_docs = b.entries.iter().enumerate().filter(|(i, e)| *i == 0 || b.entries[i - 1].0 != e.0).count();
+    let n_docs = b
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| *i == 0 || b.entries[i - 1].0 != e.0)
+        .count();
     put_varint(&mut b.docs_part, n_docs as u64);
     let mut prev = 0u32;
     let mut i = 0;
@@ -173,7 +183,11 @@ fn encode_term(
         }
         i = j;
     }
-    Ok(Some((text.to_string(), base64(&b.docs_part), base64(&b.pos_part))))
+    Ok(Some((
+        text.to_string(),
+        base64(&b.docs_part),
+        base64(&b.pos_part),
+    )))
 }
 
 /// How the terms of one family (record-level data or positions) are laid
