@@ -243,7 +243,7 @@ COMMIT=${CHENGGUO_COMMIT:-}; [[ -n $COMMIT ]] || COMMIT=$(git -C "$REPO" describ
   echo "- corpus: $RECORDS Markdown records; $(echo "$CORPUS_FACTS" | tail -1)"
   echo "- $RUNS runs per tool, alternating, each into an empty output folder (clean build), page cache warm; wall and CPU (user+sys) seconds and peak RSS from /usr/bin/time -v"
   echo
-  echo "| tool | ok runs | wall median (s) | wall min (s) | wall max (s) | CPU median (s) | peak RSS median (MB) | peak RSS max (MB) | pages | HTML files | output files | output MB | busy before, max (%) |"
+  echo "| tool | ok runs | wall median (s) | wall min (s) | wall max (s) | CPU median (s) | peak RSS median (MiB) | peak RSS max (MiB) | pages | HTML files | output files | output MB | busy before, max (%) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   row hugo "hugo"
   row hugo-defaults "hugo, default kinds (+RSS, sitemap)"
