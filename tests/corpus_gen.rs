@@ -23,7 +23,10 @@ fn read_tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                out.insert(p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+                out.insert(
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
             }
         }
     }
@@ -33,7 +36,8 @@ fn read_tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("corpus_gen-{}-{name}", std::process::id()));
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("corpus_gen-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -53,14 +57,27 @@ fn small_corpus_is_deterministic_and_complete() {
     // Byte-identical for the same seed (whatever the thread count).
     assert_eq!(ta.len(), tb.len());
     for (p, bytes) in &ta {
-        assert!(tb.get(p) == Some(bytes), "{} differs between two runs with the same seed", p.display());
+        assert!(
+            tb.get(p) == Some(bytes),
+            "{} differs between two runs with the same seed",
+            p.display()
+        );
     }
     // A different seed gives different text.
-    assert_ne!(ta.get(Path::new("content/cases/c00001.md")), tc.get(Path::new("content/cases/c00001.md")));
+    assert_ne!(
+        ta.get(Path::new("content/cases/c00001.md")),
+        tc.get(Path::new("content/cases/c00001.md"))
+    );
 
     // Expected record counts and ids.
     assert!(ta.contains_key(Path::new("site.yaml")));
-    let expected = [("outcomes", 15, "o"), ("holders", 8, "h"), ("regions", 4, "r"), ("cases", 100, "c"), ("notices", 3, "n")];
+    let expected = [
+        ("outcomes", 15, "o"),
+        ("holders", 8, "h"),
+        ("regions", 4, "r"),
+        ("cases", 100, "c"),
+        ("notices", 3, "n"),
+    ];
     for (kind, n, prefix) in expected {
         let ids: Vec<String> = ta
             .keys()
@@ -70,7 +87,11 @@ fn small_corpus_is_deterministic_and_complete() {
         assert_eq!(ids.len(), n, "{kind}");
         for id in &ids {
             assert!(id.starts_with(prefix), "{kind}/{id}");
-            assert!(id.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'), "{kind}/{id}");
+            assert!(
+                id.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'),
+                "{kind}/{id}"
+            );
         }
     }
     assert_eq!(ta.len(), 1 + 15 + 8 + 4 + 100 + 3);
@@ -83,12 +104,20 @@ fn small_corpus_is_deterministic_and_complete() {
         }
         let text = std::str::from_utf8(bytes).expect("UTF-8");
         assert!(text.starts_with("---\n"), "{}", p.display());
-        assert!(!text.contains('\r') && !text.starts_with('\u{feff}'), "{}", p.display());
+        assert!(
+            !text.contains('\r') && !text.starts_with('\u{feff}'),
+            "{}",
+            p.display()
+        );
         let (fm, body) = text[4..].split_once("\n---\n").expect("closing ---");
         assert!(fm.starts_with("title: "), "{}", p.display());
         assert!(body.chars().count() > 200, "{}", p.display());
         for line in fm.lines() {
-            for (key, dir) in [("holder: ", "holders"), ("region: ", "regions"), ("  - outcome: ", "outcomes")] {
+            for (key, dir) in [
+                ("holder: ", "holders"),
+                ("region: ", "regions"),
+                ("  - outcome: ", "outcomes"),
+            ] {
                 if let Some(id) = line.strip_prefix(key) {
                     let target = Path::new("content").join(dir).join(format!("{id}.md"));
                     assert!(ta.contains_key(&target), "{}: dangling {line}", p.display());
@@ -97,11 +126,19 @@ fn small_corpus_is_deterministic_and_complete() {
             if let Some(list) = line.strip_prefix("outcomes: [") {
                 for id in list.trim_end_matches(']').split(", ") {
                     let target = Path::new("content/outcomes").join(format!("{id}.md"));
-                    assert!(ta.contains_key(&target), "{}: dangling outcome {id}", p.display());
+                    assert!(
+                        ta.contains_key(&target),
+                        "{}: dangling outcome {id}",
+                        p.display()
+                    );
                 }
             }
             if let Some(s) = line.strip_prefix("summary: ") {
-                assert!(s.trim_matches('"').chars().count() <= 300, "{}: summary too long", p.display());
+                assert!(
+                    s.trim_matches('"').chars().count() <= 300,
+                    "{}: summary too long",
+                    p.display()
+                );
             }
         }
     }
