@@ -50,7 +50,7 @@ function records(root, kind) {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.html') && f !== 'index.html').sort().map((f) => {
     const html = fs.readFileSync(path.join(dir, f), 'utf8');
     const h1 = (html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/) || [])[1] || '';
-    const prose = (html.match(/<div class="prose[^"]*">([\s\S]*?)<\/div>/) || [])[1] || '';
+    const prose = (html.match(/<section class="prose"[^>]*>([\s\S]*?)<\/section>/) || [])[1] || '';
     const strip = (s) => s.replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ').replace(/\s+/g, ' ').trim();
     return { url: kind + '/' + f, title: strip(h1), body: strip(prose) };
   });
@@ -175,10 +175,11 @@ async function suite(browser, base, root, label) {
   const recs = records(root, 'outcomes').concat(records(root, 'cases'));
   await page.goto(base + 'search.html');
   await page.waitForFunction(() => window.chengguo && window.chengguo.search);
-  let missTitle = [], missBody = [];
+  let missTitle = [], missBody = [], noBodyWord = [];
   for (const r of recs) {
     const tw = cjkWord(r.title);
     const bw = cjkWord(r.body, Math.floor(r.body.length / 3));
+    if (!bw) noBodyWord.push(r.url);
     if (tw) {
       const res = await page.evaluate((q) => window.chengguo.search(q, { limit: 1000 }).then((x) => x.map((h) => h.url)), tw);
       if (!res.includes(r.url)) missTitle.push(r.url + ' ' + tw);
@@ -189,6 +190,7 @@ async function suite(browser, base, root, label) {
     }
   }
   check(recs.length >= 17 && !missTitle.length, `all ${recs.length} outcomes and cases found by a title word` + (missTitle.length ? ': missing ' + missTitle.join(', ') : ''));
+  check(!noBodyWord.length, 'every outcome and case page has body text to search' + (noBodyWord.length ? ': none in ' + noBodyWord.join(', ') : ''));
   check(!missBody.length, 'all found by a body word' + (missBody.length ? ': missing ' + missBody.join(', ') : ''));
 
   // 9. a body-only match names the matched text, highlighted
