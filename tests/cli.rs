@@ -8,10 +8,6 @@ use common::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-
-
-
-
 fn has_chinese(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
@@ -19,7 +15,6 @@ fn has_chinese(s: &str) -> bool {
 fn valid_fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
 }
-
 
 #[test]
 fn help_of_every_command_is_chinese() {

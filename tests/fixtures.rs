@@ -12,11 +12,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-
-
-
-
-
 fn build(cwd: &Path, site: &Path, out: &Path) -> Run {
     run(
         cwd,

@@ -14,13 +14,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-
-
 /// Builds of the sample share its search cache folder: one at a time.
 static SAMPLE_BUILD: Mutex<()> = Mutex::new(());
-
-
-
 
 /// The bundled sample site (site.yaml, content/, themes/ of the repo root),
 /// copied once: a build writes its search cache into the site folder, and
@@ -859,7 +854,6 @@ fn concurrent_builds_of_one_site_all_succeed() {
         "same output"
     );
 }
-
 
 #[test]
 fn ids_are_unique_within_each_page() {
