@@ -229,7 +229,7 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
             "search-index",
             t,
             format!(
-                "索引 {} 条记录、{} 个词，{:.1} MB",
+                "索引 {} 条记录（部分匹配词表 {} 词），{:.1} MB",
                 summary.docs,
                 summary.words,
                 summary.bytes as f64 / 1_048_576.0

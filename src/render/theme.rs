@@ -84,6 +84,7 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let mut templates = Vec::new();
     let mut statics = Vec::new();
     for (path, bytes) in files {
@@ -127,6 +128,24 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
         return None;
     }
     Some(Theme { tera, statics })
+}
+
+/// Autoescaping for templates: the five characters that matter in HTML text
+/// and quoted attributes. (tera's default also escapes `/`, which turns
+/// every relative link into `..&#x2F;outcomes&#x2F;…`: valid, but heavy.)
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A tera error with its causes (tera puts the useful part in `source`).
