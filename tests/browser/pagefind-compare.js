@@ -5,7 +5,7 @@
 // chengguo runtime, which tests/search_bench.rs checks against brute force).
 //
 // usage: node tests/browser/pagefind-compare.js PUBLIC_DIR QUERIES_FILE
-// Needs `npm install` in tests/browser (playwright-core, pagefind) and
+// Needs `npm ci` and `npm install --no-save pagefind@1.6.0` in tests/browser and
 // chromium. Pagefind cannot search from file://, so both run over http.
 'use strict';
 const fs = require('fs');
