@@ -1,19 +1,50 @@
-//! Real-browser test, run by `cargo test`: builds the bundled sample portal
-//! (from a copy of the site, so its search cache never races other builds)
-//! and runs `tests/browser/search.test.js` against it, which drives Debian's
-//! headless Chromium with playwright-core over file:// AND http://127.0.0.1.
-//! Missing node, npm packages or Chromium make this test FAIL (never skip):
-//! `.ci/run` installs them.
+//! Real-browser tests, run by `cargo test`: build the bundled sample portal
+//! once (from a copy of the site, so its search cache never races other
+//! builds) and drive Debian's headless Chromium with playwright-core:
+//! - `tests/browser/search.test.js`: the search over file:// AND
+//!   http://127.0.0.1 (header box, search page, highlighting, facets, paging,
+//!   every outcome and case found by title and body words);
+//! - `tests/browser/crawl.test.js`: every page reached by links from
+//!   index.html opened from disk, with no failed request, no JavaScript
+//!   error and no request outside the portal.
+//!
+//! Missing node, npm packages or Chromium make these tests FAIL (never
+//! skip): `.ci/run` installs them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 mod common;
 
-#[test]
-fn search_in_headless_chromium_from_file_and_http() {
-    let repo = common::repo();
-    let browser = repo.join("tests/browser");
+/// The sample portal, built once for both tests.
+fn portal() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &OUT.get_or_init(|| {
+        let repo = common::repo();
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::copy(repo.join("site.yaml"), site.join("site.yaml")).unwrap();
+        common::copy_dir(&repo.join("content"), &site.join("content"));
+        let out = tmp.path().join("public");
+        let b = common::run(
+            tmp.path(),
+            &[
+                "build".as_ref(),
+                site.as_os_str(),
+                "-o".as_ref(),
+                out.as_os_str(),
+            ],
+        );
+        assert_eq!(b.code, 0, "{}", b.dump());
+        (tmp, out)
+    })
+    .1
+}
+
+fn run_node_test(script: &str) {
+    let browser = common::repo().join("tests/browser");
     assert!(
         browser.join("node_modules/playwright-core").is_dir(),
         "playwright-core missing: run `npm ci` in tests/browser (bash .ci/run does)"
@@ -23,37 +54,26 @@ fn search_in_headless_chromium_from_file_and_http() {
         Path::new(&chromium).exists(),
         "Chromium missing at {chromium}: apt-get install chromium (bash .ci/run does)"
     );
-
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::copy(repo.join("site.yaml"), site.join("site.yaml")).unwrap();
-    common::copy_dir(&repo.join("content"), &site.join("content"));
-    let out = tmp.path().join("public");
-    let b = common::run(
-        tmp.path(),
-        &[
-            "build".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    );
-    assert_eq!(b.code, 0, "{}", b.dump());
-
     let r = Command::new("node")
-        .arg(browser.join("search.test.js"))
-        .arg(&out)
+        .arg(browser.join(script))
+        .arg(portal())
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node must be installed (bash .ci/run installs it)");
     let stdout = String::from_utf8_lossy(&r.stdout);
     let stderr = String::from_utf8_lossy(&r.stderr);
     println!("{stdout}");
-    assert!(
-        r.status.success(),
-        "browser checks failed:\n{stdout}\n{stderr}"
-    );
+    assert!(r.status.success(), "{script} failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("all checks passed"), "{stdout}");
     assert!(!stdout.contains("FAIL"), "{stdout}");
+}
+
+#[test]
+fn search_in_headless_chromium_from_file_and_http() {
+    run_node_test("search.test.js");
+}
+
+#[test]
+fn every_page_opens_from_disk_without_failed_requests() {
+    run_node_test("crawl.test.js");
 }
