@@ -278,15 +278,12 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
 /// missing or stale): the full pipeline without writing.
 pub fn search_docs(site: &Path) -> Result<(Vec<SearchDoc>, Diagnostics), BuildError> {
     let mut report = Report::default();
-    let Loaded { cfg, graph, media } = load(site, &mut report, &mut |_| {});
+    let Loaded { graph, media, .. } = load(site, &mut report, &mut |_| {});
     let mut diags = report.diagnostics;
-    let Some(theme) = render::theme::load(site, &cfg, &mut diags) else {
-        return Ok((Vec::new(), diags));
-    };
     let media_set: HashSet<String> = media
         .iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
-    let r = render::render(&graph, &cfg, &theme, &media_set, &NullSink, &mut diags);
-    Ok((r.search_docs, diags))
+    let docs = render::search_docs(&graph, &media_set, &mut diags);
+    Ok((docs, diags))
 }

@@ -341,3 +341,53 @@ fn output_io_error_is_reported_once() {
     );
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "x");
 }
+
+#[test]
+fn search_after_build_uses_the_fresh_index_and_rebuilds_a_stale_one() {
+    // `chengguo search` computes the search documents without rendering
+    // pages; they must equal the build's, or every search would rebuild.
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    copy_dir(&valid_fixture(), &site);
+    let out = t.path().join("out");
+    let b = run(
+        t.path(),
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    );
+    assert_eq!(b.code, 0, "{}", b.dump());
+    let s = run(
+        t.path(),
+        &["search".as_ref(), site.as_os_str(), "作业".as_ref()],
+    );
+    assert_eq!(s.code, 0, "{}", s.dump());
+    assert!(
+        !s.stderr.contains("重建"),
+        "index built by `build` must be fresh for `search`\n{}",
+        s.dump()
+    );
+    assert!(s.stdout.contains("作业"), "{}", s.dump());
+    // Change a record: the next search notices and rebuilds.
+    let f = site.join("content/pages/about.md");
+    let text = fs::read_to_string(&f).unwrap() + "\n新增的段落：专递课堂。\n";
+    fs::write(&f, text).unwrap();
+    let s = run(
+        t.path(),
+        &["search".as_ref(), site.as_os_str(), "专递课堂".as_ref()],
+    );
+    assert_eq!(s.code, 0, "{}", s.dump());
+    assert!(
+        s.stderr.contains("重建"),
+        "stale index must be rebuilt\n{}",
+        s.dump()
+    );
+    assert!(
+        s.stdout.contains("pages/about.html"),
+        "the new text is found\n{}",
+        s.dump()
+    );
+}

@@ -136,13 +136,7 @@ pub fn render(
             let r = graph.get(id);
             let mut d = Diagnostics::new();
             let kind_dir = r.kind.dir();
-            let body_ctx = BodyCtx {
-                display_path: &r.display_path,
-                page_dir: kind_dir,
-                source_dir: &r.source_dir,
-                body_line: r.body_line,
-            };
-            let body = markdown::render(&r.body, &body_ctx, &targets, &mut d);
+            let body = render_body(graph, id, &targets, &mut d);
             let detail = views::detail(graph, id, &body);
             let path = r.url();
             let mut c = ctx.base(&path, &r.title, kind_dir);
@@ -191,6 +185,43 @@ pub fn render(
     }
     diags.extend(ctx.errors.into_inner().unwrap());
     Rendering { search_docs, pages }
+}
+
+/// Only the search documents of every record (Markdown → plain text, no
+/// templates, nothing written): what `chengguo search` needs to tell whether
+/// the index is fresh. Same bodies and diagnostics as [`render`].
+pub fn search_docs(
+    graph: &SiteGraph,
+    media: &HashSet<String>,
+    diags: &mut Diagnostics,
+) -> Vec<SearchDoc> {
+    let targets = Targets { graph, media };
+    let results: Vec<(SearchDoc, Diagnostics)> = (0..graph.records().len())
+        .into_par_iter()
+        .map(|id| {
+            let mut d = Diagnostics::new();
+            let body = render_body(graph, id, &targets, &mut d);
+            (search_doc(graph, id, &body), d)
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for (doc, d) in results {
+        diags.extend(d);
+        docs.push(doc);
+    }
+    docs
+}
+
+/// A record's Markdown body, with links resolved from its own folder.
+fn render_body(graph: &SiteGraph, id: RecId, targets: &Targets, d: &mut Diagnostics) -> Rendered {
+    let r = graph.get(id);
+    let body_ctx = BodyCtx {
+        display_path: &r.display_path,
+        page_dir: r.kind.dir(),
+        source_dir: &r.source_dir,
+        body_line: r.body_line,
+    };
+    markdown::render(&r.body, &body_ctx, targets, d)
 }
 
 /// Chunk `items` into pages; page 1 at `<stem>.html` (or `dir/index.html`), then `-2`, `-3` …
