@@ -12,22 +12,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-fn build(cwd: &Path, site: &Path, out: &Path) -> Run {
-    run(
-        cwd,
-        &[
-            "build".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    )
-}
-
-fn check(cwd: &Path, site: &Path) -> Run {
-    run(cwd, &["check".as_ref(), site.as_os_str()])
-}
-
 /// Every file under `dir` (relative path → bytes), directories included as
 /// empty entries so that an added empty folder is noticed too.
 fn snapshot(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {

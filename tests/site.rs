@@ -38,15 +38,7 @@ fn sample_site() -> &'static Path {
 fn build_sample(out: &Path) -> Run {
     let _g = SAMPLE_BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let cwd = out.parent().unwrap();
-    run(
-        cwd,
-        &[
-            "build".as_ref(),
-            sample_site().as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    )
+    build(cwd, sample_site().as_ref(), out.as_ref())
 }
 
 /// The sample portal, built once for the tests that only read it.
@@ -831,17 +823,7 @@ fn concurrent_builds_of_one_site_all_succeed() {
             let site = site.clone();
             let out = t.path().join(format!("out{i}"));
             let cwd = t.path().to_path_buf();
-            std::thread::spawn(move || {
-                run(
-                    &cwd,
-                    &[
-                        "build".as_ref(),
-                        site.as_os_str(),
-                        "-o".as_ref(),
-                        out.as_os_str(),
-                    ],
-                )
-            })
+            std::thread::spawn(move || build(&cwd, site.as_ref(), out.as_ref()))
         })
         .collect();
     for h in handles {

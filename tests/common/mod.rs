@@ -75,3 +75,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `chengguo build SITE -o OUT`, run in `cwd`.
+pub fn build(cwd: &Path, site: &Path, out: &Path) -> Run {
+    run(
+        cwd,
+        &[
+            "build".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+    )
+}
+
+/// `chengguo check SITE`, run in `cwd`.
+pub fn check(cwd: &Path, site: &Path) -> Run {
+    run(cwd, &["check".as_ref(), site.as_os_str()])
+}
