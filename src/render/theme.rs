@@ -131,20 +131,12 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
 }
 
 /// Autoescaping for templates: the five characters that matter in HTML text
-/// and quoted attributes. (tera's default also escapes `/`, which turns
-/// every relative link into `..&#x2F;outcomes&#x2F;…`: valid, but heavy.)
+/// and quoted attributes, the same escaper as search snippets. (tera's
+/// default also escapes `/`, which turns every relative link into
+/// `..&#x2F;outcomes&#x2F;…`: valid, but heavy.)
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
+    crate::search::highlight::escape_html(s, &mut out);
     out
 }
 
