@@ -28,6 +28,12 @@ impl Pos {
 
     /// Line and column of byte `offset` in `text` (clamped to the text; an
     /// offset inside a multi-byte character counts as that character).
+    ///
+    /// ```
+    /// use chengguo::diag::Pos;
+    /// // Columns count characters, not bytes.
+    /// assert_eq!(Pos::from_offset("标题: 值\nx", "标题: ".len()), Pos::new(1, 5));
+    /// ```
     pub fn from_offset(text: &str, offset: usize) -> Pos {
         let offset = offset.min(text.len());
         let before = &text.as_bytes()[..offset];

@@ -86,7 +86,14 @@ pub struct Loaded {
     pub media: Vec<PathBuf>,
 }
 
-/// `[a-z0-9][a-z0-9-]*`
+/// `[a-z0-9][a-z0-9-]*`: ASCII ids keep URLs, zip files and FAT32 sticks safe.
+///
+/// ```
+/// use chengguo::content::valid_id;
+/// assert!(valid_id("zuoye-sheji"));
+/// assert!(!valid_id("作业设计"));
+/// assert!(!valid_id("Zuoye_Sheji"));
+/// ```
 pub fn valid_id(id: &str) -> bool {
     let b = id.as_bytes();
     !b.is_empty()
