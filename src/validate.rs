@@ -4,7 +4,6 @@
 //! with its `path:line:column`; references between records are checked
 //! later by the site graph, which knows every record.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -889,15 +888,6 @@ fn case(f: &mut Fields, cfg: &Config) -> Case {
         themes: f.text_list("themes"),
         cover,
     }
-}
-
-/// Index of records by (kind, id), for the graph.
-pub fn index(records: &[Record]) -> HashMap<(Kind, &str), usize> {
-    records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ((r.kind, r.id.as_str()), i))
-        .collect()
 }
 
 #[cfg(test)]

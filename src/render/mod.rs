@@ -520,19 +520,20 @@ fn matrix(ctx: &Ctx) {
     let g = ctx.graph;
     let rows: Vec<MatrixRow> = sorted_kind(g, Kind::Outcome)
         .into_iter()
-        .map(|o| {
-            let d = views::detail(g, o, &Rendered::default());
-            MatrixRow {
-                outcome: views::link(g.get(o)),
-                holder: d.holder,
-                province: d.province.map(|p| p.name).unwrap_or_default(),
-                award: format!(
-                    "{}年{}",
-                    d.award_year.unwrap_or(0),
-                    d.award_level.unwrap_or_default()
-                ),
-                regions: d.applied_by,
-            }
+        .filter_map(|o| {
+            let r = g.get(o);
+            let Data::Outcome(x) = &r.data else {
+                return None;
+            };
+            Some(MatrixRow {
+                outcome: views::link(r),
+                holder: g
+                    .resolve(Kind::Holder, &x.holder)
+                    .map(|h| views::link(g.get(h))),
+                province: x.province.clone(),
+                award: format!("{}年{}", x.award_year, x.award_level),
+                regions: views::applied_by(g, o),
+            })
         })
         .collect();
     let applied = rows.iter().filter(|r| !r.regions.is_empty()).count();

@@ -217,6 +217,30 @@ fn media_url(src: &str) -> (String, bool) {
     }
 }
 
+/// The regions applying outcome `id`, with departments and base schools.
+pub fn applied_by(g: &SiteGraph, id: RecId) -> Vec<ApplyView> {
+    g.outcome_regions(id)
+        .iter()
+        .map(|a| {
+            let reg = g.get(a.region);
+            let ap = match &reg.data {
+                Data::Region(x) => x.applies.get(a.apply_index),
+                _ => None,
+            };
+            ApplyView {
+                region: Some(link(reg)),
+                outcome: None,
+                province: reg.province().unwrap_or("").to_string(),
+                zone: graph::zone(reg)
+                    .map(|z| z.label().to_string())
+                    .unwrap_or_default(),
+                department: ap.and_then(|x| x.department.clone()),
+                schools: ap.map(|x| x.schools.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
 /// The detail view of record `id`, given its rendered body.
 pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered) -> Detail {
     let r = g.get(id);
@@ -273,27 +297,7 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
                 .contact
                 .as_ref()
                 .map(|c| (c.name.clone(), c.phone.clone(), c.email.clone()));
-            d.applied_by = g
-                .outcome_regions(id)
-                .iter()
-                .map(|a| {
-                    let reg = g.get(a.region);
-                    let ap = match &reg.data {
-                        Data::Region(x) => x.applies.get(a.apply_index),
-                        _ => None,
-                    };
-                    ApplyView {
-                        region: Some(link(reg)),
-                        outcome: None,
-                        province: reg.province().unwrap_or("").to_string(),
-                        zone: graph::zone(reg)
-                            .map(|z| z.label().to_string())
-                            .unwrap_or_default(),
-                        department: ap.and_then(|x| x.department.clone()),
-                        schools: ap.map(|x| x.schools.clone()).unwrap_or_default(),
-                    }
-                })
-                .collect();
+            d.applied_by = applied_by(g, id);
             d.cases = g.outcome_cases(id).iter().map(|&c| card(g, c)).collect();
             d.related = g.related(id).iter().map(|&c| card(g, c)).collect();
         }
