@@ -20,6 +20,8 @@
 //! whatever the number of threads. No dependencies beyond `std`.
 
 use std::fmt::Write as _;
+
+use chengguo::content::Kind;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -1581,34 +1583,10 @@ fn block_list<S: AsRef<str>>(out: &mut String, key: &str, xs: &[S]) {
 // Record files
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Outcome,
-    Holder,
-    Region,
-    Case,
-    Notice,
-}
-
-impl Kind {
-    fn dir(self) -> &'static str {
-        match self {
-            Kind::Outcome => "outcomes",
-            Kind::Holder => "holders",
-            Kind::Region => "regions",
-            Kind::Case => "cases",
-            Kind::Notice => "notices",
-        }
-    }
-    fn tag(self) -> u64 {
-        match self {
-            Kind::Outcome => 1,
-            Kind::Holder => 2,
-            Kind::Region => 3,
-            Kind::Case => 4,
-            Kind::Notice => 5,
-        }
-    }
+/// The record kinds the corpus writes (all but `pages`), and a per-kind
+/// salt for the random streams.
+fn kind_tag(k: Kind) -> u64 {
+    k as u64 + 1
 }
 
 fn len_target(rng: &mut Rng, lo: usize, hi: usize, scale: Scale) -> usize {
@@ -1619,7 +1597,7 @@ fn len_target(rng: &mut Rng, lo: usize, hi: usize, scale: Scale) -> usize {
 fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String, String, usize) {
     let mut g = Gen::new(
         v,
-        Rng::derive(c.seed, S_BODY ^ (kind.tag() << 32), i as u64),
+        Rng::derive(c.seed, S_BODY ^ (kind_tag(kind) << 32), i as u64),
     );
     let mut fm = String::with_capacity(2048);
     fm.push_str("---\n");
@@ -1877,6 +1855,7 @@ fn render(c: &Corpus, v: &Vocab, scale: Scale, kind: Kind, i: usize) -> (String,
             let body_chars = g.out.chars().count();
             finish(fm, g.out, kind, id, body_chars)
         }
+        Kind::Page => unreachable!("the corpus writes no pages"),
     }
 }
 
