@@ -28,15 +28,7 @@ fn portal() -> &'static Path {
         std::fs::copy(repo.join("site.yaml"), site.join("site.yaml")).unwrap();
         common::copy_dir(&repo.join("content"), &site.join("content"));
         let out = tmp.path().join("public");
-        let b = common::run(
-            tmp.path(),
-            &[
-                "build".as_ref(),
-                site.as_os_str(),
-                "-o".as_ref(),
-                out.as_os_str(),
-            ],
-        );
+        let b = common::build(tmp.path(), &site, &out);
         assert_eq!(b.code, 0, "{}", b.dump());
         (tmp, out)
     })

@@ -112,15 +112,7 @@ fn build_without_site_yaml_fails_in_chinese() {
     )
     .unwrap();
     let out = t.path().join("out");
-    let r = run(
-        t.path(),
-        &[
-            "build".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    );
+    let r = build(t.path(), &site, &out);
     assert_eq!(r.code, 1, "{}", r.dump());
     assert!(!r.stderr.contains("panicked"), "{}", r.dump());
     let err: Vec<&str> = r.stderr.lines().filter(|l| l.contains("错误")).collect();
@@ -218,15 +210,7 @@ fn foreign_output_folder_is_refused_and_left_intact() {
     copy_dir(&valid_fixture(), &site);
     let out = foreign_folder(t.path());
     let before = listing(&out);
-    let r = run(
-        t.path(),
-        &[
-            "build".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    );
+    let r = build(t.path(), &site, &out);
     assert_ne!(r.code, 0, "{}", r.dump());
     assert!(
         has_chinese(&r.stderr) && r.stderr.contains("拒绝覆盖"),
@@ -350,15 +334,7 @@ fn search_after_build_uses_the_fresh_index_and_rebuilds_a_stale_one() {
     let site = t.path().join("site");
     copy_dir(&valid_fixture(), &site);
     let out = t.path().join("out");
-    let b = run(
-        t.path(),
-        &[
-            "build".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    );
+    let b = build(t.path(), &site, &out);
     assert_eq!(b.code, 0, "{}", b.dump());
     let s = run(
         t.path(),

@@ -38,7 +38,7 @@ fn sample_site() -> &'static Path {
 fn build_sample(out: &Path) -> Run {
     let _g = SAMPLE_BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let cwd = out.parent().unwrap();
-    build(cwd, sample_site().as_ref(), out.as_ref())
+    build(cwd, sample_site(), out)
 }
 
 /// The sample portal, built once for the tests that only read it.
@@ -791,15 +791,7 @@ fn valid_fixture_portal_links_resolve() {
     let site = t.path().join("site");
     copy_dir(&repo().join("tests/fixtures/valid"), &site);
     let out = t.path().join("out");
-    let r = run(
-        t.path(),
-        &[
-            "build".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    );
+    let r = build(t.path(), &site, &out);
     assert_eq!(r.code, 0, "{}", r.dump());
     let (problems, checked) = check_links_counted(&out);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -823,7 +815,7 @@ fn concurrent_builds_of_one_site_all_succeed() {
             let site = site.clone();
             let out = t.path().join(format!("out{i}"));
             let cwd = t.path().to_path_buf();
-            std::thread::spawn(move || build(&cwd, site.as_ref(), out.as_ref()))
+            std::thread::spawn(move || build(&cwd, &site, &out))
         })
         .collect();
     for h in handles {
@@ -988,15 +980,7 @@ fn init_then_build_succeeds_and_links_resolve() {
         "the default theme is embedded, not copied"
     );
     let out = t.path().join("out");
-    let r = run(
-        t.path(),
-        &[
-            "build".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ],
-    );
+    let r = build(t.path(), &site, &out);
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(
         !r.stderr.contains("警告") && !r.stderr.contains("错误"),
