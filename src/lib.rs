@@ -19,5 +19,6 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod slug;
 pub mod validate;
 pub mod vocab;
