@@ -64,6 +64,45 @@ enum Command {
         #[arg(help_heading = "参数")]
         dir: PathBuf,
     },
+    /// 新建一条记录：按标题生成拼音编号，写出带填写说明的模板文件（不会覆盖已有文件）
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo new <类型> <标题> [SITE_DIR]")]
+    New {
+        /// 记录类型：outcome（成果）、holder（成果持有方）、region（成果应用方）、case（典型案例）、notice（通知公告）、page（页面）
+        #[arg(value_name = "类型", help_heading = "参数")]
+        kind: String,
+        /// 标题（中文），如 "聚奎中学借助上海教研范式打造二精课堂"
+        #[arg(value_name = "标题", help_heading = "参数")]
+        title: String,
+        /// 站点目录，默认当前目录
+        #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
+        site_dir: PathBuf,
+    },
+    /// 本地预览：生成并在本机启动网页服务，修改内容后自动重新生成并刷新浏览器
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo serve [SITE_DIR] [--port 1111] [--bind 127.0.0.1] [--poll]")]
+    Serve {
+        /// 站点目录，默认当前目录
+        #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
+        site_dir: PathBuf,
+        /// 端口（默认 1111；0 表示任选一个空闲端口）
+        #[arg(
+            long,
+            default_value_t = 1111,
+            hide_default_value = true,
+            value_name = "PORT"
+        )]
+        port: u16,
+        /// 监听地址（默认 127.0.0.1，只有本机可以访问）
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            hide_default_value = true,
+            value_name = "ADDR"
+        )]
+        bind: std::net::IpAddr,
+        /// 定时扫描文件而不依赖系统通知（网络盘、WSL 等收不到修改时使用）
+        #[arg(long)]
+        poll: bool,
+    },
     /// 在站点的全文索引中搜索（索引缺失或过期时先重建）
     #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo search [SITE_DIR] QUERY [--kind K] [--limit N] [--json]")]
     Search {
@@ -140,7 +179,7 @@ fn usage_error(e: &clap::Error) -> String {
     };
     let what = match e.kind() {
         ErrorKind::InvalidSubcommand => format!(
-            "未知的命令“{}”（可用：build、check、init、search）",
+            "未知的命令“{}”（可用：build、check、init、new、serve、search）",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::UnknownArgument => format!("未知的选项“{}”", ctx(ContextKind::InvalidArg)),
@@ -148,7 +187,7 @@ fn usage_error(e: &clap::Error) -> String {
             format!("缺少必需的参数 {}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令（可用：build、check、init、search）".to_string()
+            "缺少命令（可用：build、check、init、new、serve、search）".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!(
@@ -201,6 +240,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 dir.display(),
                 dir.join("public").join("index.html").display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New {
+            kind,
+            title,
+            site_dir,
+        } => {
+            let kind = crate::new::parse_kind(&kind)?;
+            let path = crate::new::new_record(&site_dir, kind, &title)?;
+            println!("已新建{}：{}", kind.label(), path.display());
+            println!("下一步：用文本编辑器打开它，填写标有【必填】的项目，然后运行 chengguo serve {} 预览", site_dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            site_dir,
+            port,
+            bind,
+            poll,
+        } => {
+            serve(crate::serve::ServeOptions {
+                site: site_dir,
+                bind,
+                port,
+                poll,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search {
@@ -282,6 +346,36 @@ fn search(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+struct Terminal;
+
+impl crate::serve::Log for Terminal {
+    fn line(&mut self, s: &str) {
+        println!("{s}");
+    }
+    fn error(&mut self, s: &str) {
+        eprintln!("{s}");
+    }
+}
+
+fn serve(opts: crate::serve::ServeOptions) -> anyhow::Result<()> {
+    ctrlc::set_handler(|| {
+        println!("\n已停止预览服务");
+        std::process::exit(0);
+    })?;
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "警告：监听地址 {} 不是本机地址，局域网中的其他电脑也能访问预览",
+            opts.bind
+        );
+    }
+    println!("本地预览：{}（首次生成中……）", opts.site.display());
+    crate::serve::serve(&opts, &mut Terminal, &mut |url| {
+        println!("预览地址：{url}");
+        println!("用浏览器打开上面的地址；修改 content/、themes/ 或 site.yaml 后页面会自动刷新。按 Ctrl+C 停止。");
+    })?;
+    Ok(())
 }
 
 fn kind_label(k: &str) -> &'static str {

@@ -62,6 +62,16 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+    /// The path as printed: `/` separators on every system.
+    pub fn path_display(&self) -> String {
+        self.path.display().to_string().replace('\\', "/")
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
@@ -71,7 +81,7 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.path.display().to_string().replace('\\', "/"),
+            self.path_display(),
             self.pos.line,
             self.pos.col,
             label,

@@ -129,8 +129,13 @@ impl<'a> Fields<'a> {
         node_of(&self.src.fields, name)
     }
 
+    /// A required field that is absent, or present with nothing after the
+    /// colon (as `chengguo new` leaves it): located at its key if present.
     fn missing(&mut self, name: &str, label: &str) {
-        self.err(Pos::START, format!("缺少必填字段 {name}（{label}）"));
+        match self.src.fields.iter().find(|(k, _)| k.name == name) {
+            Some((k, _)) => self.err(k.pos, format!("必填字段 {name}（{label}）未填写")),
+            None => self.err(Pos::START, format!("缺少必填字段 {name}（{label}）")),
+        }
     }
 
     /// A text value (numbers are not accepted as text, except where noted).
@@ -519,38 +524,57 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
     let mut level = None;
     match f.get("award") {
         None => f.missing("award", "获奖信息，如 award: {year: 2022, level: 一等奖}"),
-        Some((_, n)) => match &n.value {
-            Value::Map(m) => {
-                for (k, v) in m {
-                    match k.name.as_str() {
-                        "year" => match v.value {
-                            Value::Int(y) if (1989..=2100).contains(&y) => year = Some(y),
-                            _ => f.err(v.pos, "award.year 应为四位数年份，如 2022"),
-                        },
-                        "level" => {
-                            level = f.vocab_value("award.level", v, &cfg.vocab.levels, "获奖等级")
-                        }
-                        other => f.err(
-                            k.pos,
-                            format!(
-                                "award 中未知字段“{other}”（可用：year、level）{}",
-                                did_you_mean(other, ["year", "level"])
+        Some((_, n)) => {
+            match &n.value {
+                Value::Map(m) => {
+                    for (k, v) in m {
+                        if v.value == Value::Null {
+                            match k.name.as_str() {
+                            "year" => f.err(k.pos, "必填字段 award.year（获奖年度）未填写，应为四位数年份，如 2022"),
+                            "level" => f.err(
+                                k.pos,
+                                format!(
+                                    "必填字段 award.level（获奖等级）未填写，可选：{}",
+                                    cfg.vocab.levels.join("、")
+                                ),
                             ),
-                        ),
+                            _ => {}
+                        }
+                            if k.name == "year" || k.name == "level" {
+                                continue;
+                            }
+                        }
+                        match k.name.as_str() {
+                            "year" => match v.value {
+                                Value::Int(y) if (1989..=2100).contains(&y) => year = Some(y),
+                                _ => f.err(v.pos, "award.year 应为四位数年份，如 2022"),
+                            },
+                            "level" => {
+                                level =
+                                    f.vocab_value("award.level", v, &cfg.vocab.levels, "获奖等级")
+                            }
+                            other => f.err(
+                                k.pos,
+                                format!(
+                                    "award 中未知字段“{other}”（可用：year、level）{}",
+                                    did_you_mean(other, ["year", "level"])
+                                ),
+                            ),
+                        }
+                    }
+                    if !m.iter().any(|(k, _)| k.name == "year") {
+                        f.err(n.pos, "award 缺少 year（获奖年度）");
+                    }
+                    if !m.iter().any(|(k, _)| k.name == "level") {
+                        f.err(n.pos, "award 缺少 level（获奖等级：特等奖/一等奖/二等奖）");
                     }
                 }
-                if !m.iter().any(|(k, _)| k.name == "year") {
-                    f.err(n.pos, "award 缺少 year（获奖年度）");
-                }
-                if !m.iter().any(|(k, _)| k.name == "level") {
-                    f.err(n.pos, "award 缺少 level（获奖等级：特等奖/一等奖/二等奖）");
-                }
+                other => f.err(
+                    n.pos,
+                    format!("award 应为 {{year, level}}，实际是{}", other.type_name()),
+                ),
             }
-            other => f.err(
-                n.pos,
-                format!("award 应为 {{year, level}}，实际是{}", other.type_name()),
-            ),
-        },
+        }
     }
     let holder = match f.get("holder") {
         None => {
@@ -718,6 +742,9 @@ fn contact(f: &mut Fields, n: &Node) -> Contact {
         return c;
     };
     for (k, v) in m {
+        if v.value == Value::Null && ["name", "phone", "email"].contains(&k.name.as_str()) {
+            continue; // left empty: optional
+        }
         match k.name.as_str() {
             "name" => c.name = f.text_node("contact.name", v),
             "phone" => {
@@ -779,6 +806,7 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
                     }
                 };
                 match &v.value {
+                    Value::Null => {} // left empty: no period
                     Value::Str(s) if valid_month(s.trim()) => *slot = Some(s.trim().to_string()),
                     _ => f.err(
                         v.pos,

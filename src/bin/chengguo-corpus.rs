@@ -1540,32 +1540,7 @@ fn build_corpus(v: &Vocab, seed: u64, scale: Scale) -> Corpus {
 // Front matter (YAML) helpers
 // ---------------------------------------------------------------------------
 
-/// A YAML scalar: plain when safe, otherwise double-quoted.
-fn ys(s: &str) -> String {
-    let needs_quote = s.is_empty()
-        || s.starts_with(|c: char| c == '-' || c == '?' || c == ' ' || c.is_ascii_digit())
-        || s.ends_with(' ')
-        || s.contains(|c: char| ":#{}[],&*!|>'\"%@`".contains(c))
-        || matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
-        );
-    if needs_quote {
-        let mut q = String::with_capacity(s.len() + 2);
-        q.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => q.push_str("\\\""),
-                '\\' => q.push_str("\\\\"),
-                _ => q.push(c),
-            }
-        }
-        q.push('"');
-        q
-    } else {
-        s.to_string()
-    }
-}
+use chengguo::content::yaml::scalar as ys;
 
 fn flow_list<S: AsRef<str>>(xs: &[S]) -> String {
     let items: Vec<String> = xs.iter().map(|x| ys(x.as_ref())).collect();

@@ -3,6 +3,7 @@
 //! located front-matter trees; typing and rules live in [`crate::validate`].
 
 pub mod frontmatter;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 

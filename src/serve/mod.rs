@@ -1,0 +1,475 @@
+//! `chengguo serve`: build, serve the portal on loopback, watch the site and
+//! rebuild on change, and reload open pages.
+//!
+//! - The preview is built into `.chengguo-cache/serve/` with the normal
+//!   pipeline ([`crate::build::run`], staging + atomic swap), so `public/`
+//!   is never touched and a failed rebuild leaves the last good preview.
+//! - [`http`] serves that folder. Every HTML page gets one script tag
+//!   (`/__chengguo/live.js?g=<generation>`) added before `</body>`; the
+//!   script listens on `/__chengguo/events` (server-sent events) and reloads
+//!   the page when a newer build is ready, or shows the build's errors as an
+//!   overlay (file, line, column, message) while the content is broken. The
+//!   files on disk are exactly what `chengguo build` writes.
+//! - Changes under `content/`, `themes/` and to `site.yaml` are collected by
+//!   `notify` (native events, or polling with `--poll` for network drives
+//!   and WSL) and debounced: a rebuild starts once the files have been quiet
+//!   for [`DEBOUNCE`]; changes during a rebuild cause one more rebuild.
+
+pub mod http;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+use serde::Serialize;
+
+use crate::build::{self, Options, Report};
+use http::Resolved;
+
+/// Quiet time after the last file event before a rebuild starts.
+pub const DEBOUNCE: Duration = Duration::from_millis(80);
+
+/// The live-reload client, served at `/__chengguo/live.js`.
+const LIVE_JS: &str = include_str!("live.js");
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site: PathBuf,
+    pub bind: IpAddr,
+    /// 0: any free port.
+    pub port: u16,
+    pub poll: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{} 不是 chengguo 站点目录（找不到 site.yaml）", .0.display())]
+    NotASite(PathBuf),
+    #[error("无法在 {addr} 上启动预览服务（{err}）；端口可能已被占用，可用 --port 指定其他端口")]
+    Bind {
+        addr: SocketAddr,
+        err: std::io::Error,
+    },
+    #[error("无法监视文件变化（{0}）；可改用 --poll")]
+    Watch(#[from] notify::Error),
+    #[error(transparent)]
+    Build(#[from] build::BuildError),
+}
+
+/// One located problem, as the overlay shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// What open pages are told: the number of the last good build and the
+/// problems of the latest attempt (empty when it succeeded).
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Status {
+    pub generation: u64,
+    pub errors: Vec<Problem>,
+}
+
+/// Shared between the rebuild loop and the connection threads.
+#[derive(Default)]
+struct Shared {
+    status: Mutex<Status>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn status(&self) -> Status {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+    fn set(&self, s: Status) {
+        *self.status.lock().unwrap_or_else(|e| e.into_inner()) = s;
+        self.changed.notify_all();
+    }
+}
+
+/// Where the preview is built.
+pub fn preview_dir(site: &Path) -> PathBuf {
+    site.join(".chengguo-cache").join("serve")
+}
+
+/// Progress lines for the terminal.
+pub trait Log: Send {
+    fn line(&mut self, s: &str);
+    fn error(&mut self, s: &str);
+}
+
+/// Run the preview until the process is stopped. `ready` gets the URL once
+/// the first build is done and the server listens.
+pub fn serve(
+    opts: &ServeOptions,
+    log: &mut dyn Log,
+    ready: &mut dyn FnMut(&str),
+) -> Result<(), ServeError> {
+    if !opts.site.join(crate::config::FILE).is_file() {
+        return Err(ServeError::NotASite(opts.site.clone()));
+    }
+    let out = preview_dir(&opts.site);
+    let shared = Arc::new(Shared::default());
+
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener = TcpListener::bind(addr).map_err(|err| ServeError::Bind { addr, err })?;
+    let local = listener
+        .local_addr()
+        .map_err(|err| ServeError::Bind { addr, err })?;
+
+    // Watch before the first build, so no edit made during it is missed.
+    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let _watcher = watch(&opts.site, opts.poll, tx)?;
+
+    let first = rebuild(&opts.site, &out, log)?;
+    shared.set(Status {
+        generation: u64::from(first.is_empty()),
+        errors: first,
+    });
+
+    {
+        let shared = Arc::clone(&shared);
+        let out = out.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let shared = Arc::clone(&shared);
+                let out = out.clone();
+                std::thread::spawn(move || {
+                    let _ = handle(conn, &out, &shared);
+                });
+            }
+        });
+    }
+    let url = format!("http://{local}/");
+    ready(&url);
+
+    let site_canon = opts
+        .site
+        .canonicalize()
+        .unwrap_or_else(|_| opts.site.clone());
+    loop {
+        // Wait for a relevant change, then for quiet.
+        let Ok(first) = rx.recv() else {
+            return Ok(());
+        };
+        let mut changed = vec![first];
+        loop {
+            match rx.recv_timeout(DEBOUNCE) {
+                Ok(p) => changed.push(p),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        let names: Vec<String> = changed
+            .iter()
+            .take(3)
+            .map(|p| {
+                p.strip_prefix(&site_canon)
+                    .or_else(|_| p.strip_prefix(&opts.site))
+                    .unwrap_or(p)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let more = if changed.len() > 3 {
+            format!(" 等 {} 个文件", changed.len())
+        } else {
+            String::new()
+        };
+        log.line(&format!(
+            "检测到修改：{}{more}，重新生成……",
+            names.join("、")
+        ));
+        let t = Instant::now();
+        let errors = rebuild(&opts.site, &out, log)?;
+        let mut s = shared.status();
+        if errors.is_empty() {
+            s.generation += 1;
+            log.line(&format!(
+                "重新生成完成，用时 {:.2} 秒，已通知浏览器刷新",
+                t.elapsed().as_secs_f64()
+            ));
+        } else {
+            log.line("仍在显示上一次成功生成的页面；修正后会自动刷新");
+        }
+        s.errors = errors;
+        shared.set(s);
+    }
+}
+
+/// One build into the preview folder. Content errors are returned (and
+/// printed); failures of the machine end the preview.
+fn rebuild(site: &Path, out: &Path, log: &mut dyn Log) -> Result<Vec<Problem>, ServeError> {
+    let opts = Options {
+        site: site.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        write: true,
+        search: true,
+    };
+    let report: Report = match build::run(&opts, &mut |_| {}) {
+        Ok(r) => r,
+        Err(e) => {
+            // The output or index could not be written: show it like a
+            // content error and keep serving the last good build.
+            let msg = format!("生成失败：{e}");
+            log.error(&msg);
+            return Ok(vec![Problem {
+                path: site.display().to_string(),
+                line: 0,
+                col: 0,
+                message: msg,
+            }]);
+        }
+    };
+    for d in report.diagnostics.sorted() {
+        log.error(&d.to_string());
+    }
+    if report.ok {
+        log.line(&format!(
+            "已生成：{} 条记录，{} 个页面，用时 {:.2} 秒",
+            report.records,
+            report.pages,
+            report.total.as_secs_f64()
+        ));
+        return Ok(Vec::new());
+    }
+    log.error(&format!(
+        "生成失败：{} 个错误，{} 个警告",
+        report.diagnostics.error_count(),
+        report.diagnostics.warning_count()
+    ));
+    Ok(report
+        .diagnostics
+        .sorted()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| Problem {
+            path: d.path_display(),
+            line: d.pos.line,
+            col: d.pos.col,
+            message: d.message.clone(),
+        })
+        .collect())
+}
+
+/// Watch `content/`, `themes/` and `site.yaml`; send each changed path.
+fn watch(
+    site: &Path,
+    poll: bool,
+    tx: mpsc::Sender<PathBuf>,
+) -> Result<Box<dyn Watcher + Send>, ServeError> {
+    let site_c = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    let content = site_c.join("content");
+    let themes = site_c.join("themes");
+    let yaml = site_c.join(crate::config::FILE);
+    let relevant = move |p: &Path| p.starts_with(&content) || p.starts_with(&themes) || p == yaml;
+    let handler = move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res {
+            if matches!(ev.kind, notify::EventKind::Access(_)) {
+                return;
+            }
+            for p in ev.paths {
+                if relevant(&p) {
+                    let _ = tx.send(p);
+                }
+            }
+        }
+    };
+    let mut w: Box<dyn Watcher + Send> = if poll {
+        Box::new(notify::PollWatcher::new(
+            handler,
+            notify::Config::default().with_poll_interval(Duration::from_millis(300)),
+        )?)
+    } else {
+        Box::new(notify::recommended_watcher(handler)?)
+    };
+    // The site folder itself (not recursive): site.yaml, and content/ or
+    // themes/ being created or replaced.
+    w.watch(&site_c, RecursiveMode::NonRecursive)?;
+    for sub in ["content", "themes"] {
+        let p = site_c.join(sub);
+        if p.is_dir() {
+            w.watch(&p, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(w)
+}
+
+fn handle(stream: TcpStream, root: &Path, shared: &Shared) -> std::io::Result<()> {
+    let Some(req) = http::read_request(&stream)? else {
+        return Ok(());
+    };
+    let mut w = std::io::BufWriter::new(&stream);
+    let head = req.method == "HEAD";
+    if req.method != "GET" && !head {
+        return http::respond(
+            &mut w,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            "只支持 GET 与 HEAD".as_bytes(),
+            false,
+            "Allow: GET, HEAD\r\n",
+        );
+    }
+    match req.path.as_str() {
+        "/__chengguo/live.js" => {
+            return http::respond(
+                &mut w,
+                "200 OK",
+                "text/javascript; charset=utf-8",
+                LIVE_JS.as_bytes(),
+                head,
+                "",
+            )
+        }
+        "/__chengguo/status" => {
+            let body = serde_json::to_vec(&shared.status()).unwrap_or_default();
+            return http::respond(
+                &mut w,
+                "200 OK",
+                "application/json; charset=utf-8",
+                &body,
+                head,
+                "",
+            );
+        }
+        "/__chengguo/events" => {
+            drop(w);
+            return events(stream, shared, head);
+        }
+        _ => {}
+    }
+    match http::resolve(root, &req.path) {
+        Resolved::File(p) => {
+            if http::content_type(&p).starts_with("text/html") {
+                let html = std::fs::read(&p)?;
+                let g = shared.status().generation;
+                let body = inject(&html, g);
+                http::respond(
+                    &mut w,
+                    "200 OK",
+                    "text/html; charset=utf-8",
+                    &body,
+                    head,
+                    "",
+                )
+            } else {
+                http::send_file(&mut w, &p, req.range.as_deref(), head)
+            }
+        }
+        Resolved::AddSlash => {
+            let loc = format!(
+                "Location: {}/{}\r\n",
+                encode_path(&req.path),
+                if req.query.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{}", req.query)
+                }
+            );
+            http::respond(
+                &mut w,
+                "301 Moved Permanently",
+                "text/plain; charset=utf-8",
+                b"",
+                head,
+                &loc,
+            )
+        }
+        Resolved::Forbidden => http::respond(
+            &mut w,
+            "403 Forbidden",
+            "text/plain; charset=utf-8",
+            "禁止访问：只能访问预览目录中的文件".as_bytes(),
+            head,
+            "",
+        ),
+        Resolved::NotFound => {
+            let page = root.join("404.html");
+            let body = match std::fs::read(&page) {
+                Ok(html) => inject(&html, shared.status().generation),
+                Err(_) => inject(
+                    "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>找不到页面</title><body><p>找不到页面（预览尚未成功生成时也会如此）。</p></body></html>".as_bytes(),
+                    shared.status().generation,
+                ),
+            };
+            http::respond(
+                &mut w,
+                "404 Not Found",
+                "text/html; charset=utf-8",
+                &body,
+                head,
+                "",
+            )
+        }
+    }
+}
+
+/// Percent-encode a decoded path for a `Location` header.
+fn encode_path(p: &str) -> String {
+    let mut s = String::new();
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// The page with the live-reload script tag added before `</body>`.
+pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"/__chengguo/live.js?g={generation}\"></script>");
+    let at = find_last(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).rposition(|w| w == n)
+}
+
+/// Server-sent events: the current status now, then every change, with a
+/// comment line every 15 s to keep the connection (and detect a closed tab).
+fn events(stream: TcpStream, shared: &Shared, head: bool) -> std::io::Result<()> {
+    let mut w = &stream;
+    w.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")?;
+    if head {
+        return Ok(());
+    }
+    let mut last: Option<Status> = None;
+    loop {
+        let s = {
+            let guard = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+            let (guard, _) = shared
+                .changed
+                .wait_timeout_while(guard, Duration::from_secs(15), |s| last.as_ref() == Some(s))
+                .unwrap_or_else(|e| e.into_inner());
+            guard.clone()
+        };
+        if last.as_ref() == Some(&s) {
+            w.write_all(b": keep-alive\n\n")?;
+        } else {
+            let data = serde_json::to_string(&s).unwrap_or_default();
+            write!(w, "event: status\ndata: {data}\n\n")?;
+            last = Some(s);
+        }
+        w.flush()?;
+    }
+}
