@@ -264,13 +264,42 @@ fn rebuild(site: &Path, out: &Path, log: &mut dyn Log) -> Result<Vec<Problem>, S
         .collect())
 }
 
+/// Keeps the file watcher alive while the preview runs.
+pub enum WatchGuard {
+    Native(notify::RecommendedWatcher),
+    /// The polling thread stops when the channel's receiver is gone.
+    Poll,
+}
+
+/// How often `--poll` looks at the files.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(400);
+
 /// Watch `content/`, `themes/` and `site.yaml`; send each changed path.
-fn watch(
-    site: &Path,
-    poll: bool,
-    tx: mpsc::Sender<PathBuf>,
-) -> Result<Box<dyn Watcher + Send>, ServeError> {
+fn watch(site: &Path, poll: bool, tx: mpsc::Sender<PathBuf>) -> Result<WatchGuard, ServeError> {
     let site_c = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    if poll {
+        // Our own poller rather than notify's PollWatcher, which compares
+        // modification times in whole seconds and so misses a save made
+        // within the same second as the previous look.
+        let mut before = snapshot(&site_c);
+        std::thread::spawn(move || loop {
+            std::thread::sleep(POLL_INTERVAL);
+            let now = snapshot(&site_c);
+            let mut changed: Vec<&PathBuf> = now
+                .iter()
+                .filter(|(p, m)| before.get(*p) != Some(m))
+                .map(|(p, _)| p)
+                .collect();
+            changed.extend(before.keys().filter(|p| !now.contains_key(*p)));
+            for p in changed {
+                if tx.send(p.clone()).is_err() {
+                    return;
+                }
+            }
+            before = now;
+        });
+        return Ok(WatchGuard::Poll);
+    }
     let content = site_c.join("content");
     let themes = site_c.join("themes");
     let yaml = site_c.join(crate::config::FILE);
@@ -287,14 +316,7 @@ fn watch(
             }
         }
     };
-    let mut w: Box<dyn Watcher + Send> = if poll {
-        Box::new(notify::PollWatcher::new(
-            handler,
-            notify::Config::default().with_poll_interval(Duration::from_millis(300)),
-        )?)
-    } else {
-        Box::new(notify::recommended_watcher(handler)?)
-    };
+    let mut w = notify::recommended_watcher(handler)?;
     // The site folder itself (not recursive): site.yaml, and content/ or
     // themes/ being created or replaced.
     w.watch(&site_c, RecursiveMode::NonRecursive)?;
@@ -304,7 +326,30 @@ fn watch(
             w.watch(&p, RecursiveMode::Recursive)?;
         }
     }
-    Ok(w)
+    Ok(WatchGuard::Native(w))
+}
+
+/// Size and modification time (to the nanosecond where the file system
+/// keeps it) of every watched file.
+fn snapshot(
+    site: &Path,
+) -> std::collections::HashMap<PathBuf, (u64, Option<std::time::SystemTime>)> {
+    let mut m = std::collections::HashMap::new();
+    let yaml = site.join(crate::config::FILE);
+    let roots = [site.join("content"), site.join("themes")];
+    let walk = roots
+        .iter()
+        .flat_map(|r| walkdir::WalkDir::new(r).into_iter().filter_map(Result::ok))
+        .map(|e| e.into_path())
+        .chain(std::iter::once(yaml));
+    for p in walk {
+        if let Ok(md) = std::fs::metadata(&p) {
+            if md.is_file() {
+                m.insert(p, (md.len(), md.modified().ok()));
+            }
+        }
+    }
+    m
 }
 
 fn handle(stream: TcpStream, root: &Path, shared: &Shared) -> std::io::Result<()> {

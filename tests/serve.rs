@@ -1,0 +1,608 @@
+//! `chengguo new` and `chengguo serve`, driven through the real binary.
+//! The preview server is started on a free loopback port and spoken to
+//! over real TCP; every wait is bounded.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+mod common;
+
+/// A copy of the bundled sample site in a temp dir.
+fn sample_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy(common::repo().join("site.yaml"), site.join("site.yaml")).unwrap();
+    common::copy_dir(&common::repo().join("content"), &site.join("content"));
+    (tmp, site)
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    out: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(site: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(common::BIN)
+            .arg("serve")
+            .arg(site)
+            .args(["--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start chengguo serve");
+        let (tx, rx) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut seen = String::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("serve did not start:\n{seen}"));
+            seen.push_str(&line);
+            seen.push('\n');
+            if let Some(url) = line.strip_prefix("预览地址：") {
+                let base = url.trim().trim_end_matches('/').to_string();
+                assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+                return Server {
+                    child,
+                    base,
+                    out: rx,
+                };
+            }
+        }
+    }
+
+    fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
+    /// Send a raw request (the path exactly as given: no client-side
+    /// normalisation, unlike browsers and curl).
+    fn raw(&self, request: &str) -> Response {
+        let mut s = TcpStream::connect(self.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        Response::parse(&buf)
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.raw(&format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"))
+    }
+
+    fn status(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.get("/__chengguo/status").body).unwrap()
+    }
+
+    /// Wait (bounded) until the status satisfies `ok`.
+    fn wait_status(
+        &self,
+        what: &str,
+        ok: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.status();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Everything printed so far.
+    fn printed(&self) -> String {
+        self.out.try_iter().collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(buf: &[u8]) -> Response {
+        let end = buf
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("response head");
+        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        Response {
+            status,
+            head,
+            body: buf[end + 4..].to_vec(),
+        }
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+const CASE: &str = "content/cases/jiangjin-kecheng-lingdaoli.md";
+const CASE_URL: &str = "/cases/jiangjin-kecheng-lingdaoli.html";
+
+#[test]
+fn serve_answers_rebuilds_shows_errors_and_recovers() {
+    let (_tmp, site) = sample_site();
+    let srv = Server::start(&site, &[]);
+
+    // Pages, with the live-reload script; files byte for byte.
+    let home = srv.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type").unwrap(),
+        "text/html; charset=utf-8"
+    );
+    assert!(
+        home.text().contains("/__chengguo/live.js?g=1"),
+        "no live script"
+    );
+    let css = srv.get("/static/style.css");
+    assert_eq!(css.status, 200, "{}", css.head);
+    assert_eq!(
+        css.header("content-type").unwrap(),
+        "text/css; charset=utf-8"
+    );
+    let built_css = std::fs::read(site.join(".chengguo-cache/serve/static/style.css")).unwrap();
+    assert_eq!(css.body, built_css);
+    let js = srv.get("/static/search.js");
+    assert_eq!(
+        js.header("content-type").unwrap(),
+        "text/javascript; charset=utf-8"
+    );
+    // The search index is served too.
+    let entries: Vec<_> = std::fs::read_dir(site.join(".chengguo-cache/serve/search"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let shard = entries
+        .iter()
+        .find(|n| n.ends_with(".js"))
+        .expect("a search file");
+    assert_eq!(srv.get(&format!("/search/{shard}")).status, 200);
+
+    // HEAD: headers only.
+    let head = srv.raw("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("content-length").unwrap(),
+        home.body.len().to_string()
+    );
+
+    // Video with ranges, so that <video> can seek.
+    let video = "/media/video/wuli-shiyan.mp4";
+    let full = srv.get(video);
+    assert_eq!(full.header("content-type").unwrap(), "video/mp4");
+    assert_eq!(full.header("accept-ranges").unwrap(), "bytes");
+    let part = srv.raw(&format!(
+        "GET {video} HTTP/1.1\r\nHost: x\r\nRange: bytes=100-199\r\n\r\n"
+    ));
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, full.body[100..200]);
+    assert_eq!(
+        part.header("content-range").unwrap(),
+        format!("bytes 100-199/{}", full.body.len())
+    );
+    let bad = srv.raw(&format!(
+        "GET {video} HTTP/1.1\r\nHost: x\r\nRange: bytes=99999999-\r\n\r\n"
+    ));
+    assert_eq!(bad.status, 416);
+
+    // Nothing outside the preview folder: traversal and symlinks.
+    std::fs::write(site.join(".chengguo-cache/secret.txt"), "SECRET-42").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        site.join(".chengguo-cache/secret.txt"),
+        site.join(".chengguo-cache/serve/link.txt"),
+    )
+    .unwrap();
+    for p in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/media/../../secret.txt",
+        "/..\\secret.txt",
+        "/../../site.yaml",
+        "/%2e%2e/%2e%2e/site.yaml",
+        "/link.txt",
+        "/C:/Windows/win.ini",
+    ] {
+        let r = srv.get(p);
+        assert!(r.status == 403 || r.status == 404, "{p}: {}", r.head);
+        assert!(!r.text().contains("SECRET-42"), "{p} leaked");
+        assert!(!r.text().contains("title:"), "{p} leaked site.yaml");
+    }
+    assert_eq!(srv.get("/nope.html").status, 404);
+    assert_eq!(srv.raw("POST / HTTP/1.1\r\nHost: x\r\n\r\n").status, 405);
+    // A folder without its slash is redirected (relative links need it).
+    let redirect = srv.get("/media");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location").unwrap(), "/media/");
+
+    // Edit a case: rebuilt, and the page shows the change.
+    let case = site.join(CASE);
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(
+        &case,
+        text.replacen("title: 江津区", "title: 【已修改】江津区", 1),
+    )
+    .unwrap();
+    srv.wait_status("rebuild after edit", |s| s["generation"] == 2);
+    let page = srv.get(CASE_URL).text();
+    assert!(page.contains("【已修改】江津区"));
+    assert!(page.contains("live.js?g=2"));
+
+    // Break it: errors located, the last good build still served.
+    let broken = text.replacen("date: 2023-12-06", "date: 2023-13-45", 1);
+    assert_ne!(broken, text);
+    std::fs::write(&case, &broken).unwrap();
+    let s = srv.wait_status("errors", |s| !s["errors"].as_array().unwrap().is_empty());
+    let e = &s["errors"][0];
+    assert_eq!(e["path"], CASE);
+    assert_eq!(e["line"], 3);
+    assert_eq!(e["col"], 7);
+    assert!(e["message"].as_str().unwrap().contains("2023-13-45"));
+    assert_eq!(s["generation"], 2);
+    assert!(srv.get(CASE_URL).text().contains("【已修改】江津区"));
+
+    // Fix it: errors gone, a new generation.
+    std::fs::write(&case, &text).unwrap();
+    let s = srv.wait_status("recovery", |s| s["generation"] == 3);
+    assert!(s["errors"].as_array().unwrap().is_empty());
+    assert!(!srv.get(CASE_URL).text().contains("【已修改】"));
+
+    // site.yaml is watched too.
+    let yaml = site.join("site.yaml");
+    let cfg = std::fs::read_to_string(&yaml).unwrap();
+    let cfg = cfg.replacen("\nsubtitle:", "\n# subtitle:", 1);
+    std::fs::write(&yaml, format!("{cfg}\nsubtitle: 预览测试副标题\n")).unwrap();
+    srv.wait_status("rebuild after site.yaml", |s| s["generation"] == 4);
+    assert!(srv.get("/").text().contains("预览测试副标题"));
+
+    let printed = srv.printed();
+    assert!(
+        printed.contains("2023-13-45"),
+        "errors in the terminal: {printed}"
+    );
+    assert!(printed.contains(&format!("{CASE}:3:7: 错误:")), "{printed}");
+
+    // public/ is never written by serve.
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn serve_events_stream_and_ctrl_c() {
+    let (_tmp, site) = sample_site();
+    let mut srv = Server::start(&site, &["--poll"]);
+    // The event stream sends the current status at once.
+    let mut s = TcpStream::connect(srv.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /__chengguo/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(s);
+    let mut seen = String::new();
+    while !seen.contains("\"generation\":1") {
+        let mut l = String::new();
+        assert!(r.read_line(&mut l).unwrap() > 0, "stream closed: {seen}");
+        seen.push_str(&l);
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
+    // With --poll, an edit still arrives as an event.
+    let case = site.join(CASE);
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(
+        &case,
+        text.replacen("title: 江津区", "title: 轮询江津区", 1),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !seen.contains("\"generation\":2") {
+        assert!(
+            Instant::now() < deadline,
+            "no event after edit: {seen}\n{}",
+            srv.printed()
+        );
+        let mut l = String::new();
+        let _ = r.read_line(&mut l);
+        seen.push_str(&l);
+    }
+
+    // Ctrl-C stops it cleanly.
+    let pid = srv.child.id().to_string();
+    let ok = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(ok.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(st) = srv.child.try_wait().unwrap() {
+            break st.code();
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(0));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(srv.printed().contains("已停止预览服务"));
+}
+
+#[test]
+fn serve_refuses_a_busy_port_and_a_non_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = common::run(tmp.path(), &["serve".as_ref(), tmp.path().as_os_str()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("找不到 site.yaml"), "{}", r.dump());
+
+    let (_t, site) = sample_site();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let r = common::run(
+        tmp.path(),
+        &[
+            "serve".as_ref(),
+            site.as_os_str(),
+            "--port".as_ref(),
+            port.as_ref(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert!(r.stderr.contains("端口可能已被占用"), "{}", r.dump());
+}
+
+/// The required fields `chengguo new` leaves empty, filled in the way the
+/// comments say.
+fn fill(kind: &str, text: &str) -> String {
+    let mut t = text.to_string();
+    let set = |t: &mut String, key: &str, value: &str| {
+        let start = t
+            .find(&format!("\n{key}"))
+            .unwrap_or_else(|| panic!("{key} in\n{t}"))
+            + 1;
+        let end = start + t[start..].find('\n').unwrap();
+        t.replace_range(start..end, &format!("{key} {value}"));
+    };
+    match kind {
+        "outcome" => {
+            set(&mut t, "  year:", "2022");
+            set(&mut t, "  level:", "一等奖");
+            set(&mut t, "holder:", "shili-jiaoyanshi");
+            set(&mut t, "province:", "四川省");
+            set(&mut t, "stages:", "[小学]");
+        }
+        "holder" | "region" => set(&mut t, "province:", "重庆市"),
+        "case" => set(&mut t, "outcomes:", "[shili-zuoye-sheji]"),
+        _ => {}
+    }
+    t
+}
+
+#[test]
+fn new_writes_a_template_for_each_kind_that_builds_once_filled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let r = common::run(tmp.path(), &["init".as_ref(), site.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let title = "聚奎中学借助上海教研范式打造二精课堂";
+    let mut files = Vec::new();
+    for kind in ["outcome", "holder", "region", "case", "notice", "page"] {
+        let r = common::run(
+            tmp.path(),
+            &[
+                "new".as_ref(),
+                kind.as_ref(),
+                title.as_ref(),
+                site.as_os_str(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.dump());
+        let path = PathBuf::from(
+            r.stdout
+                .lines()
+                .next()
+                .unwrap()
+                .split_once('：')
+                .unwrap()
+                .1
+                .trim(),
+        );
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(stem.starts_with("jukui-zhongxue-"), "{stem}");
+        assert!(stem
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(&format!("title: {title}")), "{text}");
+        assert!(text.contains("【必填】"), "{text}");
+        files.push((kind, path, text));
+    }
+    // Case and notice carry today's date.
+    for (kind, _, text) in &files {
+        let has_date = text.lines().any(|l| {
+            l.strip_prefix("date: ").is_some_and(|d| {
+                d.len() >= 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-'
+            })
+        });
+        assert_eq!(
+            has_date,
+            matches!(*kind, "case" | "notice"),
+            "{kind}: {text}"
+        );
+    }
+
+    // Unfilled: the build names every empty required field at its line.
+    let r = common::check(tmp.path(), &site);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    let outcome_rel = format!(
+        "content/outcomes/{}",
+        files[0].1.file_name().unwrap().to_string_lossy()
+    );
+    let outcome_text = &files[0].2;
+    let line_of = |key: &str| {
+        outcome_text
+            .lines()
+            .position(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{key}"))
+            + 1
+    };
+    for (key, field) in [
+        ("  year:", "award.year"),
+        ("  level:", "award.level"),
+        ("holder:", "holder"),
+        ("province:", "province"),
+        ("stages:", "stages"),
+    ] {
+        let at = format!("{outcome_rel}:{}:", line_of(key));
+        assert!(
+            r.errors()
+                .iter()
+                .any(|e| e.starts_with(&at) && e.contains(field)),
+            "{field} at {at}: {}",
+            r.dump()
+        );
+    }
+
+    // Filled in: builds without errors (and the case without warnings).
+    for (kind, path, text) in &files {
+        std::fs::write(path, fill(kind, text)).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let r = common::build(tmp.path(), &site, &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(r.warnings().is_empty(), "{}", r.dump());
+    let case_stem = files[3]
+        .1
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let page = std::fs::read_to_string(out.join(format!("cases/{case_stem}.html"))).unwrap();
+    assert!(page.contains(title));
+
+    // Never overwrites: the same title again gets a suffix.
+    let before = std::fs::read_to_string(&files[3].1).unwrap();
+    let r = common::run(
+        tmp.path(),
+        &[
+            "new".as_ref(),
+            "case".as_ref(),
+            title.as_ref(),
+            site.as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(
+        r.stdout.contains(&format!("{case_stem}-2.md")),
+        "{}",
+        r.dump()
+    );
+    assert_eq!(std::fs::read_to_string(&files[3].1).unwrap(), before);
+}
+
+#[test]
+fn new_reports_mistakes_in_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    common::run(tmp.path(), &["init".as_ref(), site.as_os_str()]);
+    let r = common::run(
+        tmp.path(),
+        &[
+            "new".as_ref(),
+            "caes".as_ref(),
+            "标题".as_ref(),
+            site.as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("未知的记录类型“caes”"), "{}", r.dump());
+    let r = common::run(
+        tmp.path(),
+        &[
+            "new".as_ref(),
+            "case".as_ref(),
+            "标题".as_ref(),
+            tmp.path().join("nosite").as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("找不到 site.yaml"), "{}", r.dump());
+    let r = common::run(
+        tmp.path(),
+        &[
+            "new".as_ref(),
+            "case".as_ref(),
+            " ".as_ref(),
+            site.as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("标题不能为空"), "{}", r.dump());
+    // A title that is all punctuation still gets a valid id; a title with
+    // YAML-special characters is quoted.
+    let r = common::run(
+        tmp.path(),
+        &[
+            "new".as_ref(),
+            "notice".as_ref(),
+            "“通知: 第1号”".as_ref(),
+            site.as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let r = common::check(tmp.path(), &site);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let r = common::run(
+        tmp.path(),
+        &[
+            "new".as_ref(),
+            "page".as_ref(),
+            "——".as_ref(),
+            site.as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(site.join("content/pages/jilu.md").is_file());
+    // Usage errors exit 2.
+    let r = common::run(tmp.path(), &["new".as_ref(), "case".as_ref()]);
+    assert_eq!(r.code, 2, "{}", r.dump());
+}
