@@ -4,6 +4,8 @@
 //! - `tests/browser/search.test.js`: the search over file:// AND
 //!   http://127.0.0.1 (header box, search page, highlighting, facets, paging,
 //!   every outcome and case found by title and body words);
+//! - `tests/browser/serve.test.js`: `chengguo serve` reloads an open page
+//!   after an edit, shows errors as an overlay, recovers; video seeks;
 //! - `tests/browser/crawl.test.js`: every page reached by links from
 //!   index.html opened from disk, with no failed request, no JavaScript
 //!   error and no request outside the portal.
@@ -36,6 +38,10 @@ fn portal() -> &'static Path {
 }
 
 fn run_node_test(script: &str) {
+    run_node(script, &[portal().as_os_str()]);
+}
+
+fn run_node(script: &str, args: &[&std::ffi::OsStr]) {
     let browser = common::repo().join("tests/browser");
     assert!(
         browser.join("node_modules/playwright-core").is_dir(),
@@ -48,7 +54,7 @@ fn run_node_test(script: &str) {
     );
     let r = Command::new("node")
         .arg(browser.join(script))
-        .arg(portal())
+        .args(args)
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node must be installed (bash .ci/run installs it)");
@@ -68,4 +74,17 @@ fn search_in_headless_chromium_from_file_and_http() {
 #[test]
 fn every_page_opens_from_disk_without_failed_requests() {
     run_node_test("crawl.test.js");
+}
+
+#[test]
+fn serve_reloads_open_pages_and_shows_errors_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy(common::repo().join("site.yaml"), site.join("site.yaml")).unwrap();
+    common::copy_dir(&common::repo().join("content"), &site.join("content"));
+    run_node(
+        "serve.test.js",
+        &[std::ffi::OsStr::new(common::BIN), site.as_os_str()],
+    );
 }
