@@ -50,6 +50,8 @@ pub struct Report {
     pub total: Duration,
     /// false when content errors stopped the build (output untouched).
     pub ok: bool,
+    /// `check` only: external addresses, images without alt, orphans.
+    pub audit: Option<crate::check::Audit>,
 }
 
 /// Failures that are not content errors (I/O on the output, the index).
@@ -188,6 +190,9 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
             .collect();
         let r = render::render(&graph, &cfg, theme, &media_set, sink, &mut diags);
         report.pages = r.pages;
+        if !opts.write {
+            report.audit = Some(crate::check::audit(&graph, &r.found));
+        }
         docs = r.search_docs;
         if let Some(s) = &staging {
             for m in &media {

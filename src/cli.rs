@@ -50,12 +50,15 @@ enum Command {
         #[arg(long)]
         no_search: bool,
     },
-    /// 检查全部内容并报告所有问题，不写任何文件
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo check [SITE_DIR]")]
+    /// 检查全部内容并报告所有问题（含外部网址、缺少替代文字的图片、未被引用的记录），不写任何文件、不联网
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo check [SITE_DIR] [--format text|json]")]
     Check {
         /// 站点目录，默认当前目录
         #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
         site_dir: PathBuf,
+        /// 输出格式：text（默认，给人看）或 json（给持续集成等程序读取）
+        #[arg(long, default_value = "text", hide_default_value = true, value_parser = ["text", "json"], value_name = "FORMAT")]
+        format: String,
     },
     /// 新建一个可直接生成的入门站点（默认主题内置于程序中，无需复制）
     #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo init DIR")]
@@ -221,15 +224,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let report = build::run(&opts, &mut print_stage)?;
             Ok(finish(&report, Some(&opts.out_dir())))
         }
-        Command::Check { site_dir } => {
+        Command::Check { site_dir, format } => {
             let opts = Options {
                 site: site_dir,
                 out: None,
                 write: false,
                 search: false,
             };
+            if format == "json" {
+                let report = build::run(&opts, &mut |_| {})?;
+                println!("{}", check_json(&report));
+                return Ok(ExitCode::from(u8::from(!report.ok)));
+            }
             println!("检查站点：{}", opts.site.display());
             let report = build::run(&opts, &mut print_stage)?;
+            print_audit(&report);
             Ok(finish(&report, None))
         }
         Command::Init { dir } => {
@@ -396,6 +405,117 @@ fn print_diags(d: &crate::diag::Diagnostics) {
     for x in d.sorted() {
         let _ = writeln!(err, "{x}");
     }
+}
+
+/// `check --format json`: one JSON object with everything the text shows.
+fn check_json(report: &Report) -> String {
+    let diag = |sev: bool| -> Vec<serde_json::Value> {
+        report
+            .diagnostics
+            .sorted()
+            .into_iter()
+            .filter(|d| d.is_error() == sev)
+            .map(|d| serde_json::json!({"path": d.path_display(), "line": d.pos.line, "col": d.pos.col, "message": d.message}))
+            .collect()
+    };
+    let audit = report.audit.clone().unwrap_or_default();
+    serde_json::json!({
+        "ok": report.ok,
+        "errors": diag(true),
+        "warnings": diag(false),
+        "external": audit.external,
+        "needs_internet": audit.needs_internet,
+        "images_without_alt": audit.images_without_alt,
+        "orphans": audit.orphans,
+        "summary": {
+            "records": report.records,
+            "pages": report.pages,
+            "errors": report.diagnostics.error_count(),
+            "warnings": report.diagnostics.warning_count(),
+            "external": audit.external.len(),
+            "needs_internet": audit.needs_internet.len(),
+            "images_without_alt": audit.images_without_alt.len(),
+            "orphans": audit.orphans.len(),
+        }
+    })
+    .to_string()
+}
+
+/// The lists `check` adds to the build's diagnostics, then a summary line.
+fn print_audit(report: &Report) {
+    let Some(a) = &report.audit else { return };
+    let mut out = std::io::stdout().lock();
+    if !a.external.is_empty() {
+        let _ = writeln!(
+            out,
+            "外部网址（共 {} 处；检查时不访问网络）：",
+            a.external.len()
+        );
+        for e in &a.external {
+            let what = if e.needs_internet {
+                "，页面内容需联网"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {}（{}{what}）",
+                e.at.path, e.at.line, e.at.col, e.url, e.field
+            );
+        }
+    }
+    if !a.needs_internet.is_empty() {
+        let _ = writeln!(
+            out,
+            "需要联网才能完整查看的页面（共 {} 个；U 盘版中无法离线查看这些资料）：",
+            a.needs_internet.len()
+        );
+        for p in &a.needs_internet {
+            let _ = writeln!(
+                out,
+                "  {}  {}（{}）：{}",
+                p.page,
+                p.title,
+                p.path,
+                p.urls.join("、")
+            );
+        }
+    }
+    if !a.images_without_alt.is_empty() {
+        let _ = writeln!(out, "缺少替代文字的图片（共 {} 张；请在 ![ ] 的方括号里写上图片说明，方便读屏软件和图片加载失败时阅读）：", a.images_without_alt.len());
+        for p in &a.images_without_alt {
+            let _ = writeln!(out, "  {}:{}:{}", p.path, p.line, p.col);
+        }
+    }
+    if !a.orphans.is_empty() {
+        let _ = writeln!(
+            out,
+            "没有被其他记录引用的记录（共 {} 条；可检查编号是否写错）：",
+            a.orphans.len()
+        );
+        for o in &a.orphans {
+            let _ = writeln!(
+                out,
+                "  {}  {}“{}”：{}",
+                o.path,
+                o.kind,
+                o.title,
+                crate::check::orphan_reason(o.kind)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "汇总：{} 条记录，{} 个页面；错误 {} 个，警告 {} 个；外部网址 {} 处，需联网页面 {} 个，缺少替代文字的图片 {} 张，未被引用的记录 {} 条",
+        report.records,
+        report.pages,
+        report.diagnostics.error_count(),
+        report.diagnostics.warning_count(),
+        a.external.len(),
+        a.needs_internet.len(),
+        a.images_without_alt.len(),
+        a.orphans.len()
+    );
 }
 
 fn finish(report: &Report, out: Option<&std::path::Path>) -> ExitCode {

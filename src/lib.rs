@@ -9,6 +9,7 @@
 //! [`cli`] is the command line. See docs/ARCHITECTURE.md.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -474,7 +474,7 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
                     for (k, v) in m {
                         match k.name.as_str() {
                             "title" => title = f.text_node("attachments.title", v),
-                            "src" => srcp = f.path_node("attachments.src", v, false),
+                            "src" => srcp = f.path_node("attachments.src", v, true),
                             other => f.err(
                                 k.pos,
                                 format!(

@@ -31,6 +31,12 @@ fn help_of_every_command_is_chinese() {
         ),
         (&["check", "--help"], &["用法", "站点目录", "不写任何文件"]),
         (&["init", "--help"], &["用法", "入门站点", "DIR"]),
+        (&["new", "--help"], &["用法", "记录类型", "标题", "拼音"]),
+        (
+            &["serve", "--help"],
+            &["用法", "端口", "--poll", "127.0.0.1"],
+        ),
+        (&["check", "--help"], &["--format", "json"]),
         (&["build", "-h"], &["用法"]),
     ];
     for (args, needles) in cases {

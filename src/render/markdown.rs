@@ -20,6 +20,20 @@ pub struct Rendered {
     pub text: String,
     /// (level, id, text) of h2/h3 headings, for a table of contents.
     pub toc: Vec<(u8, String, String)>,
+    /// What `chengguo check` reports beyond errors.
+    pub found: Found,
+}
+
+/// Facts about a body that are not errors: external addresses, images
+/// without alt text, and the records it links to.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// `http(s)://` links (they need the internet to follow).
+    pub external: Vec<(Pos, String)>,
+    /// Images with empty alt text (screen readers have nothing to say).
+    pub no_alt: Vec<Pos>,
+    /// Records linked from the body.
+    pub records: Vec<(Kind, String)>,
 }
 
 /// What link targets exist, to check and rewrite links.
@@ -59,6 +73,9 @@ pub fn render(
     let mut headings: Vec<(usize, usize)> = Vec::new(); // (start event index, end index)
     let mut raw_urls: HashMap<String, String> = HashMap::new();
     let mut footnotes: Vec<String> = Vec::new();
+    let mut found = Found::default();
+    // Open images: (position, alt text so far).
+    let mut images: Vec<(Pos, String)> = Vec::new();
     let at = |off: usize| {
         let p = Pos::from_offset(body, off);
         Pos::new(p.line + ctx.body_line - 1, p.col)
@@ -71,7 +88,15 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite(&dest_url, false, ctx, targets, diags, at(range.start));
+                let dest = rewrite(
+                    &dest_url,
+                    false,
+                    ctx,
+                    targets,
+                    diags,
+                    at(range.start),
+                    &mut found,
+                );
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest.into(),
@@ -85,7 +110,9 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite(&dest_url, true, ctx, targets, diags, at(range.start));
+                let pos = at(range.start);
+                let dest = rewrite(&dest_url, true, ctx, targets, diags, pos, &mut found);
+                images.push((pos, String::new()));
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -104,12 +131,31 @@ pub fn render(
                 {
                     diags.warning(ctx.display_path, at(range.start), "正文中的脚本、事件处理属性或嵌入对象（script、on…、iframe 等）不会发布，已移除");
                 }
+                for off in imgs_without_alt(h) {
+                    found.no_alt.push(at(range.start + off));
+                }
                 // Links and resources in raw HTML follow the same rules as
                 // Markdown ones: checked, located, rewritten.
                 for (off, attr, value) in url_attributes(h) {
                     let image = attr != "href";
-                    let out = rewrite(value, image, ctx, targets, diags, at(range.start + off));
+                    let out = rewrite(
+                        value,
+                        image,
+                        ctx,
+                        targets,
+                        diags,
+                        at(range.start + off),
+                        &mut found,
+                    );
                     raw_urls.insert(value.to_string(), out);
+                }
+                ev
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((pos, alt)) = images.pop() {
+                    if alt.trim().is_empty() {
+                        found.no_alt.push(pos);
+                    }
                 }
                 ev
             }
@@ -130,7 +176,12 @@ pub fn render(
             other => other,
         };
         match &ev {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, alt)) = images.last_mut() {
+                    alt.push_str(t);
+                }
+                text.push_str(t)
+            }
             Event::SoftBreak => text.push(' '),
             Event::HardBreak => text.push('\n'),
             Event::End(
@@ -192,7 +243,36 @@ pub fn render(
     if has_raw_html {
         html = sanitize(&html, &raw_urls);
     }
-    Rendered { html, text, toc }
+    Rendered {
+        html,
+        text,
+        toc,
+        found,
+    }
+}
+
+/// Byte offsets of `<img …>` tags in a raw HTML fragment that have no
+/// non-empty `alt` attribute.
+fn imgs_without_alt(html: &str) -> Vec<usize> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<img") {
+        let start = from + i;
+        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        let has_alt = ["alt=\"", "alt='", "alt="].iter().any(|a| {
+            tag.find(a).is_some_and(|k| {
+                let v = &tag[k + a.len()..];
+                !v.starts_with(['"', '\'', ' ', '/']) && !v.is_empty()
+            })
+        });
+        if !has_alt {
+            out.push(start);
+        }
+        from = end.max(start + 4);
+    }
+    out
 }
 
 /// Element ids the default theme puts on pages next to a body.
@@ -297,6 +377,7 @@ fn rewrite(
     targets: &dyn LinkTargets,
     diags: &mut Diagnostics,
     pos: Pos,
+    found: &mut Found,
 ) -> String {
     let what = if image { "图片" } else { "链接" };
     let dest = dest.trim();
@@ -309,6 +390,9 @@ fn rewrite(
         if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') {
             let external_ok = !image && matches!(scheme, "http" | "https" | "mailto" | "tel");
             if external_ok {
+                if scheme == "http" || scheme == "https" {
+                    found.external.push((pos, dest.to_string()));
+                }
                 return dest.to_string();
             }
             if image && (scheme == "http" || scheme == "https") {
@@ -394,7 +478,10 @@ fn rewrite(
             .strip_suffix(".md")
             .or_else(|| file.strip_suffix(".html"));
         match id {
-            Some(id) if targets.record_exists(kind, id) => format!("{}/{}.html", kind.dir(), id),
+            Some(id) if targets.record_exists(kind, id) => {
+                found.records.push((kind, id.to_string()));
+                format!("{}/{}.html", kind.dir(), id)
+            }
             Some(id) => {
                 diags.error(
                     ctx.display_path,

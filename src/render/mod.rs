@@ -37,6 +37,8 @@ pub const PAGE_SIZE: usize = 100;
 pub struct Rendering {
     pub search_docs: Vec<SearchDoc>,
     pub pages: usize,
+    /// Per record (indexed like `graph.records()`): facts for `check`.
+    pub found: Vec<markdown::Found>,
 }
 
 #[derive(Serialize)]
@@ -130,7 +132,7 @@ pub fn render(
 
     // Detail pages, in parallel; each written as soon as rendered.
     let n = graph.records().len();
-    let results: Vec<(SearchDoc, Diagnostics)> = (0..n)
+    let results: Vec<(SearchDoc, Diagnostics, markdown::Found)> = (0..n)
         .into_par_iter()
         .map(|id| {
             let r = graph.get(id);
@@ -150,13 +152,16 @@ pub fn render(
                 Kind::Page => "page.html",
             };
             ctx.page(template, &path, &c);
-            (search_doc(graph, id, &body), d)
+            let doc = search_doc(graph, id, &body);
+            (doc, d, body.found)
         })
         .collect();
     let mut search_docs = Vec::with_capacity(n);
-    for (doc, d) in results {
+    let mut found = Vec::with_capacity(n);
+    for (doc, d, f) in results {
         diags.extend(d);
         search_docs.push(doc);
+        found.push(f);
     }
     let mut pages = n;
     pages += list_pages(&ctx);
@@ -184,7 +189,11 @@ pub fn render(
         feeds(&ctx, base);
     }
     diags.extend(ctx.errors.into_inner().unwrap());
-    Rendering { search_docs, pages }
+    Rendering {
+        search_docs,
+        pages,
+        found,
+    }
 }
 
 /// Only the search documents of every record (Markdown → plain text, no
