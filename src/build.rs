@@ -164,6 +164,16 @@ pub fn lock_site(site: &Path) -> Result<std::fs::File, BuildError> {
 /// Build (or check) a site. Content errors are in `Report::diagnostics`
 /// (and `ok` is false); `Err` is for failures of the machine.
 pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildError> {
+    run_keep_docs(opts, on).map(|(report, _)| report)
+}
+
+/// [`run`], also handing back the search documents of the records (empty
+/// when content errors stopped the build): `serve` builds pages first
+/// (`search: false`) and the index from these right after.
+pub fn run_keep_docs(
+    opts: &Options,
+    on: &mut dyn FnMut(&Stage),
+) -> Result<(Report, Vec<SearchDoc>), BuildError> {
     let start = Instant::now();
     let mut report = Report::default();
     let Loaded { cfg, graph, media } = load(&opts.site, &mut report, on);
@@ -213,7 +223,7 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
 
     if report.diagnostics.has_errors() {
         report.total = start.elapsed();
-        return Ok(report); // staging dropped: removed, output untouched
+        return Ok((report, Vec::new())); // staging dropped: removed, output untouched
     }
 
     // From here on the site's cache and the output are written: one build at
@@ -258,8 +268,6 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
             );
         }
     }
-    drop(docs);
-
     if let Some(s) = staging {
         let t = Instant::now();
         report.files = s.files();
@@ -276,7 +284,7 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
     }
     report.ok = true;
     report.total = start.elapsed();
-    Ok(report)
+    Ok((report, docs))
 }
 
 /// The search documents of a site (for `chengguo search` when the index is

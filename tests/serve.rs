@@ -193,7 +193,14 @@ fn serve_answers_rebuilds_shows_errors_and_recovers() {
         "text/javascript; charset=utf-8"
     );
     // The search index is served too.
-    let entries: Vec<_> = std::fs::read_dir(site.join(".chengguo-cache/serve/search"))
+    let export = std::fs::read_dir(site.join(".chengguo-cache/serve-search"))
+        .unwrap()
+        .next()
+        .expect("a search export")
+        .unwrap()
+        .path()
+        .join("search");
+    let entries: Vec<_> = std::fs::read_dir(export)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -308,6 +315,13 @@ fn serve_answers_rebuilds_shows_errors_and_recovers() {
         "errors in the terminal: {printed}"
     );
     assert!(printed.contains(&format!("{CASE}:3:7: 错误:")), "{printed}");
+    // Pages first, then the index: those after the
+    // edit and the fix are done by the time the next change is announced.
+    assert!(printed.matches("搜索索引已更新").count() >= 2, "{printed}");
+    let exports = std::fs::read_dir(site.join(".chengguo-cache/serve-search"))
+        .unwrap()
+        .count();
+    assert!(exports <= 2, "old search exports are removed ({exports})");
 
     // public/ is never written by serve.
     assert!(!site.join("public").exists());

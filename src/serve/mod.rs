@@ -10,6 +10,11 @@
 //!   the page when a newer build is ready, or shows the build's errors as an
 //!   overlay (file, line, column, message) while the content is broken. The
 //!   files on disk are exactly what `chengguo build` writes.
+//! - A rebuild writes the pages first (the build without its search stage)
+//!   and tells open pages to reload; then it updates the search index and
+//!   exports it into a fresh folder under `.chengguo-cache/serve-search/`,
+//!   which `/search/` switches to in one step. Until then the previous index
+//!   answers, so a large site reloads in the time of its pages alone.
 //! - Changes under `content/`, `themes/` and to `site.yaml` are collected by
 //!   `notify` (native events, or polling with `--poll` for network drives
 //!   and WSL) and debounced: a rebuild starts once the files have been quiet
@@ -28,6 +33,7 @@ use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
 
 use crate::build::{self, Options, Report};
+use crate::search::SearchDoc;
 use http::Resolved;
 
 /// Quiet time after the last file event before a rebuild starts.
@@ -82,6 +88,9 @@ pub struct Status {
 struct Shared {
     status: Mutex<Status>,
     changed: Condvar,
+    /// The folder served at `/search/` (a numbered export under
+    /// [`preview_search_dir`]); switched in one step when a new one is ready.
+    search: Mutex<Option<PathBuf>>,
 }
 
 impl Shared {
@@ -131,7 +140,10 @@ pub fn serve(
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let _watcher = watch(&opts.site, opts.poll, tx)?;
 
-    let first = rebuild(&opts.site, &out, log)?;
+    let (first, docs) = rebuild(&opts.site, &out, log)?;
+    if let Some(docs) = docs {
+        index(&opts.site, &docs, &shared, log);
+    }
     shared.set(Status {
         generation: u64::from(first.is_empty()),
         errors: first,
@@ -193,12 +205,12 @@ pub fn serve(
             names.join("、")
         ));
         let t = Instant::now();
-        let errors = rebuild(&opts.site, &out, log)?;
+        let (errors, docs) = rebuild(&opts.site, &out, log)?;
         let mut s = shared.status();
         if errors.is_empty() {
             s.generation += 1;
             log.line(&format!(
-                "重新生成完成，用时 {:.2} 秒，已通知浏览器刷新",
+                "页面已更新，用时 {:.2} 秒，已通知浏览器刷新",
                 t.elapsed().as_secs_f64()
             ));
         } else {
@@ -206,31 +218,45 @@ pub fn serve(
         }
         s.errors = errors;
         shared.set(s);
+        // Pages first, then the search index (the previous one keeps
+        // answering meanwhile).
+        if let Some(docs) = docs {
+            index(&opts.site, &docs, &shared, log);
+        }
     }
 }
 
 /// One build into the preview folder. Content errors are returned (and
 /// printed); failures of the machine end the preview.
-fn rebuild(site: &Path, out: &Path, log: &mut dyn Log) -> Result<Vec<Problem>, ServeError> {
+/// The pages are built without the search stage; on success the search
+/// documents come back for [`index`].
+fn rebuild(
+    site: &Path,
+    out: &Path,
+    log: &mut dyn Log,
+) -> Result<(Vec<Problem>, Option<Vec<SearchDoc>>), ServeError> {
     let opts = Options {
         site: site.to_path_buf(),
         out: Some(out.to_path_buf()),
         write: true,
-        search: true,
+        search: false,
     };
-    let report: Report = match build::run(&opts, &mut |_| {}) {
+    let (report, docs): (Report, _) = match build::run_keep_docs(&opts, &mut |_| {}) {
         Ok(r) => r,
         Err(e) => {
             // The output or index could not be written: show it like a
             // content error and keep serving the last good build.
             let msg = format!("生成失败：{e}");
             log.error(&msg);
-            return Ok(vec![Problem {
-                path: site.display().to_string(),
-                line: 0,
-                col: 0,
-                message: msg,
-            }]);
+            return Ok((
+                vec![Problem {
+                    path: site.display().to_string(),
+                    line: 0,
+                    col: 0,
+                    message: msg,
+                }],
+                None,
+            ));
         }
     };
     for d in report.diagnostics.sorted() {
@@ -243,14 +269,14 @@ fn rebuild(site: &Path, out: &Path, log: &mut dyn Log) -> Result<Vec<Problem>, S
             report.pages,
             report.total.as_secs_f64()
         ));
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Some(docs)));
     }
     log.error(&format!(
         "生成失败：{} 个错误，{} 个警告",
         report.diagnostics.error_count(),
         report.diagnostics.warning_count()
     ));
-    Ok(report
+    let problems = report
         .diagnostics
         .sorted()
         .into_iter()
@@ -261,7 +287,53 @@ fn rebuild(site: &Path, out: &Path, log: &mut dyn Log) -> Result<Vec<Problem>, S
             col: d.pos.col,
             message: d.message.clone(),
         })
-        .collect())
+        .collect();
+    Ok((problems, None))
+}
+
+/// Where the preview's search export lives: served at `/search/`, swapped
+/// on its own so that pages can be replaced before the index is ready.
+pub fn preview_search_dir(site: &Path) -> PathBuf {
+    site.join(".chengguo-cache").join("serve-search")
+}
+
+/// Update the index (reused when its fingerprint is fresh), export it into
+/// a new numbered folder and switch `/search/` to it; older exports are
+/// removed. A failure is printed; the previous export keeps answering.
+fn index(site: &Path, docs: &[SearchDoc], shared: &Shared, log: &mut dyn Log) {
+    let t = Instant::now();
+    let root = preview_search_dir(site);
+    let result = (|| -> Result<PathBuf, String> {
+        let _lock = build::lock_site(site).map_err(|e| e.to_string())?;
+        let cache = crate::search::cache_dir(site);
+        crate::search::build_index(docs, &cache).map_err(|e| e.to_string())?;
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir = root.join(format!("{n}"));
+        crate::search::export_static(&cache, &dir.join("search")).map_err(|e| e.to_string())?;
+        Ok(dir)
+    })();
+    match result {
+        Ok(dir) => {
+            *shared.search.lock().unwrap_or_else(|e| e.into_inner()) = Some(dir.clone());
+            // Earlier exports (also of earlier sessions); one still being
+            // read is removed next time.
+            if let Ok(entries) = std::fs::read_dir(&root) {
+                for e in entries.flatten() {
+                    let p = e.path();
+                    if p != dir {
+                        let _ = std::fs::remove_dir_all(&p);
+                    }
+                }
+            }
+            log.line(&format!(
+                "搜索索引已更新，用时 {:.2} 秒",
+                t.elapsed().as_secs_f64()
+            ));
+        }
+        Err(e) => log.error(&format!("搜索索引更新失败：{e}")),
+    }
 }
 
 /// Keeps the file watcher alive while the preview runs.
@@ -396,7 +468,17 @@ fn handle(stream: TcpStream, root: &Path, shared: &Shared) -> std::io::Result<()
         }
         _ => {}
     }
-    match http::resolve(root, &req.path) {
+    let search_root = shared
+        .search
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .filter(|_| req.path.starts_with("/search/"));
+    let resolved = match &search_root {
+        Some(sr) => http::resolve(sr, &req.path),
+        None => http::resolve(root, &req.path),
+    };
+    match resolved {
         Resolved::File(p) => {
             if http::content_type(&p).starts_with("text/html") {
                 let html = std::fs::read(&p)?;
