@@ -43,8 +43,21 @@
   }
 
   if (!window.EventSource) return;
-  var es = new EventSource("/__chengguo/events");
-  es.addEventListener("status", function (ev) {
-    try { onStatus(JSON.parse(ev.data)); } catch (e) { /* ignore */ }
+  // One event stream per visible tab: browsers allow only six connections
+  // per server, so hidden tabs let go of theirs and catch up when shown.
+  var es = null;
+  function connect() {
+    if (es) return;
+    es = new EventSource("/__chengguo/events");
+    es.addEventListener("status", function (ev) {
+      try { onStatus(JSON.parse(ev.data)); } catch (e) { /* ignore */ }
+    });
+  }
+  function disconnect() {
+    if (es) { es.close(); es = null; }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) disconnect(); else connect();
   });
+  if (!document.hidden) connect();
 })();
