@@ -445,65 +445,74 @@ fn check_json(report: &Report) -> String {
 fn print_audit(report: &Report) {
     let Some(a) = &report.audit else { return };
     let mut out = std::io::stdout().lock();
-    if !a.external.is_empty() {
-        let _ = writeln!(
-            out,
-            "外部网址（共 {} 处；检查时不访问网络）：",
-            a.external.len()
-        );
-        for e in &a.external {
-            let what = if e.needs_internet {
-                "，页面内容需联网"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "  {}:{}:{}: {}（{}{what}）",
-                e.at.path, e.at.line, e.at.col, e.url, e.field
-            );
+    let mut section = |heading: String, lines: Vec<String>| {
+        if !lines.is_empty() {
+            let _ = writeln!(out, "{heading}");
+            for l in lines {
+                let _ = writeln!(out, "  {l}");
+            }
         }
-    }
-    if !a.needs_internet.is_empty() {
-        let _ = writeln!(
-            out,
+    };
+    section(
+        format!("外部网址（共 {} 处；检查时不访问网络）：", a.external.len()),
+        a.external
+            .iter()
+            .map(|e| {
+                let what = if e.needs_internet {
+                    "，页面内容需联网"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}:{}:{}: {}（{}{what}）",
+                    e.at.path, e.at.line, e.at.col, e.url, e.field
+                )
+            })
+            .collect(),
+    );
+    section(
+        format!(
             "需要联网才能完整查看的页面（共 {} 个；U 盘版中无法离线查看这些资料）：",
             a.needs_internet.len()
-        );
-        for p in &a.needs_internet {
-            let _ = writeln!(
-                out,
-                "  {}  {}（{}）：{}",
-                p.page,
-                p.title,
-                p.path,
-                p.urls.join("、")
-            );
-        }
-    }
-    if !a.images_without_alt.is_empty() {
-        let _ = writeln!(out, "缺少替代文字的图片（共 {} 张；请在 ![ ] 的方括号里写上图片说明，方便读屏软件和图片加载失败时阅读）：", a.images_without_alt.len());
-        for p in &a.images_without_alt {
-            let _ = writeln!(out, "  {}:{}:{}", p.path, p.line, p.col);
-        }
-    }
-    if !a.orphans.is_empty() {
-        let _ = writeln!(
-            out,
+        ),
+        a.needs_internet
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}  {}（{}）：{}",
+                    p.page,
+                    p.title,
+                    p.path,
+                    p.urls.join("、")
+                )
+            })
+            .collect(),
+    );
+    section(
+        format!("缺少替代文字的图片（共 {} 张；请在 ![ ] 的方括号里写上图片说明，方便读屏软件和图片加载失败时阅读）：", a.images_without_alt.len()),
+        a.images_without_alt
+            .iter()
+            .map(|p| format!("{}:{}:{}", p.path, p.line, p.col))
+            .collect(),
+    );
+    section(
+        format!(
             "没有被其他记录引用的记录（共 {} 条；可检查编号是否写错）：",
             a.orphans.len()
-        );
-        for o in &a.orphans {
-            let _ = writeln!(
-                out,
-                "  {}  {}“{}”：{}",
-                o.path,
-                o.kind,
-                o.title,
-                crate::check::orphan_reason(o.kind)
-            );
-        }
-    }
+        ),
+        a.orphans
+            .iter()
+            .map(|o| {
+                format!(
+                    "{}  {}“{}”：{}",
+                    o.path,
+                    o.kind,
+                    o.title,
+                    crate::check::orphan_reason(o.kind)
+                )
+            })
+            .collect(),
+    );
     let _ = writeln!(
         out,
         "汇总：{} 条记录，{} 个页面；错误 {} 个，警告 {} 个；外部网址 {} 处，需联网页面 {} 个，缺少替代文字的图片 {} 张，未被引用的记录 {} 条",

@@ -36,20 +36,25 @@ fn check_lists_external_urls_alt_less_images_and_orphans() {
     assert!(!out.contains("content/outcomes/shipin.md  成果"), "{out}");
 }
 
-#[test]
-fn check_json_is_one_object_for_ci() {
-    let t = tempfile::tempdir().unwrap();
+/// `chengguo check FIXTURE --format json`: its exit code and parsed output.
+fn check_json(cwd: &std::path::Path, name: &str, code: i32) -> serde_json::Value {
     let r = run(
-        t.path(),
+        cwd,
         &[
             "check".as_ref(),
-            fixture("check-audit").as_os_str(),
+            fixture(name).as_os_str(),
             "--format".as_ref(),
             "json".as_ref(),
         ],
     );
-    assert_eq!(r.code, 0, "{}", r.dump());
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).expect(&r.stdout);
+    assert_eq!(r.code, code, "{}", r.dump());
+    serde_json::from_str(r.stdout.trim()).expect(&r.stdout)
+}
+
+#[test]
+fn check_json_is_one_object_for_ci() {
+    let t = tempfile::tempdir().unwrap();
+    let v = check_json(t.path(), "check-audit", 0);
     assert_eq!(v["ok"], true);
     assert_eq!(v["summary"]["records"], 5);
     assert_eq!(v["summary"]["external"], 4);
@@ -67,17 +72,7 @@ fn check_json_is_one_object_for_ci() {
     assert_eq!(v["orphans"][0]["id"], "gu");
 
     // Errors: exit 1, located in JSON.
-    let r = run(
-        t.path(),
-        &[
-            "check".as_ref(),
-            fixture("bad-date").as_os_str(),
-            "--format".as_ref(),
-            "json".as_ref(),
-        ],
-    );
-    assert_eq!(r.code, 1, "{}", r.dump());
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).expect(&r.stdout);
+    let v = check_json(t.path(), "bad-date", 1);
     assert_eq!(v["ok"], false);
     let e = &v["errors"][0];
     assert!(e["path"].as_str().unwrap().starts_with("content/"), "{e}");

@@ -431,6 +431,11 @@ fn fill(kind: &str, text: &str) -> String {
     t
 }
 
+/// `chengguo new KIND TITLE SITE`.
+fn new(cwd: &Path, kind: &str, title: &str, site: &std::ffi::OsStr) -> common::Run {
+    common::run(cwd, &["new".as_ref(), kind.as_ref(), title.as_ref(), site])
+}
+
 #[test]
 fn new_writes_a_template_for_each_kind_that_builds_once_filled() {
     let tmp = tempfile::tempdir().unwrap();
@@ -440,15 +445,7 @@ fn new_writes_a_template_for_each_kind_that_builds_once_filled() {
     let title = "聚奎中学借助上海教研范式打造二精课堂";
     let mut files = Vec::new();
     for kind in ["outcome", "holder", "region", "case", "notice", "page"] {
-        let r = common::run(
-            tmp.path(),
-            &[
-                "new".as_ref(),
-                kind.as_ref(),
-                title.as_ref(),
-                site.as_os_str(),
-            ],
-        );
+        let r = new(tmp.path(), kind, title, site.as_os_str());
         assert_eq!(r.code, 0, "{}", r.dump());
         let path = PathBuf::from(
             r.stdout
@@ -535,15 +532,7 @@ fn new_writes_a_template_for_each_kind_that_builds_once_filled() {
 
     // Never overwrites: the same title again gets a suffix.
     let before = std::fs::read_to_string(&files[3].1).unwrap();
-    let r = common::run(
-        tmp.path(),
-        &[
-            "new".as_ref(),
-            "case".as_ref(),
-            title.as_ref(),
-            site.as_os_str(),
-        ],
-    );
+    let r = new(tmp.path(), "case", title, site.as_os_str());
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(
         r.stdout.contains(&format!("{case_stem}-2.md")),
@@ -558,62 +547,27 @@ fn new_reports_mistakes_in_chinese() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     common::run(tmp.path(), &["init".as_ref(), site.as_os_str()]);
-    let r = common::run(
-        tmp.path(),
-        &[
-            "new".as_ref(),
-            "caes".as_ref(),
-            "标题".as_ref(),
-            site.as_os_str(),
-        ],
-    );
+    let r = new(tmp.path(), "caes", "标题", site.as_os_str());
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("未知的记录类型“caes”"), "{}", r.dump());
-    let r = common::run(
+    let r = new(
         tmp.path(),
-        &[
-            "new".as_ref(),
-            "case".as_ref(),
-            "标题".as_ref(),
-            tmp.path().join("nosite").as_os_str(),
-        ],
+        "case",
+        "标题",
+        tmp.path().join("nosite").as_os_str(),
     );
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("找不到 site.yaml"), "{}", r.dump());
-    let r = common::run(
-        tmp.path(),
-        &[
-            "new".as_ref(),
-            "case".as_ref(),
-            " ".as_ref(),
-            site.as_os_str(),
-        ],
-    );
+    let r = new(tmp.path(), "case", " ", site.as_os_str());
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("标题不能为空"), "{}", r.dump());
     // A title that is all punctuation still gets a valid id; a title with
     // YAML-special characters is quoted.
-    let r = common::run(
-        tmp.path(),
-        &[
-            "new".as_ref(),
-            "notice".as_ref(),
-            "“通知: 第1号”".as_ref(),
-            site.as_os_str(),
-        ],
-    );
+    let r = new(tmp.path(), "notice", "“通知: 第1号”", site.as_os_str());
     assert_eq!(r.code, 0, "{}", r.dump());
     let r = common::check(tmp.path(), &site);
     assert_eq!(r.code, 0, "{}", r.dump());
-    let r = common::run(
-        tmp.path(),
-        &[
-            "new".as_ref(),
-            "page".as_ref(),
-            "——".as_ref(),
-            site.as_os_str(),
-        ],
-    );
+    let r = new(tmp.path(), "page", "——", site.as_os_str());
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(site.join("content/pages/jilu.md").is_file());
     // Usage errors exit 2.
