@@ -52,11 +52,21 @@ pub fn apply(
     order: &[&str],
     changes: &[(String, Change)],
 ) -> Result<Option<String>, EditError> {
+    Ok(apply_listing(text, order, changes)?.map(|(t, _)| t))
+}
+
+/// [`apply`], also naming the fields that changed.
+pub fn apply_listing(
+    text: &str,
+    order: &[&str],
+    changes: &[(String, Change)],
+) -> Result<Option<(String, Vec<String>)>, EditError> {
     let norm = normalise_text(text);
     let parsed = frontmatter::parse(&norm).map_err(|e| EditError::Parse(e.to_string()))?;
     let (mut lines, body) = split(&norm);
-    let mut changed = false;
+    let mut changed_keys: Vec<String> = Vec::new();
     for (key, change) in changes {
+        let before = lines.clone();
         let current = parsed
             .fields
             .iter()
@@ -68,7 +78,6 @@ pub fn apply(
             Change::Remove => {
                 if let Some(e) = entry {
                     lines.drain(e.start..e.end);
-                    changed = true;
                 }
             }
             Change::Set(v) => {
@@ -87,7 +96,6 @@ pub fn apply(
                         lines.splice(at..at, new);
                     }
                 }
-                changed = true;
             }
             Change::Merge(children) => {
                 let cur: Vec<(String, Yv)> = match current.map(|n| &n.value) {
@@ -117,7 +125,6 @@ pub fn apply(
                 if unchanged {
                     continue;
                 }
-                changed = true;
                 match entry {
                     None => {
                         let at = insert_at(&entries, order, key, lines.len());
@@ -142,8 +149,11 @@ pub fn apply(
                 }
             }
         }
+        if lines != before {
+            changed_keys.push(key.clone());
+        }
     }
-    if !changed {
+    if changed_keys.is_empty() {
         return Ok(None);
     }
     let mut out = String::from("---\n");
@@ -152,7 +162,7 @@ pub fn apply(
     }
     out.push_str(&body);
     verify(&parsed.fields, &out, changes)?;
-    Ok(Some(out))
+    Ok(Some((out, changed_keys)))
 }
 
 /// A new record: the fields in the given order, an optional comment line
