@@ -72,6 +72,8 @@ impl Table {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    #[error("{0}")]
+    Brief(String),
     #[error("生成 {file} 失败：{msg}")]
     Xlsx { file: String, msg: String },
     #[error("无法写入 {path}：{err}")]
@@ -416,4 +418,63 @@ pub fn csv(t: &Table) -> Vec<u8> {
         let _ = w.flush();
     }
     out
+}
+
+/// Output format of `chengguo export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+/// One file written by [`write_all`].
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub file: String,
+    /// Data rows (outcomes for 附件2).
+    pub rows: usize,
+    pub bytes: usize,
+}
+
+/// Write 附件1–5 of a loaded site into `out` (created if missing):
+/// `附件1-成果信息一览表.xlsx` … and `附件2-成果简介汇编.html`.
+pub fn write_all(
+    g: &SiteGraph,
+    cfg: &crate::config::Config,
+    theme: &crate::render::theme::Theme,
+    media: &std::collections::HashSet<String>,
+    format: Format,
+    out: &std::path::Path,
+) -> Result<Vec<Written>, ExportError> {
+    let werr = |path: std::path::PathBuf| move |err| ExportError::Write { path, err };
+    std::fs::create_dir_all(out).map_err(werr(out.to_path_buf()))?;
+    let mut written = Vec::new();
+    let mut put = |name: String, bytes: &[u8], rows: usize| -> Result<(), ExportError> {
+        let path = out.join(&name);
+        std::fs::write(&path, bytes).map_err(werr(path))?;
+        written.push(Written {
+            file: name,
+            rows,
+            bytes: bytes.len(),
+        });
+        Ok(())
+    };
+    let tables = tables(g);
+    for (i, t) in tables.iter().enumerate() {
+        let (ext, bytes) = match format {
+            Format::Xlsx => ("xlsx", xlsx(t)?),
+            Format::Csv => ("csv", csv(t)),
+        };
+        put(t.file_name(ext), &bytes, t.rows.len())?;
+        if i == 0 {
+            let html = crate::render::brief_page(g, cfg, theme, media, false)
+                .map_err(ExportError::Brief)?;
+            put(
+                "附件2-成果简介汇编.html".to_string(),
+                html.as_bytes(),
+                g.count(Kind::Outcome),
+            )?;
+        }
+    }
+    Ok(written)
 }
