@@ -281,13 +281,26 @@ fn import(
     skip_invalid: bool,
 ) -> anyhow::Result<ExitCode> {
     use crate::interchange::import::{self, Verb};
-    let kind = crate::interchange::SheetKind::parse(kind)
-        .ok_or_else(|| anyhow::anyhow!("未知的表格内容“{kind}”（可用：outcomes、holders、regions）"))?;
+    let kind = crate::interchange::SheetKind::parse(kind).ok_or_else(|| {
+        anyhow::anyhow!("未知的表格内容“{kind}”（可用：outcomes、holders、regions）")
+    })?;
     if !site.join(crate::config::FILE).is_file() {
-        anyhow::bail!("{} 不是 chengguo 站点目录（找不到 site.yaml）", site.display());
+        anyhow::bail!(
+            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
+            site.display()
+        );
     }
-    let _lock = if dry_run { None } else { Some(build::lock_site(&site)?) };
-    println!("导入{}：{} → {}", kind.label(), file.display(), site.display());
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(build::lock_site(&site)?)
+    };
+    println!(
+        "导入{}：{} → {}",
+        kind.label(),
+        file.display(),
+        site.display()
+    );
     let plan = import::plan(&import::Options {
         site: site.clone(),
         file,
@@ -352,16 +365,31 @@ fn import(
         plan.rows
     );
     if written > 0 {
-        println!("下一步：chengguo check {}，然后 chengguo build {}", site.display(), site.display());
+        println!(
+            "下一步：chengguo check {}，然后 chengguo build {}",
+            site.display(),
+            site.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(site: &std::path::Path, format: &str, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+fn export(
+    site: &std::path::Path,
+    format: &str,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     use crate::interchange::export::{self, Format};
-    let format = if format == "csv" { Format::Csv } else { Format::Xlsx };
+    let format = if format == "csv" {
+        Format::Csv
+    } else {
+        Format::Xlsx
+    };
     if !site.join(crate::config::FILE).is_file() {
-        anyhow::bail!("{} 不是 chengguo 站点目录（找不到 site.yaml）", site.display());
+        anyhow::bail!(
+            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
+            site.display()
+        );
     }
     let out = output.unwrap_or_else(|| site.join("export"));
     let mut report = Report::default();
@@ -370,7 +398,10 @@ fn export(site: &std::path::Path, format: &str, output: Option<PathBuf>) -> anyh
     let theme = crate::render::theme::load(site, &loaded.cfg, &mut diags);
     if diags.has_errors() {
         print_diags(&diags);
-        eprintln!("失败：内容有 {} 个错误，未导出；请先修正（chengguo check）", diags.error_count());
+        eprintln!(
+            "失败：内容有 {} 个错误，未导出；请先修正（chengguo check）",
+            diags.error_count()
+        );
         return Ok(ExitCode::from(1));
     }
     let Some(theme) = theme else {
@@ -384,7 +415,12 @@ fn export(site: &std::path::Path, format: &str, output: Option<PathBuf>) -> anyh
     let written = export::write_all(&loaded.graph, &loaded.cfg, &theme, &media, format, &out)?;
     println!("导出到 {}：", out.display());
     for w in &written {
-        println!("  {}  {} 行  {:.1} KB", w.file, w.rows, w.bytes as f64 / 1024.0);
+        println!(
+            "  {}  {} 行  {:.1} KB",
+            w.file,
+            w.rows,
+            w.bytes as f64 / 1024.0
+        );
     }
     println!("完成：{} 个文件", written.len());
     Ok(ExitCode::SUCCESS)

@@ -112,11 +112,25 @@ const OUTCOMES: &[(Field, &[&str])] = &[
     ),
     (
         Field::People,
-        &["持有人", "成果持有人", "主要完成人", "完成人", "成果完成人", "主要持有人"],
+        &[
+            "持有人",
+            "成果持有人",
+            "主要完成人",
+            "完成人",
+            "成果完成人",
+            "主要持有人",
+        ],
     ),
     (
         Field::Holder,
-        &["持有单位", "成果持有单位", "成果持有方", "持有方", "第一完成单位", "完成单位"],
+        &[
+            "持有单位",
+            "成果持有单位",
+            "成果持有方",
+            "持有方",
+            "第一完成单位",
+            "完成单位",
+        ],
     ),
     (
         Field::Partners,
@@ -124,7 +138,10 @@ const OUTCOMES: &[(Field, &[&str])] = &[
     ),
     (Field::Province, PROVINCE),
     (Field::Stages, &["学段", "适用学段", "所属学段"]),
-    (Field::Subjects, &["学科", "适用学科", "所属学科", "学科领域"]),
+    (
+        Field::Subjects,
+        &["学科", "适用学科", "所属学科", "学科领域"],
+    ),
     (Field::Themes, &["主题词", "关键词", "主题", "主题标签"]),
     (Field::Promotion, &["推广方式", "推广应用方式"]),
     (Field::ContactName, &["联系人", "联系人姓名"]),
@@ -142,10 +159,20 @@ const HOLDERS: &[(Field, &[&str])] = &[
     (Field::Seq, SEQ),
     (
         Field::Title,
-        &["持有单位", "成果持有单位", "成果持有方", "单位名称", "持有方", "名称"],
+        &[
+            "持有单位",
+            "成果持有单位",
+            "成果持有方",
+            "单位名称",
+            "持有方",
+            "名称",
+        ],
     ),
     (Field::Province, PROVINCE),
-    (Field::HolderKind, &["单位类型", "类型", "单位性质", "机构类型"]),
+    (
+        Field::HolderKind,
+        &["单位类型", "类型", "单位性质", "机构类型"],
+    ),
     (Field::City, &["所在市", "城市", "市", "所在城市", "地市"]),
     (Field::Website, &["网址", "网站", "主页", "单位网址"]),
     (Field::Summary, &["摘要", "简介", "单位简介"]),
@@ -195,7 +222,14 @@ const REGIONS: &[(Field, &[&str])] = &[
     (Field::Summary, &["摘要"]),
     (
         Field::Derived,
-        &["区域", "东中西部", "成果持有单位", "持有单位", "应用成果数", "成果数"],
+        &[
+            "区域",
+            "东中西部",
+            "成果持有单位",
+            "持有单位",
+            "应用成果数",
+            "成果数",
+        ],
     ),
 ];
 
@@ -268,8 +302,17 @@ mod tests {
         assert_eq!(recognise(o, "省（区、市）"), Some(Field::Province));
         assert_eq!(recognise(o, "E-mail"), Some(Field::Email));
         assert_eq!(recognise(o, "备注"), None);
-        assert_eq!(recognise(SheetKind::Regions, "成果名称"), Some(Field::Outcome));
-        assert_eq!(recognise(SheetKind::Regions, "市（地、州、盟）"), Some(Field::Title));
-        assert_eq!(recognise(SheetKind::Holders, "持有单位"), Some(Field::Title));
+        assert_eq!(
+            recognise(SheetKind::Regions, "成果名称"),
+            Some(Field::Outcome)
+        );
+        assert_eq!(
+            recognise(SheetKind::Regions, "市（地、州、盟）"),
+            Some(Field::Title)
+        );
+        assert_eq!(
+            recognise(SheetKind::Holders, "持有单位"),
+            Some(Field::Title)
+        );
     }
 }

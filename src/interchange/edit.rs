@@ -140,10 +140,8 @@ pub fn apply_listing(
                             merge_block(&mut block, children, current);
                             lines.splice(e.start..e.end, block);
                         } else {
-                            lines.splice(
-                                e.start..e.end,
-                                render_entry(key, &Yv::Map(merged), style),
-                            );
+                            lines
+                                .splice(e.start..e.end, render_entry(key, &Yv::Map(merged), style));
                         }
                     }
                 }
@@ -297,10 +295,7 @@ enum Style {
 
 fn style_of(block: &[String], key: &str) -> Style {
     let first = &block[0];
-    let rest = first
-        .split_once(':')
-        .map_or("", |(_, r)| r)
-        .trim();
+    let rest = first.split_once(':').map_or("", |(_, r)| r).trim();
     let _ = key;
     if rest.starts_with('[') || rest.starts_with('{') {
         Style::Flow
@@ -453,7 +448,8 @@ fn merge_block(block: &mut Vec<String>, children: &[(String, Option<Yv>)], curre
         let mut i = 1;
         while i < block.len() {
             let l = &block[i];
-            if indent_of(l) == child_indent && top_key(l.trim_start()).as_deref() == Some(c.as_str())
+            if indent_of(l) == child_indent
+                && top_key(l.trim_start()).as_deref() == Some(c.as_str())
             {
                 let mut end = i + 1;
                 while end < block.len()
@@ -500,16 +496,16 @@ pub fn same(cur: &Value, v: &Yv) -> bool {
         (Value::List(a), Yv::List(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(&x.value, y))
         }
-        (single, Yv::List(b)) if b.len() == 1 && !matches!(single, Value::List(_) | Value::Null) => {
+        (single, Yv::List(b))
+            if b.len() == 1 && !matches!(single, Value::List(_) | Value::Null) =>
+        {
             same(single, &b[0])
         }
         (Value::Map(a), Yv::Map(b)) => {
             let a: Vec<_> = a.iter().filter(|(_, n)| n.value != Value::Null).collect();
             a.len() == b.len()
-                && b.iter().all(|(k, y)| {
-                    a.iter()
-                        .any(|(ka, na)| ka.name == *k && same(&na.value, y))
-                })
+                && b.iter()
+                    .all(|(k, y)| a.iter().any(|(ka, na)| ka.name == *k && same(&na.value, y)))
         }
         _ => false,
     }
@@ -539,9 +535,9 @@ fn value_eq(a: &Value, b: &Value) -> bool {
         }
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((k1, n1), (k2, n2))| k1.name == k2.name && value_eq(&n1.value, &n2.value))
+                && x.iter().zip(y).all(|((k1, n1), (k2, n2))| {
+                    k1.name == k2.name && value_eq(&n1.value, &n2.value)
+                })
         }
         (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
         _ => a == b,
@@ -569,7 +565,9 @@ fn verify(
             Change::Remove => now.is_none(),
             Change::Merge(children) => children.iter().all(|(ck, cv)| {
                 let child = match &now {
-                    Some(Value::Map(m)) => m.iter().find(|(x, _)| &x.name == ck).map(|(_, n)| &n.value),
+                    Some(Value::Map(m)) => {
+                        m.iter().find(|(x, _)| &x.name == ck).map(|(_, n)| &n.value)
+                    }
                     _ => None,
                 };
                 match cv {
@@ -602,7 +600,8 @@ mod tests {
     use super::*;
 
     const ORDER: &[&str] = &[
-        "title", "award", "holder", "people", "province", "stages", "subjects", "contact", "summary",
+        "title", "award", "holder", "people", "province", "stages", "subjects", "contact",
+        "summary",
     ];
 
     fn s(x: &str) -> Yv {
@@ -621,7 +620,10 @@ mod tests {
         ];
         assert_eq!(apply(text, ORDER, &same_changes).unwrap(), None);
         let changes = vec![
-            ("stages".to_string(), Change::Set(Yv::List(vec![s("小学"), s("初中")]))),
+            (
+                "stages".to_string(),
+                Change::Set(Yv::List(vec![s("小学"), s("初中")])),
+            ),
             (
                 "award".to_string(),
                 Change::Merge(vec![("level".into(), Some(s("特等奖")))]),
@@ -661,9 +663,13 @@ mod tests {
                 ("schools".into(), Yv::List(vec![s("一小"), s("二小")])),
             ]),
         ]);
-        let out = apply(text, &["title", "applies"], &[("applies".into(), Change::Set(v))])
-            .unwrap()
-            .unwrap();
+        let out = apply(
+            text,
+            &["title", "applies"],
+            &[("applies".into(), Change::Set(v))],
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(
             out,
             "---\ntitle: 区\napplies:\n  - outcome: a\n  - outcome: b\n    schools: [一小, 二小]\n---\n"

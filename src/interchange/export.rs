@@ -171,8 +171,7 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
             "邮箱",
         ],
         widths: vec![
-            6.0, 44.0, 10.0, 10.0, 18.0, 30.0, 30.0, 12.0, 18.0, 18.0, 30.0, 10.0, 12.0, 16.0,
-            24.0,
+            6.0, 44.0, 10.0, 10.0, 18.0, 30.0, 30.0, 12.0, 18.0, 18.0, 30.0, 10.0, 12.0, 16.0, 24.0,
         ],
         rows: Vec::new(),
     };
@@ -368,9 +367,7 @@ pub fn xlsx(t: &Table) -> Result<Vec<u8>, ExportError> {
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap();
-    let body = Format::new()
-        .set_align(FormatAlign::Top)
-        .set_text_wrap();
+    let body = Format::new().set_align(FormatAlign::Top).set_text_wrap();
     let ws = wb.add_worksheet();
     ws.set_name(t.name).map_err(err)?;
     for (c, h) in t.headers.iter().enumerate() {

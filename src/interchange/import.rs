@@ -38,6 +38,8 @@ pub struct Options {
 pub struct CellError {
     pub file: String,
     pub row: usize,
+    /// 0-based column (messages are sorted by row, then column).
+    pub col: usize,
     pub column: String,
     pub message: String,
     pub allowed: Option<String>,
@@ -137,7 +139,10 @@ struct Existing {
     display: String,
     title: String,
     province: String,
-    fields: Vec<(crate::content::frontmatter::Key, crate::content::frontmatter::Node)>,
+    fields: Vec<(
+        crate::content::frontmatter::Key,
+        crate::content::frontmatter::Node,
+    )>,
 }
 
 struct Site {
@@ -148,7 +153,13 @@ struct Site {
     regions: Vec<Existing>,
 }
 
-fn text_field(fields: &[(crate::content::frontmatter::Key, crate::content::frontmatter::Node)], k: &str) -> String {
+fn text_field(
+    fields: &[(
+        crate::content::frontmatter::Key,
+        crate::content::frontmatter::Node,
+    )],
+    k: &str,
+) -> String {
     fields
         .iter()
         .find(|(x, _)| x.name == k)
@@ -217,7 +228,12 @@ pub fn plan(opts: &Options) -> Result<Plan, ImportError> {
     plan_sheet(&site, &sheet, &file, opts.kind)
 }
 
-fn plan_sheet(site: &Site, sheet: &Sheet, file: &str, kind: SheetKind) -> Result<Plan, ImportError> {
+fn plan_sheet(
+    site: &Site,
+    sheet: &Sheet,
+    file: &str,
+    kind: SheetKind,
+) -> Result<Plan, ImportError> {
     let header = read::header(sheet, kind).ok_or_else(|| ImportError::NoHeader {
         file: file.to_string(),
         sheet: if sheet.name.is_empty() {
@@ -262,7 +278,7 @@ fn plan_sheet(site: &Site, sheet: &Sheet, file: &str, kind: SheetKind) -> Result
         SheetKind::Regions => plan_regions(site, rows, &mut cx, &mut plan)?,
     }
     plan.errors = cx.errors;
-    plan.errors.sort_by_key(|e| e.row);
+    plan.errors.sort_by_key(|e| (e.row, e.col));
     let mut bad: Vec<usize> = plan.errors.iter().map(|e| e.row).collect();
     bad.dedup();
     plan.skipped = bad;
@@ -279,10 +295,18 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn err(&mut self, row: &Row, f: Field, message: String, allowed: Option<String>, suggestion: Option<String>) {
+    fn err(
+        &mut self,
+        row: &Row,
+        f: Field,
+        message: String,
+        allowed: Option<String>,
+        suggestion: Option<String>,
+    ) {
         self.errors.push(CellError {
             file: self.file.to_string(),
             row: row.number,
+            col: self.header.col(f).unwrap_or(usize::MAX),
             column: self.header.name(f, self.kind),
             message,
             allowed,
@@ -314,7 +338,14 @@ impl Cx<'_> {
     }
 
     /// One value of a closed vocabulary (after aliases), or an error.
-    fn vocab(&mut self, row: &Row, f: Field, value: &str, allowed: &[String], what: &str) -> Option<String> {
+    fn vocab(
+        &mut self,
+        row: &Row,
+        f: Field,
+        value: &str,
+        allowed: &[String],
+        what: &str,
+    ) -> Option<String> {
         let v = nfkc(value.trim());
         if let Some(hit) = allowed.iter().find(|a| **a == v) {
             return Some(hit.clone());
@@ -333,7 +364,13 @@ impl Cx<'_> {
         None
     }
 
-    fn vocab_list(&mut self, row: &Row, f: Field, allowed: &[String], what: &str) -> Option<Vec<String>> {
+    fn vocab_list(
+        &mut self,
+        row: &Row,
+        f: Field,
+        allowed: &[String],
+        what: &str,
+    ) -> Option<Vec<String>> {
         let mut out = Vec::new();
         let mut ok = true;
         for item in self.list(row, f) {
@@ -359,7 +396,7 @@ impl Cx<'_> {
             return None;
         }
         let allowed = self.cfg.vocab.provinces.clone();
-        self.vocab(row, Field::Province, &v, &allowed, "省份（请写全称）")
+        self.vocab(row, Field::Province, &v, &allowed, "省份")
     }
 }
 
@@ -432,7 +469,13 @@ pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
 fn year(cx: &mut Cx, row: &Row) -> Option<i64> {
     let raw = cx.cell(row, Field::Year).trim().to_string();
     if raw.is_empty() {
-        cx.err(row, Field::Year, "不能为空，应为四位数年份，如 2022".into(), None, None);
+        cx.err(
+            row,
+            Field::Year,
+            "不能为空，应为四位数年份，如 2022".into(),
+            None,
+            None,
+        );
         return None;
     }
     let v = nfkc(&raw);
@@ -622,10 +665,11 @@ fn action(
                     err,
                 })?;
             let order = crate::validate::keys_of(kind);
-            let edited = edit::apply_listing(&text, order, changes).map_err(|err| ImportError::Edit {
-                path: e.display.clone(),
-                err,
-            })?;
+            let edited =
+                edit::apply_listing(&text, order, changes).map_err(|err| ImportError::Edit {
+                    path: e.display.clone(),
+                    err,
+                })?;
             Ok(match edited {
                 Some((text, fields)) => Action {
                     kind,
@@ -650,14 +694,18 @@ fn action(
         None => {
             let (fields, comment) = new_fields();
             let display = format!("content/{}/{id}.md", kind.dir());
-            let text = edit::create(&fields, comment.as_deref(), "").map_err(|err| ImportError::Edit {
-                path: display.clone(),
-                err,
-            })?;
+            let text =
+                edit::create(&fields, comment.as_deref(), "").map_err(|err| ImportError::Edit {
+                    path: display.clone(),
+                    err,
+                })?;
             Ok(Action {
                 kind,
                 id: id.to_string(),
-                path: site_dir_of.join("content").join(kind.dir()).join(format!("{id}.md")),
+                path: site_dir_of
+                    .join("content")
+                    .join(kind.dir())
+                    .join(format!("{id}.md")),
                 display,
                 title: title.to_string(),
                 verb: Verb::Create,
@@ -696,7 +744,13 @@ fn outcome_row(cx: &mut Cx, row: &Row) -> Option<OutcomeRow> {
     let level = {
         let v = cx.cell(row, Field::Level).trim().to_string();
         if v.is_empty() {
-            cx.err(row, Field::Level, "不能为空".into(), Some(levels.join("、")), None);
+            cx.err(
+                row,
+                Field::Level,
+                "不能为空".into(),
+                Some(levels.join("、")),
+                None,
+            );
             None
         } else {
             cx.vocab(row, Field::Level, &v, &levels, "获奖等级")
@@ -729,7 +783,13 @@ fn outcome_row(cx: &mut Cx, row: &Row) -> Option<OutcomeRow> {
         if v.is_empty() {
             Some(None)
         } else {
-            Some(Some(cx.vocab(row, Field::Promotion, &v, &promotion_allowed, "推广方式")?))
+            Some(Some(cx.vocab(
+                row,
+                Field::Promotion,
+                &v,
+                &promotion_allowed,
+                "推广方式",
+            )?))
         }
     } else {
         None
@@ -769,11 +829,18 @@ fn outcome_row(cx: &mut Cx, row: &Row) -> Option<OutcomeRow> {
     })
 }
 
-fn plan_outcomes(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Result<(), ImportError> {
+fn plan_outcomes(
+    site: &Site,
+    rows: &[Row],
+    cx: &mut Cx,
+    plan: &mut Plan,
+) -> Result<(), ImportError> {
     let mut checked: Vec<OutcomeRow> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for row in rows {
-        let Some(r) = outcome_row(cx, row) else { continue };
+        let Some(r) = outcome_row(cx, row) else {
+            continue;
+        };
         let key = name_key(&r.title);
         if let Some(first) = seen.get(&key) {
             cx.err(
@@ -791,7 +858,9 @@ fn plan_outcomes(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Res
     // Holders: existing by name, else created once from the first row naming them.
     let mut holder_ids: HashMap<String, String> = HashMap::new();
     for h in &site.holders {
-        holder_ids.entry(name_key(&h.title)).or_insert_with(|| h.id.clone());
+        holder_ids
+            .entry(name_key(&h.title))
+            .or_insert_with(|| h.id.clone());
     }
     let mut holder_titles: HashMap<String, String> = site
         .holders
@@ -967,7 +1036,12 @@ fn plan_site_dir(site: &Site) -> PathBuf {
     site.dir.clone()
 }
 
-fn plan_holders(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Result<(), ImportError> {
+fn plan_holders(
+    site: &Site,
+    rows: &[Row],
+    cx: &mut Cx,
+    plan: &mut Plan,
+) -> Result<(), ImportError> {
     let site_dir = plan_site_dir(site);
     let kinds: Vec<String> = vocab::HOLDER_KINDS.iter().map(|s| s.to_string()).collect();
     let by_title: HashMap<String, &Existing> = site
@@ -986,7 +1060,8 @@ fn plan_holders(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
             if v.is_empty() {
                 Some(None)
             } else {
-                cx.vocab(row, Field::HolderKind, &v, &kinds, "单位类型").map(Some)
+                cx.vocab(row, Field::HolderKind, &v, &kinds, "单位类型")
+                    .map(Some)
             }
         } else {
             None
@@ -1013,7 +1088,9 @@ fn plan_holders(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
         if cx.errors.len() > before {
             continue;
         }
-        let (Some(title), Some(province)) = (title, province) else { continue };
+        let (Some(title), Some(province)) = (title, province) else {
+            continue;
+        };
         let key = name_key(&title);
         if let Some(first) = seen.get(&key) {
             cx.err(
@@ -1032,18 +1109,42 @@ fn plan_holders(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
             set_or_remove(&mut changes, "kind", k.map(Yv::Str));
         }
         if cx.has(Field::City) {
-            set_or_remove(&mut changes, "city", opt_text(cx, row, Field::City).map(Yv::Str));
+            set_or_remove(
+                &mut changes,
+                "city",
+                opt_text(cx, row, Field::City).map(Yv::Str),
+            );
         }
         if let Some(w) = website {
             set_or_remove(&mut changes, "website", w.map(Yv::Str));
         }
         if cx.has(Field::Summary) {
-            set_or_remove(&mut changes, "summary", opt_text(cx, row, Field::Summary).map(Yv::Str));
+            set_or_remove(
+                &mut changes,
+                "summary",
+                opt_text(cx, row, Field::Summary).map(Yv::Str),
+            );
         }
         let existing = by_title.get(&key).copied();
         let id = existing.map_or_else(|| ids.fresh(&title), |e| e.id.clone());
-        let new_fields = || new_record_fields(&title, &changes, crate::validate::keys_of(Kind::Holder), cx.file, row.number);
-        plan.actions.push(action(&site_dir, Kind::Holder, existing, &id, &title, &changes, new_fields)?);
+        let new_fields = || {
+            new_record_fields(
+                &title,
+                &changes,
+                crate::validate::keys_of(Kind::Holder),
+                cx.file,
+                row.number,
+            )
+        };
+        plan.actions.push(action(
+            &site_dir,
+            Kind::Holder,
+            existing,
+            &id,
+            &title,
+            &changes,
+            new_fields,
+        )?);
     }
     Ok(())
 }
@@ -1073,7 +1174,10 @@ fn new_record_fields(
         }
     }
     f.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
-    (f, Some(format!("由表格导入（{} 第{row}行）", file_name(file))))
+    (
+        f,
+        Some(format!("由表格导入（{} 第{row}行）", file_name(file))),
+    )
 }
 
 /// One application row of a regions sheet.
@@ -1094,7 +1198,12 @@ struct RegionGroup {
     applies: Vec<ApplyRow>,
 }
 
-fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Result<(), ImportError> {
+fn plan_regions(
+    site: &Site,
+    rows: &[Row],
+    cx: &mut Cx,
+    plan: &mut Plan,
+) -> Result<(), ImportError> {
     let site_dir = plan_site_dir(site);
     let outcome_by_title: HashMap<String, &Existing> = site
         .outcomes
@@ -1114,7 +1223,9 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
             let v = nfkc(cx.cell(row, Field::Demonstration));
             match v.as_str() {
                 "" => Some(None),
-                "是" | "Y" | "y" | "yes" | "true" | "TRUE" | "1" | "√" | "✓" | "示范区" => Some(Some(true)),
+                "是" | "Y" | "y" | "yes" | "true" | "TRUE" | "1" | "√" | "✓" | "示范区" => {
+                    Some(Some(true))
+                }
                 "否" | "N" | "n" | "no" | "false" | "FALSE" | "0" | "×" => Some(Some(false)),
                 _ => {
                     cx.err(
@@ -1151,7 +1262,9 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
                     None => cx.err(
                         row,
                         Field::Period,
-                        format!("“{v}”不是有效的周期，应写作“开始年月至结束年月”，如 2024-12至2027-12"),
+                        format!(
+                            "“{v}”不是有效的周期，应写作“开始年月至结束年月”，如 2024-12至2027-12"
+                        ),
                         None,
                         None,
                     ),
@@ -1160,7 +1273,11 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
         }
         if let (Some(Some(a)), Some(Some(b))) = (&start, &end) {
             if a > b {
-                let f = if cx.has(Field::End) { Field::End } else { Field::Period };
+                let f = if cx.has(Field::End) {
+                    Field::End
+                } else {
+                    Field::Period
+                };
                 cx.err(row, f, format!("结束年月 {b} 早于开始年月 {a}"), None, None);
             }
         }
@@ -1189,7 +1306,9 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
             tainted.push(title_key);
             continue;
         }
-        let (Some(title), Some(province)) = (title, province) else { continue };
+        let (Some(title), Some(province)) = (title, province) else {
+            continue;
+        };
         let key = (name_key(&title), province.clone());
         let gi = match groups
             .iter()
@@ -1232,19 +1351,45 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
             }
         }
         let show_opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "（空）".into());
-        agree(&mut g.demonstration, demonstration, row.number, Field::Demonstration, |v| match v {
-            Some(true) => "是".into(),
-            Some(false) => "否".into(),
-            None => "（空）".into(),
-        }, &mut conflict);
-        let sf = if cx.has(Field::Start) { Field::Start } else { Field::Period };
-        let ef = if cx.has(Field::End) { Field::End } else { Field::Period };
+        agree(
+            &mut g.demonstration,
+            demonstration,
+            row.number,
+            Field::Demonstration,
+            |v| match v {
+                Some(true) => "是".into(),
+                Some(false) => "否".into(),
+                None => "（空）".into(),
+            },
+            &mut conflict,
+        );
+        let sf = if cx.has(Field::Start) {
+            Field::Start
+        } else {
+            Field::Period
+        };
+        let ef = if cx.has(Field::End) {
+            Field::End
+        } else {
+            Field::Period
+        };
         agree(&mut g.start, start, row.number, sf, show_opt, &mut conflict);
         agree(&mut g.end, end, row.number, ef, show_opt, &mut conflict);
         if cx.has(Field::Summary) {
-            agree(&mut g.summary, Some(opt_text(cx, row, Field::Summary)), row.number, Field::Summary, show_opt, &mut conflict);
+            agree(
+                &mut g.summary,
+                Some(opt_text(cx, row, Field::Summary)),
+                row.number,
+                Field::Summary,
+                show_opt,
+                &mut conflict,
+            );
         }
-        if conflict.is_some() || outcome.as_ref().is_some_and(|o| g.applies.iter().any(|a| &a.outcome == o)) {
+        if conflict.is_some()
+            || outcome
+                .as_ref()
+                .is_some_and(|o| g.applies.iter().any(|a| &a.outcome == o))
+        {
             tainted.push(title_key.clone());
         }
         if let Some((f, r, old)) = conflict {
@@ -1270,13 +1415,19 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
             }
             g.applies.push(ApplyRow {
                 outcome: o,
-                department: cx.has(Field::Department).then(|| opt_text(cx, row, Field::Department)).flatten(),
+                department: cx
+                    .has(Field::Department)
+                    .then(|| opt_text(cx, row, Field::Department))
+                    .flatten(),
                 schools: cx.has(Field::Schools).then(|| cx.list(row, Field::Schools)),
             });
         }
     }
     let mut ids = Ids::new(&site.regions);
-    for g in groups.iter().filter(|g| !tainted.contains(&name_key(&g.title))) {
+    for g in groups
+        .iter()
+        .filter(|g| !tainted.contains(&name_key(&g.title)))
+    {
         let existing = site
             .regions
             .iter()
@@ -1311,7 +1462,9 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
                                         .map(|(_, n)| edit::to_yv(&n.value))
                                 };
                                 match get("outcome") {
-                                    Some(Yv::Str(o)) => Some((o, get("department"), get("schools"))),
+                                    Some(Yv::Str(o)) => {
+                                        Some((o, get("department"), get("schools")))
+                                    }
                                     _ => None,
                                 }
                             }
@@ -1349,14 +1502,34 @@ fn plan_regions(site: &Site, rows: &[Row], cx: &mut Cx, plan: &mut Plan) -> Resu
                     Yv::Map(m)
                 })
                 .collect();
-            set_or_remove(&mut changes, "applies", (!list.is_empty()).then_some(Yv::List(list)));
+            set_or_remove(
+                &mut changes,
+                "applies",
+                (!list.is_empty()).then_some(Yv::List(list)),
+            );
         }
         if let Some((_, s)) = &g.summary {
             set_or_remove(&mut changes, "summary", s.clone().map(Yv::Str));
         }
         let id = existing.map_or_else(|| ids.fresh(&g.title), |e| e.id.clone());
-        let new_fields = || new_record_fields(&g.title, &changes, crate::validate::keys_of(Kind::Region), cx.file, g.first_row);
-        plan.actions.push(action(&site_dir, Kind::Region, existing, &id, &g.title, &changes, new_fields)?);
+        let new_fields = || {
+            new_record_fields(
+                &g.title,
+                &changes,
+                crate::validate::keys_of(Kind::Region),
+                cx.file,
+                g.first_row,
+            )
+        };
+        plan.actions.push(action(
+            &site_dir,
+            Kind::Region,
+            existing,
+            &id,
+            &g.title,
+            &changes,
+            new_fields,
+        )?);
     }
     Ok(())
 }
@@ -1379,7 +1552,10 @@ pub fn write(plan: &Plan) -> Result<usize, ImportError> {
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {

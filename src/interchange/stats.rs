@@ -139,7 +139,12 @@ pub fn charts(g: &SiteGraph) -> Vec<Chart> {
     });
     let mut zone_rows: Vec<(String, Vec<usize>)> = [Zone::East, Zone::Central, Zone::West]
         .iter()
-        .map(|z| (z.label().to_string(), vec![by_zone.get(z).copied().unwrap_or(0)]))
+        .map(|z| {
+            (
+                z.label().to_string(),
+                vec![by_zone.get(z).copied().unwrap_or(0)],
+            )
+        })
         .collect();
     if let Some(n) = by_zone.get(&Zone::Special) {
         zone_rows.push((Zone::Special.label().to_string(), vec![*n]));

@@ -260,10 +260,12 @@ pub fn brief_page(
     );
     c.insert("page_title", "附件2 成果简介汇编");
     c.insert("items", &items);
-    theme
-        .tera
-        .render("brief.html", &c)
-        .map_err(|e| format!("渲染 {BRIEF_PATH} 时模板出错：{}", super::theme::error_chain(&e)))
+    theme.tera.render("brief.html", &c).map_err(|e| {
+        format!(
+            "渲染 {BRIEF_PATH} 时模板出错：{}",
+            super::theme::error_chain(&e)
+        )
+    })
 }
 
 const PALETTE: &[&str] = &["#1f5fa8", "#d9822b", "#3a8a4f", "#8e44ad", "#b03a2e"];
