@@ -824,3 +824,72 @@ fn portal_has_data_and_stats_pages_with_working_links() {
         }
     }
 }
+
+#[test]
+fn malformed_files_are_errors_never_panics() {
+    let t = tempfile::tempdir().unwrap();
+    let cwd = t.path();
+    let sample = sample_copy(cwd);
+    let before = snapshot(&sample.join("content"));
+    // Deterministic pseudo-random bytes.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let garbage: Vec<u8> = (0..4096).map(|_| rnd() as u8).collect();
+    let valid =
+        "成果名称,获奖年度,获奖等级,持有单位,省份,学段\n甲成果,2022,一等奖,某校,四川省,小学\n";
+    let contents: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"\xEF\xBB\xBF".to_vec(),
+        garbage.clone(),
+        b"PK\x03\x04".to_vec(),
+        "成果名称,省份\n\"未闭合,四川省\n".as_bytes().to_vec(),
+        format!("成果名称,获奖年度\n{},2022\n", "长".repeat(200_000)).into_bytes(),
+        valid.as_bytes().to_vec(),
+    ];
+    let mut runs = 0;
+    for (i, c) in contents.iter().enumerate() {
+        for ext in ["csv", "xlsx", "xls", "ods"] {
+            for kind in ["outcomes", "holders", "regions"] {
+                let f = cwd.join(format!("m{i}.{ext}"));
+                fs::write(&f, c).unwrap();
+                let r = import(cwd, &f, &sample, kind, &["--dry-run"]);
+                assert!(matches!(r.code, 0 | 1), "{f:?} {kind}: {}", r.dump());
+                assert!(!r.stderr.contains("panicked"), "{}", r.dump());
+                runs += 1;
+            }
+        }
+    }
+    // Random edits of a valid sheet: characters dropped, cells swapped.
+    let chars: Vec<char> = valid.chars().collect();
+    for _ in 0..40 {
+        let mut v = chars.clone();
+        for _ in 0..(rnd() % 6 + 1) {
+            let i = (rnd() as usize) % v.len();
+            match rnd() % 3 {
+                0 => {
+                    v.remove(i);
+                }
+                1 => v.insert(i, [',', '"', '\n', '、', '年'][(rnd() % 5) as usize]),
+                _ => {
+                    let j = (rnd() as usize) % v.len();
+                    v.swap(i, j);
+                }
+            }
+        }
+        let f = cwd.join("mut.csv");
+        fs::write(&f, v.iter().collect::<String>()).unwrap();
+        let r = import(cwd, &f, &sample, "outcomes", &["--dry-run"]);
+        assert!(matches!(r.code, 0 | 1), "{}", r.dump());
+        runs += 1;
+    }
+    assert!(runs > 100);
+    assert!(
+        before == snapshot(&sample.join("content")),
+        "dry runs wrote nothing"
+    );
+}

@@ -675,4 +675,65 @@ mod tests {
             "---\ntitle: 区\napplies:\n  - outcome: a\n  - outcome: b\n    schools: [一小, 二小]\n---\n"
         );
     }
+
+    #[test]
+    fn flow_maps_and_column_zero_lists() {
+        let text = "---\ntitle: x\naward: {year: 2018, level: 一等奖}\nstages:\n- 小学\n- 初中\n# 尾注\nsummary: s\n---\nbody\n";
+        let out = apply(
+            text,
+            ORDER,
+            &[
+                (
+                    "award".into(),
+                    Change::Merge(vec![("level".into(), Some(s("特等奖")))]),
+                ),
+                ("stages".into(), Change::Set(Yv::List(vec![s("初中")]))),
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            out,
+            "---\ntitle: x\naward: {year: 2018, level: 特等奖}\nstages:\n  - 初中\n# 尾注\nsummary: s\n---\nbody\n"
+        );
+        // Removing the last child removes the map; unchanged removal is no change.
+        let out = apply(
+            "---\ntitle: x\ncontact:\n  phone: \"1\"\n---\n",
+            ORDER,
+            &[(
+                "contact".into(),
+                Change::Merge(vec![("phone".into(), None)]),
+            )],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(out, "---\ntitle: x\n---\n");
+        assert_eq!(
+            apply(
+                "---\ntitle: x\n---\n",
+                ORDER,
+                &[("people".into(), Change::Remove)]
+            )
+            .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn crlf_and_bom_are_left_alone_unless_something_changes() {
+        let text = "\u{feff}---\r\ntitle: x\r\nprovince: 上海市\r\n---\r\n正文\r\n";
+        let same = [("province".to_string(), Change::Set(s("上海市")))];
+        assert_eq!(apply(text, ORDER, &same).unwrap(), None);
+        let other = [("province".to_string(), Change::Set(s("北京市")))];
+        assert_eq!(
+            apply(text, ORDER, &other).unwrap().unwrap(),
+            "---\ntitle: x\nprovince: 北京市\n---\n正文\n"
+        );
+    }
+
+    #[test]
+    fn broken_front_matter_is_an_error_not_a_panic() {
+        assert!(apply("no front matter", ORDER, &[]).is_err());
+        assert!(apply("---\ntitle: [x\n---\n", ORDER, &[]).is_err());
+    }
 }
