@@ -235,9 +235,8 @@ fn top_key(line: &str) -> Option<String> {
         return None;
     }
     let bytes = line.as_bytes();
-    let colon = (0..bytes.len()).find(|&i| {
-        bytes[i] == b':' && bytes.get(i + 1).map_or(true, |c| c.is_ascii_whitespace())
-    })?;
+    let colon = (0..bytes.len())
+        .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|c| c.is_ascii_whitespace()))?;
     let key = line[..colon].trim().trim_matches(['"', '\'']);
     (!key.is_empty()
         && key

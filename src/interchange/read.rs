@@ -348,8 +348,7 @@ pub fn header(sheet: &Sheet, kind: SheetKind) -> Option<Header> {
     for &r in &used {
         let row = &sheet.rows[r];
         for (c, t) in row.cells.iter().enumerate() {
-            if !t.is_empty() && fields.get(c).map_or(true, |f| f.is_none()) && !unknown.contains(t)
-            {
+            if !t.is_empty() && fields.get(c).is_none_or(|f| f.is_none()) && !unknown.contains(t) {
                 unknown.push(t.clone());
             }
         }
