@@ -242,6 +242,29 @@ fn round_trip_export_import_export_gives_identical_tables() {
             );
         }
     }
+    // 附件5 (one row per region, 应用成果 joined by 、) also imports: same 附件5 back.
+    let site = empty_site(cwd, "from-fujian5");
+    let r = import(
+        cwd,
+        &cwd.join("x1/附件1-成果信息一览表.xlsx"),
+        &site,
+        "outcomes",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let r = import(
+        cwd,
+        &cwd.join("x1/附件5-成果应用方汇总表.xlsx"),
+        &site,
+        "regions",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    export(cwd, &site, &cwd.join("f5"), "xlsx");
+    assert_eq!(
+        xlsx_text(&cwd.join("x1/附件5-成果应用方汇总表.xlsx")),
+        xlsx_text(&cwd.join("f5/附件5-成果应用方汇总表.xlsx"))
+    );
 }
 
 #[test]

@@ -1281,26 +1281,51 @@ fn plan_regions(
                 cx.err(row, f, format!("结束年月 {b} 早于开始年月 {a}"), None, None);
             }
         }
-        let outcome = if cx.has(Field::Outcome) {
+        // One outcome per row (附件4), or several joined by 、 (附件5's 应用成果).
+        let outcomes: Vec<String> = if cx.has(Field::Outcome) {
             let v = cx.cell(row, Field::Outcome).trim().to_string();
+            let resolve = |name: &str| -> Option<String> {
+                if let Some(o) = outcome_by_title.get(&name_key(name)) {
+                    Some(o.id.clone())
+                } else if site.outcomes.iter().any(|o| o.id == name) {
+                    Some(name.to_string())
+                } else {
+                    None
+                }
+            };
             if v.is_empty() {
-                None
-            } else if let Some(o) = outcome_by_title.get(&name_key(&v)) {
-                Some(o.id.clone())
-            } else if site.outcomes.iter().any(|o| o.id == v) {
-                Some(v)
+                Vec::new()
+            } else if let Some(id) = resolve(&v) {
+                vec![id]
             } else {
-                cx.err(
-                    row,
-                    Field::Outcome,
-                    format!("站点中没有名为“{v}”的成果（请先导入成果一览表，或核对成果名称）"),
-                    None,
-                    closest(&v, outcome_titles.iter().copied()),
-                );
-                None
+                let parts = split_list(&v);
+                let ids: Vec<Option<String>> = parts.iter().map(|p| resolve(p)).collect();
+                if parts.len() > 1 && ids.iter().all(Option::is_some) {
+                    ids.into_iter().flatten().collect()
+                } else {
+                    let missing = if parts.len() > 1 {
+                        parts
+                            .iter()
+                            .zip(&ids)
+                            .find(|(_, id)| id.is_none())
+                            .map_or(v.clone(), |(p, _)| p.clone())
+                    } else {
+                        v.clone()
+                    };
+                    cx.err(
+                        row,
+                        Field::Outcome,
+                        format!(
+                            "站点中没有名为“{missing}”的成果（请先导入成果一览表，或核对成果名称）"
+                        ),
+                        None,
+                        closest(&missing, outcome_titles.iter().copied()),
+                    );
+                    Vec::new()
+                }
             }
         } else {
-            None
+            Vec::new()
         };
         if cx.errors.len() > before {
             tainted.push(title_key);
@@ -1385,11 +1410,11 @@ fn plan_regions(
                 &mut conflict,
             );
         }
-        if conflict.is_some()
-            || outcome
-                .as_ref()
-                .is_some_and(|o| g.applies.iter().any(|a| &a.outcome == o))
-        {
+        let repeated = outcomes
+            .iter()
+            .enumerate()
+            .any(|(i, o)| g.applies.iter().any(|a| &a.outcome == o) || outcomes[..i].contains(o));
+        if conflict.is_some() || repeated {
             tainted.push(title_key.clone());
         }
         if let Some((f, r, old)) = conflict {
@@ -1402,17 +1427,17 @@ fn plan_regions(
             );
             continue;
         }
-        if let Some(o) = outcome {
-            if g.applies.iter().any(|a| a.outcome == o) {
-                cx.err(
-                    row,
-                    Field::Outcome,
-                    format!("应用方“{}”已在前面的行中选择了这项成果", g.title),
-                    None,
-                    None,
-                );
-                continue;
-            }
+        if repeated {
+            cx.err(
+                row,
+                Field::Outcome,
+                format!("应用方“{}”已在前面的行中选择了这项成果", g.title),
+                None,
+                None,
+            );
+            continue;
+        }
+        for o in outcomes {
             g.applies.push(ApplyRow {
                 outcome: o,
                 department: cx
