@@ -655,7 +655,7 @@ fn bad_cells_are_all_reported_and_nothing_is_written() {
         format!("{p} 第8行 「学科」: “数学史”不是有效的学科（可用值：{}）；是否要写“数学”？", chengguo::vocab::SUBJECTS.join("、")),
         format!("{p} 第9行 「推广方式」: “视屏”不是有效的推广方式（可用值：文字、视频、课程、工作室）；是否要写“视频”？"),
         format!("{p} 第10行 「邮箱」: “wang.example.org”不是有效的电子邮箱地址，应形如 name@example.org"),
-        format!("{p} 第11行 「成果名称」: 与第2行的成果名称重复（同一成果只能出现一次）"),
+        format!("{p} 第11行 「成果名称」: 与第2行的成果名称和持有单位都相同（同一成果只能出现一次）"),
         format!("{p} 第12行 「学段」: 不能为空（至少一个学段，多个用“、”分隔）（可用值：{STAGES}）"),
         format!("{p} 第13行 「持有单位」: 不能为空"),
         format!("{p} 第14行 「获奖年度」: “1900”不是有效的获奖年度，应为四位数年份，如 2022"),
@@ -915,4 +915,66 @@ fn malformed_files_are_errors_never_panics() {
         before == snapshot(&sample.join("content")),
         "dry runs wrote nothing"
     );
+}
+
+#[test]
+fn outcomes_of_the_same_name_are_told_apart_by_holder() {
+    let t = tempfile::tempdir().unwrap();
+    let cwd = t.path();
+    let site = empty_site(cwd, "s");
+    let o = cwd.join("o.csv");
+    fs::write(
+        &o,
+        "成果名称,获奖年度,获奖等级,持有单位,省份,学段\n\
+         学科育人的实践研究,2018,二等奖,甲校,北京市,小学\n\
+         学科育人的实践研究,2018,一等奖,乙校,江苏省,初中\n",
+    )
+    .unwrap();
+    let r = import(cwd, &o, &site, "outcomes", &[]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(
+        r.stdout.contains("新建 4 个"),
+        "two outcomes, two holders: {}",
+        r.stdout
+    );
+    let r = import(cwd, &o, &site, "outcomes", &[]);
+    assert!(
+        r.stdout.contains("新建 0 个、更新 0 个、不变 2 个"),
+        "{}",
+        r.stdout
+    );
+
+    let g = cwd.join("r.csv");
+    fs::write(
+        &g,
+        "省份,市/区县,意向成果\n甘肃省,示例市,学科育人的实践研究\n",
+    )
+    .unwrap();
+    let r = import(cwd, &g, &site, "regions", &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert_eq!(
+        r.stderr.lines().next().unwrap(),
+        format!("{} 第2行 「意向成果」: 站点中名为“学科育人的实践研究”的成果有 2 项（持有单位：甲校、乙校），请在「成果持有单位」列写明是哪一项", g.display())
+    );
+    fs::write(
+        &g,
+        "省份,市/区县,意向成果,成果持有单位\n甘肃省,示例市,学科育人的实践研究,乙校\n",
+    )
+    .unwrap();
+    let r = import(cwd, &g, &site, "regions", &[]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let id = chengguo::slug::slug("学科育人的实践研究").unwrap();
+    let region = fs::read_to_string(site.join(format!(
+        "content/regions/{}.md",
+        chengguo::slug::slug("示例市").unwrap()
+    )))
+    .unwrap();
+    assert!(
+        region.contains(&format!("  - outcome: {id}-2\n")),
+        "{region}"
+    );
+    let second = fs::read_to_string(site.join(format!("content/outcomes/{id}-2.md"))).unwrap();
+    assert!(second.contains("province: 江苏省"), "{second}");
+    let r = common::check(cwd, &site);
+    assert_eq!(r.code, 0, "{}", r.dump());
 }

@@ -28,6 +28,8 @@ pub enum Field {
     Phone,
     Email,
     Outcome,
+    /// 成果持有单位 beside 意向成果: tells apart outcomes of the same name.
+    OutcomeHolder,
     Demonstration,
     Department,
     Schools,
@@ -66,6 +68,7 @@ impl Field {
             Field::Phone => "电话",
             Field::Email => "邮箱",
             Field::Outcome => "意向成果",
+            Field::OutcomeHolder => "成果持有单位",
             Field::Demonstration => "是否示范区",
             Field::Department => "责任部门",
             Field::Schools => "基地学校",
@@ -208,6 +211,10 @@ const REGIONS: &[(Field, &[&str])] = &[
         ],
     ),
     (
+        Field::OutcomeHolder,
+        &["成果持有单位", "持有单位", "成果持有方"],
+    ),
+    (
         Field::Demonstration,
         &["是否示范区", "示范区", "是否国家级示范区"],
     ),
@@ -222,14 +229,7 @@ const REGIONS: &[(Field, &[&str])] = &[
     (Field::Summary, &["摘要"]),
     (
         Field::Derived,
-        &[
-            "区域",
-            "东中西部",
-            "成果持有单位",
-            "持有单位",
-            "应用成果数",
-            "成果数",
-        ],
+        &["区域", "东中西部", "应用成果数", "成果数"],
     ),
 ];
 

@@ -835,18 +835,19 @@ fn plan_outcomes(
     cx: &mut Cx,
     plan: &mut Plan,
 ) -> Result<(), ImportError> {
+    // Rows are told apart by 成果名称, and by 持有单位 when two outcomes share a name.
     let mut checked: Vec<OutcomeRow> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for row in rows {
         let Some(r) = outcome_row(cx, row) else {
             continue;
         };
-        let key = name_key(&r.title);
+        let key = (name_key(&r.title), name_key(&r.holder));
         if let Some(first) = seen.get(&key) {
             cx.err(
                 row,
                 Field::Title,
-                format!("与第{first}行的成果名称重复（同一成果只能出现一次）"),
+                format!("与第{first}行的成果名称和持有单位都相同（同一成果只能出现一次）"),
                 None,
                 None,
             );
@@ -854,6 +855,10 @@ fn plan_outcomes(
         }
         seen.insert(key, r.number);
         checked.push(r);
+    }
+    let mut rows_per_title: HashMap<String, usize> = HashMap::new();
+    for r in &checked {
+        *rows_per_title.entry(name_key(&r.title)).or_default() += 1;
     }
     // Holders: existing by name, else created once from the first row naming them.
     let mut holder_ids: HashMap<String, String> = HashMap::new();
@@ -869,15 +874,24 @@ fn plan_outcomes(
         .collect();
     let mut hids = Ids::new(&site.holders);
     let mut oids = Ids::new(&site.outcomes);
-    let by_title: HashMap<String, &Existing> = site
-        .outcomes
-        .iter()
-        .map(|o| (name_key(&o.title), o))
-        .collect();
+    let mut by_title: HashMap<String, Vec<&Existing>> = HashMap::new();
+    for o in &site.outcomes {
+        by_title.entry(name_key(&o.title)).or_default().push(o);
+    }
     let site_dir = plan_site_dir(site);
     for r in &checked {
         let hkey = name_key(&r.holder);
-        let existing = by_title.get(&name_key(&r.title)).copied();
+        let tkey = name_key(&r.title);
+        // The outcome of that name; when the name is not unique (in the site
+        // or in the sheet), the one whose holder is this 持有单位.
+        let candidates = by_title.get(&tkey).map_or(&[][..], |v| v.as_slice());
+        let same_holder =
+            |e: &&Existing| holder_titles.get(&text_field(&e.fields, "holder")) == Some(&hkey);
+        let existing = if candidates.len() == 1 && rows_per_title.get(&tkey) == Some(&1) {
+            Some(candidates[0])
+        } else {
+            candidates.iter().copied().find(same_holder)
+        };
         // Keep the outcome's holder when its title already matches.
         let kept = existing
             .map(|e| text_field(&e.fields, "holder"))
@@ -1205,11 +1219,24 @@ fn plan_regions(
     plan: &mut Plan,
 ) -> Result<(), ImportError> {
     let site_dir = plan_site_dir(site);
-    let outcome_by_title: HashMap<String, &Existing> = site
-        .outcomes
+    let mut outcome_by_title: HashMap<String, Vec<&Existing>> = HashMap::new();
+    for o in &site.outcomes {
+        outcome_by_title
+            .entry(name_key(&o.title))
+            .or_default()
+            .push(o);
+    }
+    let holder_title: HashMap<&str, &str> = site
+        .holders
         .iter()
-        .map(|o| (name_key(&o.title), o))
+        .map(|h| (h.id.as_str(), h.title.as_str()))
         .collect();
+    let holder_of = |o: &Existing| -> String {
+        let id = text_field(&o.fields, "holder");
+        holder_title
+            .get(id.as_str())
+            .map_or(id.clone(), |t| t.to_string())
+    };
     let outcome_titles: Vec<&str> = site.outcomes.iter().map(|o| o.title.as_str()).collect();
     let mut groups: Vec<RegionGroup> = Vec::new();
     // Regions with a bad row are left out as a whole (never half-updated).
@@ -1284,13 +1311,36 @@ fn plan_regions(
         // One outcome per row (附件4), or several joined by 、 (附件5's 应用成果).
         let outcomes: Vec<String> = if cx.has(Field::Outcome) {
             let v = cx.cell(row, Field::Outcome).trim().to_string();
-            let resolve = |name: &str| -> Option<String> {
-                if let Some(o) = outcome_by_title.get(&name_key(name)) {
-                    Some(o.id.clone())
-                } else if site.outcomes.iter().any(|o| o.id == name) {
-                    Some(name.to_string())
-                } else {
-                    None
+            let holder_cell = name_key(cx.cell(row, Field::OutcomeHolder));
+            // Err(holders) when the name is ambiguous and no 成果持有单位 decides.
+            let resolve = |name: &str| -> Option<Result<String, Vec<String>>> {
+                if let Some(cands) = outcome_by_title.get(&name_key(name)) {
+                    if cands.len() == 1 {
+                        return Some(Ok(cands[0].id.clone()));
+                    }
+                    return Some(
+                        cands
+                            .iter()
+                            .find(|o| {
+                                !holder_cell.is_empty() && name_key(&holder_of(o)) == holder_cell
+                            })
+                            .map(|o| o.id.clone())
+                            .ok_or_else(|| cands.iter().map(|o| holder_of(o)).collect()),
+                    );
+                }
+                site.outcomes
+                    .iter()
+                    .any(|o| o.id == name)
+                    .then(|| Ok(name.to_string()))
+            };
+            let mut ambiguous: Option<(String, Vec<String>)> = None;
+            let mut resolve = |name: &str| -> Option<String> {
+                match resolve(name)? {
+                    Ok(id) => Some(id),
+                    Err(holders) => {
+                        ambiguous.get_or_insert((name.to_string(), holders));
+                        None
+                    }
                 }
             };
             if v.is_empty() {
@@ -1302,6 +1352,19 @@ fn plan_regions(
                 let ids: Vec<Option<String>> = parts.iter().map(|p| resolve(p)).collect();
                 if parts.len() > 1 && ids.iter().all(Option::is_some) {
                     ids.into_iter().flatten().collect()
+                } else if let Some((name, holders)) = ambiguous {
+                    cx.err(
+                        row,
+                        Field::Outcome,
+                        format!(
+                            "站点中名为“{name}”的成果有 {} 项（持有单位：{}），请在「成果持有单位」列写明是哪一项",
+                            holders.len(),
+                            holders.join("、")
+                        ),
+                        None,
+                        None,
+                    );
+                    Vec::new()
                 } else {
                     let missing = if parts.len() > 1 {
                         parts
