@@ -978,3 +978,42 @@ fn outcomes_of_the_same_name_are_told_apart_by_holder() {
     let r = common::check(cwd, &site);
     assert_eq!(r.code, 0, "{}", r.dump());
 }
+
+#[test]
+fn holders_sheet_updates_and_creates() {
+    let t = tempfile::tempdir().unwrap();
+    let cwd = t.path();
+    let sample = sample_copy(cwd);
+    let file = sample.join("content/holders/shanghai-jiaoyanshi.md");
+    let original = fs::read_to_string(&file).unwrap();
+    let csv = cwd.join("h.csv");
+    fs::write(
+        &csv,
+        "单位名称,省份,单位类型,所在市,网址\n\
+         上海市教育委员会教学研究室,上海,教研机构,上海市,https://example.org/\n\
+         示例县教师发展中心,四川省,教研机构,示例市,\n",
+    )
+    .unwrap();
+    let r = import(cwd, &csv, &sample, "holders", &[]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(
+        r.stdout
+            .contains("更新（website） content/holders/shanghai-jiaoyanshi.md"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        original.replace(
+            "city: 上海市\n",
+            "city: 上海市\nwebsite: https://example.org/\n"
+        )
+    );
+    let id = chengguo::slug::slug("示例县教师发展中心").unwrap();
+    assert_eq!(
+        fs::read_to_string(sample.join(format!("content/holders/{id}.md"))).unwrap(),
+        "---\n# 由表格导入（h.csv 第3行）\ntitle: 示例县教师发展中心\nkind: 教研机构\nprovince: 四川省\ncity: 示例市\n---\n"
+    );
+    let r = common::check(cwd, &sample);
+    assert_eq!(r.code, 0, "{}", r.dump());
+}
