@@ -127,6 +127,41 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 从 Excel（.xlsx/.xls/.ods）或 CSV 表格导入成果、成果持有方或成果应用方名单（按中文表头识别各列）
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo import FILE [SITE_DIR] --kind outcomes|holders|regions [--sheet NAME] [--dry-run] [--skip-invalid]")]
+    Import {
+        /// 表格文件：.xlsx、.xls、.ods，或 .csv（UTF-8 或 GB18030 编码）
+        #[arg(help_heading = "参数")]
+        file: PathBuf,
+        /// 站点目录，默认当前目录
+        #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
+        site_dir: PathBuf,
+        /// 表格内容：outcomes（成果）、holders（成果持有方）、regions（成果应用方）
+        #[arg(long, value_name = "KIND", required = true, value_parser = ["outcomes", "holders", "regions"], hide_possible_values = true)]
+        kind: String,
+        /// 工作表名称（默认第一个工作表）
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// 只列出将新建、更新或不变的记录，不写入任何文件
+        #[arg(long)]
+        dry_run: bool,
+        /// 跳过有错误的行，导入其余各行（默认：有任何错误则什么也不写）
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// 导出通知附件1—5：成果信息一览表、成果简介汇编、成果汇总表、成果应用方信息一览表、成果应用方汇总表
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo export [SITE_DIR] [--format xlsx|csv] [-o DIR]")]
+    Export {
+        /// 站点目录，默认当前目录
+        #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
+        site_dir: PathBuf,
+        /// 表格格式：xlsx（默认）或 csv（UTF-8 带 BOM，Excel 可直接打开）
+        #[arg(long, value_name = "FMT", default_value = "xlsx", hide_default_value = true, value_parser = ["xlsx", "csv"], hide_possible_values = true)]
+        format: String,
+        /// 输出目录，默认 SITE_DIR/export
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -182,7 +217,7 @@ fn usage_error(e: &clap::Error) -> String {
     };
     let what = match e.kind() {
         ErrorKind::InvalidSubcommand => format!(
-            "未知的命令“{}”（可用：build、check、init、new、serve、search）",
+            "未知的命令“{}”（可用：build、check、init、new、serve、search、import、export）",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::UnknownArgument => format!("未知的选项“{}”", ctx(ContextKind::InvalidArg)),
@@ -190,7 +225,7 @@ fn usage_error(e: &clap::Error) -> String {
             format!("缺少必需的参数 {}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令（可用：build、check、init、new、serve、search）".to_string()
+            "缺少命令（可用：build、check、init、new、serve、search、import、export）".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!(
@@ -294,7 +329,174 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             search(&site, &query, kind.as_deref(), limit, json)
         }
+        Command::Import {
+            file,
+            site_dir,
+            kind,
+            sheet,
+            dry_run,
+            skip_invalid,
+        } => import(file, site_dir, &kind, sheet, dry_run, skip_invalid),
+        Command::Export {
+            site_dir,
+            format,
+            output,
+        } => export(&site_dir, &format, output),
     }
+}
+
+fn import(
+    file: PathBuf,
+    site: PathBuf,
+    kind: &str,
+    sheet: Option<String>,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> anyhow::Result<ExitCode> {
+    use crate::interchange::import::{self, Verb};
+    let kind = crate::interchange::SheetKind::parse(kind).ok_or_else(|| {
+        anyhow::anyhow!("未知的表格内容“{kind}”（可用：outcomes、holders、regions）")
+    })?;
+    if !site.join(crate::config::FILE).is_file() {
+        anyhow::bail!(
+            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
+            site.display()
+        );
+    }
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(build::lock_site(&site)?)
+    };
+    println!(
+        "导入{}：{} → {}",
+        kind.label(),
+        file.display(),
+        site.display()
+    );
+    let plan = import::plan(&import::Options {
+        site: site.clone(),
+        file,
+        kind,
+        sheet,
+    })?;
+    let mut err = std::io::stderr().lock();
+    for w in &plan.warnings {
+        let _ = writeln!(err, "警告：{w}");
+    }
+    for e in &plan.errors {
+        let _ = writeln!(err, "{e}");
+    }
+    drop(err);
+    let bad = !plan.errors.is_empty();
+    let (c, u, n) = (
+        plan.count(|v| *v == Verb::Create),
+        plan.count(|v| matches!(v, Verb::Update(_))),
+        plan.count(|v| *v == Verb::Unchanged),
+    );
+    if bad && !skip_invalid {
+        eprintln!(
+            "失败：{} 处错误（涉及 {} 行），未写入任何文件；请修改表格后重新导入，或加 --skip-invalid 跳过有错误的行",
+            plan.errors.len(),
+            plan.skipped.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if dry_run || plan.actions.len() <= 200 {
+        for a in &plan.actions {
+            let what = match &a.verb {
+                Verb::Create => "新建".to_string(),
+                Verb::Update(fields) => format!("更新（{}）", fields.join("、")),
+                Verb::Unchanged => "不变".to_string(),
+            };
+            println!("  {what:<6} {}  {}", a.display, a.title);
+        }
+    }
+    let skipped = if bad {
+        format!(
+            "；跳过有错误的 {} 行（第{}行）",
+            plan.skipped.len(),
+            plan.skipped
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        )
+    } else {
+        String::new()
+    };
+    if dry_run {
+        println!(
+            "试运行：读取 {} 行，将新建 {c} 个、更新 {u} 个、不变 {n} 个记录{skipped}；未写入任何文件",
+            plan.rows
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = import::write(&plan)?;
+    println!(
+        "完成：读取 {} 行，新建 {c} 个、更新 {u} 个、不变 {n} 个记录（写入 {written} 个文件）{skipped}",
+        plan.rows
+    );
+    if written > 0 {
+        println!(
+            "下一步：chengguo check {}，然后 chengguo build {}",
+            site.display(),
+            site.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(
+    site: &std::path::Path,
+    format: &str,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    use crate::interchange::export::{self, Format};
+    let format = if format == "csv" {
+        Format::Csv
+    } else {
+        Format::Xlsx
+    };
+    if !site.join(crate::config::FILE).is_file() {
+        anyhow::bail!(
+            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
+            site.display()
+        );
+    }
+    let out = output.unwrap_or_else(|| site.join("export"));
+    let mut report = Report::default();
+    let loaded = build::load(site, &mut report, &mut |_| {});
+    let mut diags = report.diagnostics;
+    let theme = crate::render::theme::load(site, &loaded.cfg, &mut diags);
+    if diags.has_errors() {
+        print_diags(&diags);
+        eprintln!(
+            "失败：内容有 {} 个错误，未导出；请先修正（chengguo check）",
+            diags.error_count()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let Some(theme) = theme else {
+        anyhow::bail!("无法加载主题");
+    };
+    let media: std::collections::HashSet<String> = loaded
+        .media
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let written = export::write_all(&loaded.graph, &loaded.cfg, &theme, &media, format, &out)?;
+    println!("导出到 {}：", out.display());
+    for w in &written {
+        println!(
+            "  {}  {} 行  {:.1} KB",
+            w.file,
+            w.rows,
+            w.bytes as f64 / 1024.0
+        );
+    }
+    println!("完成：{} 个文件", written.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn search(

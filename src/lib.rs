@@ -16,6 +16,7 @@ pub mod content;
 pub mod diag;
 pub mod graph;
 pub mod init;
+pub mod interchange;
 pub mod model;
 pub mod new;
 pub mod output;

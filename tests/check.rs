@@ -25,7 +25,7 @@ fn check_lists_external_urls_alt_less_images_and_orphans() {
         "  content/outcomes/shipin.md:16:1",
         "  content/outcomes/shipin.md:18:1",
         "  content/holders/gu.md  成果持有方“孤立的持有方”：没有成果以它为持有方，正文中也没有链接到它",
-        "汇总：5 条记录，28 个页面；错误 0 个，警告 0 个；外部网址 4 处，需联网页面 2 个，缺少替代文字的图片 2 张，未被引用的记录 1 条",
+        "汇总：5 条记录，31 个页面；错误 0 个，警告 0 个；外部网址 4 处，需联网页面 2 个，缺少替代文字的图片 2 张，未被引用的记录 1 条",
     ] {
         assert!(out.lines().any(|l| l == line), "missing line {line:?}\n{}", r.dump());
     }

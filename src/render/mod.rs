@@ -3,6 +3,7 @@
 //! soon as each is ready (pages are never all held in memory). Also builds
 //! the [`SearchDoc`]s the search stage indexes.
 
+pub mod data;
 pub mod markdown;
 pub mod theme;
 pub mod views;
@@ -23,6 +24,8 @@ use crate::search::SearchDoc;
 use markdown::{BodyCtx, LinkTargets, Rendered};
 use theme::Theme;
 use views::{card, Card, Link};
+
+pub use data::brief_page;
 
 /// Where rendered files go: the staging folder, or nowhere (`check`).
 pub trait Sink: Sync {
@@ -168,6 +171,7 @@ pub fn render(
     pages += browse_pages(&ctx);
     home(&ctx);
     matrix(&ctx);
+    pages += data::pages(&ctx, media);
     for (tpl, path, title) in [
         ("search.html", "search.html", "搜索"),
         ("404.html", "404.html", "页面未找到"),

@@ -1,0 +1,477 @@
+//! The tables of the 2024 notice (教基厅函〔2024〕24号) from a site's
+//! records: 附件1 成果信息一览表, 附件3 成果汇总表, 附件4 成果应用方信息一览表
+//! and 附件5 成果应用方汇总表, each as .xlsx (one sheet, header row styled,
+//! frozen and filtered, column widths set) or CSV (UTF-8 with BOM, so that
+//! Excel opens it). 附件2 成果简介 is an HTML page, see
+//! [`crate::render::brief_page`].
+//!
+//! The notice names the five attachments but its published text does not
+//! reproduce their column layouts; the columns here are the fields the
+//! programme collects (issue 6), in the order of the import headers, so
+//! that an exported table imports again unchanged. Rows are sorted by data
+//! (province in the usual order, award year, level, name), never by id, so
+//! a re-imported site exports identical tables.
+
+use crate::content::Kind;
+use crate::graph::{RecId, SiteGraph};
+use crate::model::Data;
+use crate::vocab;
+
+/// A cell: text, or a number (written as a number in .xlsx).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+        }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+/// One attachment table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// ASCII key, used for portal file names (`fujian1`).
+    pub key: &'static str,
+    /// 附件1, 附件3 …
+    pub number: &'static str,
+    /// 成果信息一览表 … (also the sheet name).
+    pub name: &'static str,
+    pub headers: Vec<&'static str>,
+    /// Column widths in Excel character units.
+    pub widths: Vec<f64>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// `附件1-成果信息一览表.xlsx` (what `chengguo export` writes).
+    pub fn file_name(&self, ext: &str) -> String {
+        format!("{}-{}.{ext}", self.number, self.name)
+    }
+    pub fn title(&self) -> String {
+        format!("{} {}", self.number, self.name)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Brief(String),
+    #[error("生成 {file} 失败：{msg}")]
+    Xlsx { file: String, msg: String },
+    #[error("无法写入 {path}：{err}")]
+    Write {
+        path: std::path::PathBuf,
+        err: std::io::Error,
+    },
+}
+
+fn province_rank(p: &str) -> (usize, String) {
+    (
+        vocab::PROVINCES
+            .iter()
+            .position(|x| x.0 == p)
+            .unwrap_or(usize::MAX),
+        p.to_string(),
+    )
+}
+
+fn join(v: &[String]) -> String {
+    v.join("、")
+}
+
+fn zone_label(p: &str) -> String {
+    vocab::zone_of(p).map_or(String::new(), |z| z.label().to_string())
+}
+
+/// Outcomes in table order: province, award year (newest first), level, name.
+pub fn outcome_order(g: &SiteGraph) -> Vec<RecId> {
+    let mut v: Vec<RecId> = g.of_kind(Kind::Outcome).collect();
+    let key = |id: RecId| {
+        let r = g.get(id);
+        match &r.data {
+            Data::Outcome(o) => (
+                province_rank(&o.province),
+                std::cmp::Reverse(o.award_year),
+                vocab::LEVELS
+                    .iter()
+                    .position(|l| *l == o.award_level)
+                    .unwrap_or(usize::MAX),
+                r.title.clone(),
+            ),
+            _ => (
+                (usize::MAX, String::new()),
+                std::cmp::Reverse(0),
+                usize::MAX,
+                r.title.clone(),
+            ),
+        }
+    };
+    v.sort_by_cached_key(|&id| key(id));
+    v
+}
+
+/// Regions in table order: province, name.
+pub fn region_order(g: &SiteGraph) -> Vec<RecId> {
+    let mut v: Vec<RecId> = g.of_kind(Kind::Region).collect();
+    v.sort_by_cached_key(|&id| {
+        let r = g.get(id);
+        (province_rank(r.province().unwrap_or("")), r.title.clone())
+    });
+    v
+}
+
+fn holder_title(g: &SiteGraph, o: &crate::model::Outcome) -> String {
+    g.resolve(Kind::Holder, &o.holder)
+        .map(|h| g.get(h).title.clone())
+        .unwrap_or_default()
+}
+
+/// 附件1, 3, 4, 5 of the site.
+pub fn tables(g: &SiteGraph) -> Vec<Table> {
+    let outcomes = outcome_order(g);
+    let regions = region_order(g);
+
+    let mut t1 = Table {
+        key: "fujian1",
+        number: "附件1",
+        name: "成果信息一览表",
+        headers: vec![
+            "序号",
+            "成果名称",
+            "获奖年度",
+            "获奖等级",
+            "持有人",
+            "持有单位",
+            "实践检验单位",
+            "省份",
+            "学段",
+            "学科",
+            "主题词",
+            "推广方式",
+            "联系人",
+            "电话",
+            "邮箱",
+        ],
+        widths: vec![
+            6.0, 44.0, 10.0, 10.0, 18.0, 30.0, 30.0, 12.0, 18.0, 18.0, 30.0, 10.0, 12.0, 16.0, 24.0,
+        ],
+        rows: Vec::new(),
+    };
+    let mut t3 = Table {
+        key: "fujian3",
+        number: "附件3",
+        name: "成果汇总表",
+        headers: vec![
+            "序号",
+            "省份",
+            "区域",
+            "成果名称",
+            "获奖年度",
+            "获奖等级",
+            "持有单位",
+            "学段",
+            "推广方式",
+        ],
+        widths: vec![6.0, 12.0, 8.0, 44.0, 10.0, 10.0, 30.0, 18.0, 10.0],
+        rows: Vec::new(),
+    };
+    for (i, &id) in outcomes.iter().enumerate() {
+        let r = g.get(id);
+        let Data::Outcome(o) = &r.data else { continue };
+        let contact = o.contact.clone().unwrap_or_default();
+        let holder = holder_title(g, o);
+        let n = Cell::Int(i as i64 + 1);
+        t1.rows.push(vec![
+            n.clone(),
+            r.title.as_str().into(),
+            Cell::Int(o.award_year),
+            o.award_level.as_str().into(),
+            join(&o.people).into(),
+            holder.as_str().into(),
+            join(&o.partners).into(),
+            o.province.as_str().into(),
+            join(&o.stages).into(),
+            join(&o.subjects).into(),
+            join(&o.themes).into(),
+            o.promotion.clone().unwrap_or_default().into(),
+            contact.name.unwrap_or_default().into(),
+            contact.phone.unwrap_or_default().into(),
+            contact.email.unwrap_or_default().into(),
+        ]);
+        t3.rows.push(vec![
+            n,
+            o.province.as_str().into(),
+            zone_label(&o.province).into(),
+            r.title.as_str().into(),
+            Cell::Int(o.award_year),
+            o.award_level.as_str().into(),
+            holder.into(),
+            join(&o.stages).into(),
+            o.promotion.clone().unwrap_or_default().into(),
+        ]);
+    }
+
+    let mut t4 = Table {
+        key: "fujian4",
+        number: "附件4",
+        name: "成果应用方信息一览表",
+        headers: vec![
+            "序号",
+            "省份",
+            "市/区县",
+            "是否示范区",
+            "意向成果",
+            "成果持有单位",
+            "责任部门",
+            "基地学校",
+            "开始年月",
+            "结束年月",
+        ],
+        widths: vec![6.0, 12.0, 20.0, 10.0, 44.0, 30.0, 24.0, 36.0, 10.0, 10.0],
+        rows: Vec::new(),
+    };
+    let mut t5 = Table {
+        key: "fujian5",
+        number: "附件5",
+        name: "成果应用方汇总表",
+        headers: vec![
+            "序号",
+            "省份",
+            "区域",
+            "市/区县",
+            "是否示范区",
+            "应用成果数",
+            "应用成果",
+            "推广应用周期",
+        ],
+        widths: vec![6.0, 12.0, 8.0, 20.0, 10.0, 10.0, 60.0, 20.0],
+        rows: Vec::new(),
+    };
+    for (i, &id) in regions.iter().enumerate() {
+        let r = g.get(id);
+        let Data::Region(reg) = &r.data else { continue };
+        let demo = if reg.demonstration { "是" } else { "否" };
+        let start = reg.period_start.clone().unwrap_or_default();
+        let end = reg.period_end.clone().unwrap_or_default();
+        let mut titles = Vec::new();
+        let apply_rows: Vec<(String, String, String, String)> = reg
+            .applies
+            .iter()
+            .map(|a| {
+                let (title, holder) = match g.resolve(Kind::Outcome, &a.outcome) {
+                    Some(o) => {
+                        let rec = g.get(o);
+                        let h = match &rec.data {
+                            Data::Outcome(x) => holder_title(g, x),
+                            _ => String::new(),
+                        };
+                        (rec.title.clone(), h)
+                    }
+                    None => (a.outcome.id.clone(), String::new()),
+                };
+                titles.push(title.clone());
+                (
+                    title,
+                    holder,
+                    a.department.clone().unwrap_or_default(),
+                    join(&a.schools),
+                )
+            })
+            .collect();
+        let province = r.province().unwrap_or("").to_string();
+        if apply_rows.is_empty() {
+            t4.rows.push(vec![
+                Cell::Int(t4.rows.len() as i64 + 1),
+                province.as_str().into(),
+                r.title.as_str().into(),
+                demo.into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                start.as_str().into(),
+                end.as_str().into(),
+            ]);
+        }
+        for (title, holder, dep, schools) in apply_rows {
+            t4.rows.push(vec![
+                Cell::Int(t4.rows.len() as i64 + 1),
+                province.as_str().into(),
+                r.title.as_str().into(),
+                demo.into(),
+                title.into(),
+                holder.into(),
+                dep.into(),
+                schools.into(),
+                start.as_str().into(),
+                end.as_str().into(),
+            ]);
+        }
+        let period = match (start.is_empty(), end.is_empty()) {
+            (true, true) => String::new(),
+            _ => format!("{start}至{end}"),
+        };
+        t5.rows.push(vec![
+            Cell::Int(i as i64 + 1),
+            province.as_str().into(),
+            zone_label(&province).into(),
+            r.title.as_str().into(),
+            demo.into(),
+            Cell::Int(titles.len() as i64),
+            join(&titles).into(),
+            period.into(),
+        ]);
+    }
+    vec![t1, t3, t4, t5]
+}
+
+/// The table as an .xlsx workbook (byte-identical for the same table: the
+/// document's creation date is fixed).
+pub fn xlsx(t: &Table) -> Result<Vec<u8>, ExportError> {
+    use rust_xlsxwriter::{
+        Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
+    };
+    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx {
+        file: t.file_name("xlsx"),
+        msg: e.to_string(),
+    };
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2024, 8, 1).map_err(err)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(t.title())
+            .set_creation_datetime(&created),
+    );
+    let head = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDCE6F1))
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let body = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+    let ws = wb.add_worksheet();
+    ws.set_name(t.name).map_err(err)?;
+    for (c, h) in t.headers.iter().enumerate() {
+        let c = c as u16;
+        ws.write_string_with_format(0, c, *h, &head).map_err(err)?;
+        ws.set_column_width(c, t.widths.get(c as usize).copied().unwrap_or(12.0))
+            .map_err(err)?;
+    }
+    ws.set_row_height(0, 24).map_err(err)?;
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Int(i) => {
+                    ws.write_number_with_format(r, c, *i as f64, &body)
+                        .map_err(err)?;
+                }
+                Cell::Text(s) if s.is_empty() => {}
+                Cell::Text(s) => {
+                    ws.write_string_with_format(r, c, s, &body).map_err(err)?;
+                }
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    if !t.headers.is_empty() {
+        ws.autofilter(0, 0, t.rows.len() as u32, t.headers.len() as u16 - 1)
+            .map_err(err)?;
+    }
+    wb.save_to_buffer().map_err(err)
+}
+
+/// The table as CSV: UTF-8 with BOM (Excel then reads it as UTF-8), CRLF.
+pub fn csv(t: &Table) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        let _ = w.write_record(&t.headers);
+        for row in &t.rows {
+            let _ = w.write_record(row.iter().map(Cell::text));
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+/// Output format of `chengguo export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+/// One file written by [`write_all`].
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub file: String,
+    /// Data rows (outcomes for 附件2).
+    pub rows: usize,
+    pub bytes: usize,
+}
+
+/// Write 附件1–5 of a loaded site into `out` (created if missing):
+/// `附件1-成果信息一览表.xlsx` … and `附件2-成果简介汇编.html`.
+pub fn write_all(
+    g: &SiteGraph,
+    cfg: &crate::config::Config,
+    theme: &crate::render::theme::Theme,
+    media: &std::collections::HashSet<String>,
+    format: Format,
+    out: &std::path::Path,
+) -> Result<Vec<Written>, ExportError> {
+    let werr = |path: std::path::PathBuf| move |err| ExportError::Write { path, err };
+    std::fs::create_dir_all(out).map_err(werr(out.to_path_buf()))?;
+    let mut written = Vec::new();
+    let mut put = |name: String, bytes: &[u8], rows: usize| -> Result<(), ExportError> {
+        let path = out.join(&name);
+        std::fs::write(&path, bytes).map_err(werr(path))?;
+        written.push(Written {
+            file: name,
+            rows,
+            bytes: bytes.len(),
+        });
+        Ok(())
+    };
+    let tables = tables(g);
+    for (i, t) in tables.iter().enumerate() {
+        let (ext, bytes) = match format {
+            Format::Xlsx => ("xlsx", xlsx(t)?),
+            Format::Csv => ("csv", csv(t)),
+        };
+        put(t.file_name(ext), &bytes, t.rows.len())?;
+        if i == 0 {
+            let html = crate::render::brief_page(g, cfg, theme, media, false)
+                .map_err(ExportError::Brief)?;
+            put(
+                "附件2-成果简介汇编.html".to_string(),
+                html.as_bytes(),
+                g.count(Kind::Outcome),
+            )?;
+        }
+    }
+    Ok(written)
+}
