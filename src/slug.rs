@@ -66,18 +66,15 @@ const WORD_READINGS: &[(&str, &str)] = &[
 /// ```
 pub fn slug(title: &str) -> Option<String> {
     let text: String = unicode_normalization::UnicodeNormalization::nfkc(title).collect();
-    // Runs of single Han characters (names jieba does not know, such as
-    // 聚奎 → 聚 / 奎) are spelled as one word.
-    let mut words: Vec<(String, bool)> = Vec::new();
-    for tok in crate::search::analyzer::jieba().cut(&text, false) {
-        let single_han = tok.word.chars().count() == 1 && is_han(tok.word);
-        match words.last_mut() {
-            Some((w, true)) if single_han => w.push_str(tok.word),
-            _ => words.push((tok.word.to_string(), single_han)),
-        }
-    }
+    // jieba with its HMM finds names missing from the dictionary
+    // (聚奎 rather than 聚 / 奎).
+    let words: Vec<&str> = crate::search::analyzer::jieba()
+        .cut(&text, true)
+        .into_iter()
+        .map(|t| t.word)
+        .collect();
     let mut out = String::new();
-    for (word, _) in &words {
+    for word in &words {
         if out.len() >= MAX_LEN {
             break;
         }
@@ -147,10 +144,6 @@ fn spell(word: &str) -> Vec<String> {
         .collect()
 }
 
-fn is_han(s: &str) -> bool {
-    s.chars().all(|c| c.to_pinyin().is_some())
-}
-
 /// `base`, or `base-2`, `base-3`, … : the first that `taken` rejects not.
 /// A `base` that is not a valid id (empty title) becomes `jilu` (记录).
 pub fn unique_id(base: Option<&str>, taken: impl Fn(&str) -> bool) -> String {
@@ -183,6 +176,7 @@ mod tests {
     fn readings_and_mixed_text() {
         assert_eq!(slug("重庆市").unwrap(), "chongqingshi");
         assert_eq!(slug("重庆市大足区").unwrap(), "chongqingshi-dazu-qu");
+        assert_eq!(slug("江津区四牌坊小学").unwrap(), "jiangjin-qu-si-paifang-xiaoxue");
         assert_eq!(slug("小学音乐").unwrap(), "xiaoxue-yinyue");
         assert_eq!(slug("绿色 学校").unwrap(), "lvse-xuexiao");
         assert_eq!(slug("AI助教").unwrap(), "ai-zhujiao");
