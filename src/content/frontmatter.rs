@@ -53,6 +53,20 @@ impl Value {
             Value::Map(_) => "映射",
         }
     }
+
+    /// The type with the value itself for scalars, for "实际是…" in messages:
+    /// `整数 2024`, `文本“上海”`, `列表`.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "空值".into(),
+            Value::Bool(b) => format!("布尔值 {b}"),
+            Value::Int(i) => format!("整数 {i}"),
+            Value::Float(f) => format!("小数 {f}"),
+            Value::Str(s) => format!("文本{}", crate::diag::quote(s)),
+            Value::List(_) => "列表".into(),
+            Value::Map(_) => "映射（“键: 值”形式）".into(),
+        }
+    }
 }
 
 /// A record file split into its parts.
@@ -69,18 +83,28 @@ pub struct Parsed {
 /// Why a file could not be split or parsed; positions are in the file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FrontMatterError {
-    #[error("文件为空：每条记录需要以 --- 开头的 YAML 头信息和正文")]
+    #[error(
+        "文件为空：记录应以一行 --- 开头，接着写 title: 等字段，再以一行 --- 结束，下面是正文"
+    )]
     Empty,
-    #[error("缺少头信息：文件第一行应为 ---，随后是 YAML 字段，再以 --- 结束")]
-    Missing,
-    #[error("头信息没有结束：缺少第二个 --- 行")]
+    #[error("缺少头信息：文件第一行应为 ---，实际是{found}；请在文件开头加一行 ---，随后写字段（如 title: 标题），再以一行 --- 结束{hint}")]
+    Missing { found: String, hint: &'static str },
+    #[error(
+        "头信息没有结束：找不到第二个 --- 行；请在最后一个字段的下一行加上 ---（正文写在它下面）"
+    )]
     Unclosed,
     #[error("YAML 语法错误：{message}")]
     Yaml { message: String, pos: Pos },
-    #[error("头信息应为“字段: 值”形式的映射，实际是{found}")]
-    NotAMapping { found: &'static str, pos: Pos },
-    #[error("字段名必须是文本")]
-    BadKey { pos: Pos },
+    #[error("头信息应为“字段: 值”形式的多行字段，实际是{found}{hint}")]
+    NotAMapping {
+        found: String,
+        hint: &'static str,
+        pos: Pos,
+    },
+    #[error(
+        "字段名应为文本（如 title），此处的字段名是{found}；含 [ ] {{ }} 的内容请用引号括起来"
+    )]
+    BadKey { found: &'static str, pos: Pos },
 }
 
 impl FrontMatterError {
@@ -88,7 +112,7 @@ impl FrontMatterError {
         match self {
             FrontMatterError::Yaml { pos, .. }
             | FrontMatterError::NotAMapping { pos, .. }
-            | FrontMatterError::BadKey { pos } => *pos,
+            | FrontMatterError::BadKey { pos, .. } => *pos,
             _ => Pos::START,
         }
     }
@@ -102,7 +126,17 @@ pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(FrontMatterError::Missing);
+        let line = first.trim_end();
+        // Dashes typed with a Chinese input method: ——— or －－－.
+        let hint = if !line.is_empty() && line.chars().all(|c| "-—－–一 ".contains(c)) {
+            "（须是三个英文减号 ---，不能用中文破折号或全角符号）"
+        } else {
+            ""
+        };
+        return Err(FrontMatterError::Missing {
+            found: crate::diag::quote(line),
+            hint,
+        });
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -167,10 +201,21 @@ fn parse_yaml(
     match node.value {
         Value::Map(m) => Ok(m),
         Value::Null => Ok(Vec::new()),
-        other => Err(FrontMatterError::NotAMapping {
-            found: other.type_name(),
-            pos: node.pos,
-        }),
+        other => {
+            let hint = match &other {
+                Value::Str(t) if t.contains('：') => {
+                    "（字段名后应为英文冒号“:”，并在冒号后加一个空格，如 title: 标题）"
+                }
+                Value::Str(t) if t.contains(':') => "（冒号后要加一个空格，如 title: 标题）",
+                Value::List(_) => "（行首不要写“- ”，字段写成 title: 标题）",
+                _ => "（每行写成“字段名: 值”，如 title: 标题）",
+            };
+            Err(FrontMatterError::NotAMapping {
+                found: other.describe(),
+                hint,
+                pos: node.pos,
+            })
+        }
     }
 }
 
@@ -319,6 +364,20 @@ impl Cursor<'_> {
         None
     }
 
+    /// A key that is a list, a map or empty: the next line at the cursor
+    /// that starts with `[`, `{`, `?` or `~` or `:` (where such a key begins).
+    fn complex_key_pos(&self, fallback: Pos) -> Pos {
+        let mut off = self.at;
+        for line in self.file[self.at..self.end].split_inclusive('\n') {
+            let t = line.trim_start();
+            if t.starts_with(['[', '{', '?', '~', ':']) && !in_comment(self.file, off) {
+                return self.pos(off + line.len() - t.len());
+            }
+            off += line.len();
+        }
+        fallback
+    }
+
     fn scalar_pos(&mut self, text: &str, fallback: Pos) -> Pos {
         // Look for the first line of the value (block scalars and escapes
         // may change the rest).
@@ -387,7 +446,19 @@ impl Cursor<'_> {
                         yaml::Value::String(s) => s.clone(),
                         yaml::Value::Number(n) => n.to_string(),
                         yaml::Value::Bool(b) => b.to_string(),
-                        _ => return Err(FrontMatterError::BadKey { pos: fallback }),
+                        other => {
+                            let found = if matches!(other, yaml::Value::Mapping(_)) {
+                                "映射"
+                            } else if matches!(other, yaml::Value::Sequence(_)) {
+                                "列表"
+                            } else {
+                                "空值"
+                            };
+                            return Err(FrontMatterError::BadKey {
+                                found,
+                                pos: self.complex_key_pos(fallback),
+                            });
+                        }
                     };
                     let kpos = match self.find(&name, true) {
                         Some(off) => self.pos(off),
@@ -447,7 +518,14 @@ mod tests {
     fn structural_errors() {
         assert_eq!(parse("").unwrap_err(), FrontMatterError::Empty);
         assert_eq!(parse("  \n\n").unwrap_err(), FrontMatterError::Empty);
-        assert_eq!(parse("# 标题\n").unwrap_err(), FrontMatterError::Missing);
+        assert!(matches!(
+            parse("# 标题\n").unwrap_err(),
+            FrontMatterError::Missing { .. }
+        ));
+        assert_eq!(
+            parse("——\ntitle: x\n").unwrap_err().to_string(),
+            "缺少头信息：文件第一行应为 ---，实际是“——”；请在文件开头加一行 ---，随后写字段（如 title: 标题），再以一行 --- 结束（须是三个英文减号 ---，不能用中文破折号或全角符号）"
+        );
         assert_eq!(
             parse("---\ntitle: x\n").unwrap_err(),
             FrontMatterError::Unclosed
