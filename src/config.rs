@@ -201,7 +201,7 @@ fn str_of(key: &Key, node: &Node, diags: &mut Diagnostics) -> Option<String> {
                 FILE,
                 node.pos,
                 format!(
-                    "{} 应为文本，实际是{}；如确实要写这个值，请用英文引号括起来",
+                    "{} 应为文本，实际是{}；如确实要写这个值，请用英文引号把值括起来",
                     key.name,
                     other.describe()
                 ),

@@ -213,6 +213,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "没有读取权限（请检查文件权限，或把文件复制一份再用）",
         ErrorKind::InvalidData => "内容不是 UTF-8 编码的文本（请用“UTF-8”编码另存）",
         _ if e.raw_os_error() == Some(21) => "这是一个文件夹，不是文件",
+        _ if e.raw_os_error() == Some(36) => "路径太长：文件夹层数过多或名称过长，请缩短",
         _ => "读取失败",
     };
     format!("{zh}（{e}）")

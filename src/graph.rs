@@ -101,7 +101,7 @@ impl SiteGraph {
                     .records
                     .iter()
                     .find(|x| x.kind == kind && x.title == r.id)
-                    .map(|x| format!("（这是标题；请改写它的编号 {}）", x.id));
+                    .map(|x| format!("（“{}”是标题，请改写为它的编号 {}）", r.id, x.id));
                 let hint = by_title.unwrap_or_else(|| {
                     did_you_mean(&r.id, ids_by_kind.get(&kind).into_iter().flatten().copied())
                 });

@@ -256,7 +256,7 @@ impl<'a> Fields<'a> {
             } else {
                 format!("（是否指 {}？）", near.join("、"))
             };
-            let all = if allowed.len() <= 10 {
+            let all = if allowed.len() <= 10 && !label.contains('（') {
                 format!("，可选：{}", allowed.join("、"))
             } else {
                 String::new()

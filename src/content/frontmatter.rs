@@ -180,8 +180,14 @@ fn parse_yaml(
     let value: yaml::Value = yaml::from_str(yaml_text).map_err(|e| {
         let msg = e.to_string();
         let start = Pos::from_offset(file, base);
+        // A tab is reported where it is, not at the scalar before it.
+        let opening = if msg.contains("tab character") {
+            None
+        } else {
+            opening_pos(&msg, start)
+        };
         let pos = duplicate_key_pos(&msg, file, base, yaml_text)
-            .or_else(|| opening_pos(&msg, start))
+            .or(opening)
             .unwrap_or_else(|| match e.location() {
                 Some(loc) => Pos::from_offset(file, base + loc.index()),
                 None => start,
@@ -276,21 +282,55 @@ fn translate_yaml_error(msg: &str) -> String {
         Some(i) => &msg[..i],
         None => msg,
     };
-    let hint = if core.contains("duplicate entry") {
-        "字段重复出现"
-    } else if core.contains("mapping values are not allowed") {
-        "此处不能出现冒号（含冒号的值请用引号括起来）"
-    } else if core.contains("did not find expected key") || core.contains("did not find expected") {
-        "缩进或括号不匹配"
-    } else if core.contains("found character that cannot start any token") {
-        "出现了不能作为值开头的字符（如 @ 或 `，请用引号括起来）"
-    } else if core.contains("tab") {
-        "不能用 Tab 缩进，请用空格"
-    } else if core.contains("unexpected end") {
-        "内容意外结束（引号或括号未闭合）"
-    } else {
-        "格式不正确"
-    };
+    // First match wins; the text of libyaml/serde_yaml decides.
+    const HINTS: &[(&[&str], &str)] = &[
+        (
+            &["duplicate entry"],
+            "字段重复出现：同一字段只能写一次，请删除或合并其中一个",
+        ),
+        (
+            &["mapping values are not allowed"],
+            "此处不能出现冒号（含冒号的值请用英文引号括起来）",
+        ),
+        (
+            &["could not find expected ':'"],
+            "这一行缺少“: ”：每行应写成“字段名: 值”；值太长要换行时，请把整个值用英文引号括起来",
+        ),
+        (
+            &["block sequence entries are not allowed"],
+            "列表项“- ”要另起一行并缩进两个空格，或写成 [甲, 乙]",
+        ),
+        (
+            &["escape", "hexadecimal"],
+            "双引号中的反斜杠 \\ 有特殊含义：请改用单引号括起来，或写成两个反斜杠 \\\\",
+        ),
+        (
+            &["anchor", "alias", "alphabetic or numeric"],
+            "以 * 或 & 开头的值请用英文引号括起来",
+        ),
+        (
+            &["did not find expected"],
+            "缩进或括号不匹配：同一层的字段要对齐，[ 与 ]、{ 与 } 要成对",
+        ),
+        (
+            &["found character that cannot start any token"],
+            "出现了不能作为值开头的字符（如 @ 或 `，请用英文引号括起来）",
+        ),
+        (&["tab"], "不能用 Tab 缩进，请用空格"),
+        (&["unexpected end"], "内容意外结束（引号或括号未闭合）"),
+        (
+            &["directive"],
+            "以 % 开头的行不能出现在头信息中（作为值时请用英文引号括起来）",
+        ),
+        (
+            &["invalid value", "invalid type", "tag"],
+            "以 ! 开头的值请用英文引号括起来",
+        ),
+    ];
+    let hint = HINTS
+        .iter()
+        .find(|(needles, _)| needles.iter().any(|n| core.contains(n)))
+        .map_or("格式不正确（请对照其他记录检查这一行的写法）", |(_, h)| *h);
     format!("{hint}（{core}）")
 }
 

@@ -115,7 +115,11 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
                         format!("themes/{name}/{path}"),
                         Pos::from_offset(&good, off),
                         "模板不是 UTF-8 编码（可能是 GBK），从此处起无法识别：请用编辑器以“UTF-8”编码另存",
-                    )
+                    );
+                    // Keep the template (lossily) so that pages using it do
+                    // not each report it as missing: the build fails anyway.
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    templates.push((t.to_string(), lossy));
                 }
             }
         } else if let Some(s) = path.strip_prefix("static/") {
