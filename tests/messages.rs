@@ -644,7 +644,7 @@ msg_test!(
 msg_test!(
     stages_empty_list,
     [
-        "content/outcomes/chengguo.md:6:1: 错误: stages（学段）至少要填写一个，如 stages: [小学, 初中]；可选：学前教育、小学、初中、普通高中、特殊教育、职业教育、跨学段",
+        "content/outcomes/chengguo.md:6:9: 错误: stages（学段）至少要填写一个，如 stages: [小学, 初中]；可选：学前教育、小学、初中、普通高中、特殊教育、职业教育、跨学段",
     ],
     |d| rec(
         d,

@@ -418,6 +418,26 @@ impl Cursor<'_> {
         fallback
     }
 
+    /// An empty flow list or map (`[]`, `{}`, also with spaces inside) on
+    /// the line of its key: the position of its opening bracket.
+    fn empty_pos(&mut self, brackets: &str, fallback: Pos) -> Pos {
+        let open = &brackets[..1];
+        let at = self.at;
+        match self.find(open, false) {
+            Some(off) if self.pos(off).line == fallback.line => {
+                // Step over the closing bracket too.
+                if let Some(close) = self.file[self.at..self.end].find(&brackets[1..]) {
+                    self.at += close + 1;
+                }
+                self.pos(off)
+            }
+            _ => {
+                self.at = at;
+                fallback
+            }
+        }
+    }
+
     fn scalar_pos(&mut self, text: &str, fallback: Pos) -> Pos {
         // Look for the first line of the value (block scalars and escapes
         // may change the rest).
@@ -474,7 +494,7 @@ impl Cursor<'_> {
                     out.push(n);
                 }
                 Node {
-                    pos: first.unwrap_or(fallback),
+                    pos: first.unwrap_or_else(|| self.empty_pos("[]", fallback)),
                     value: Value::List(out),
                 }
             }
@@ -509,7 +529,7 @@ impl Cursor<'_> {
                     out.push((Key { name, pos: kpos }, vnode));
                 }
                 Node {
-                    pos: first.unwrap_or(fallback),
+                    pos: first.unwrap_or_else(|| self.empty_pos("{}", fallback)),
                     value: Value::Map(out),
                 }
             }
@@ -575,6 +595,19 @@ mod tests {
             FrontMatterError::NotAMapping { .. }
         ));
         assert!(parse("---\n---\nbody").unwrap().fields.is_empty());
+    }
+
+    #[test]
+    fn empty_lists_and_maps_point_at_their_bracket() {
+        let text = "---\nstages: [ ]\naward: {}\nthemes:\n  - a\nx: []\n---\n";
+        let p = parse(text).unwrap();
+        assert_eq!(field(&p, "stages").pos, Pos::new(2, 9));
+        assert_eq!(field(&p, "award").pos, Pos::new(3, 8));
+        assert_eq!(field(&p, "x").pos, Pos::new(6, 4));
+        // `[` on a later line is not taken for an empty value's bracket.
+        let p = parse("---\na:\nb: [x]\n---\n").unwrap();
+        assert_eq!(field(&p, "a").pos, Pos::new(2, 1));
+        assert_eq!(field(&p, "b").pos, Pos::new(3, 5));
     }
 
     #[test]
