@@ -463,7 +463,7 @@ msg_test!(
 
 msg_test!(
     text_empty,
-    ["content/pages/about.md:3:1: 错误: summary 的值为空：请填写内容，不需要时删除这一项",],
+    ["content/pages/about.md:3:10: 错误: summary 的值为空：请填写内容，不需要时删除这一项",],
     |d| page(d, "title: 关于\nsummary: \"\"\n", "")
 );
 
@@ -490,7 +490,7 @@ msg_test!(
 msg_test!(
     list_item_empty,
     [
-        "content/outcomes/chengguo.md:7:1: 错误: people[2] 的值为空：请填写内容，不需要时删除这一项",
+        "content/outcomes/chengguo.md:7:14: 错误: people[2] 的值为空：请填写内容，不需要时删除这一项",
     ],
     |d| outcome(d, "people: [张明, \"\"]\n"),
 );

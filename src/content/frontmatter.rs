@@ -479,7 +479,15 @@ impl Cursor<'_> {
                 Node { pos, value }
             }
             yaml::Value::String(s) => {
-                let pos = self.scalar_pos(s, fallback);
+                let pos = if s.is_empty() {
+                    // `""` or `''`: point at the quotes.
+                    match self.empty_pos("\"\"", fallback) {
+                        p if p == fallback => self.empty_pos("''", fallback),
+                        p => p,
+                    }
+                } else {
+                    self.scalar_pos(s, fallback)
+                };
                 Node {
                     pos,
                     value: Value::Str(s.clone()),
@@ -604,6 +612,9 @@ mod tests {
         assert_eq!(field(&p, "stages").pos, Pos::new(2, 9));
         assert_eq!(field(&p, "award").pos, Pos::new(3, 8));
         assert_eq!(field(&p, "x").pos, Pos::new(6, 4));
+        let p = parse("---\na: \"\"\nb: ''\n---\n").unwrap();
+        assert_eq!(field(&p, "a").pos, Pos::new(2, 4));
+        assert_eq!(field(&p, "b").pos, Pos::new(3, 4));
         // `[` on a later line is not taken for an empty value's bracket.
         let p = parse("---\na:\nb: [x]\n---\n").unwrap();
         assert_eq!(field(&p, "a").pos, Pos::new(2, 1));
