@@ -261,6 +261,14 @@ msg_test!(
 );
 
 msg_test!(
+    bad_id_with_capitals,
+    [
+        "content/pages/Guanyu_Ben.md:1:1: 错误: 文件名“Guanyu_Ben”不能作为记录编号：只能用小写英文字母、数字和连字符（-），且以字母或数字开头；建议用拼音，如 zuoye-sheji.md（是否要改名为 guanyu-ben.md？）",
+    ],
+    |d| rec(d, "content/pages/Guanyu_Ben.md", "title: 关于本站\n"),
+);
+
+msg_test!(
     non_md_file_in_a_record_folder,
     [
         "content/pages/about.txt:1:1: 警告: “about.txt”不是 .md 记录文件，已忽略：记录文件名应以 .md 结尾；图片、文档等请放在 content/media/ 下",
@@ -947,6 +955,63 @@ fn every_message_site_is_tested() {
     for (file, kind, fragment) in SITES {
         if *kind != Forward && !seen.insert((file, fragment)) {
             problems.push(format!("{file}: “{fragment}” listed twice"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Diagnostic lines quoted in `code spans` (or ``spans``) in the tables of
+/// docs/messages.md (lines shortened with “…” excepted).
+fn doc_examples(doc: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in doc.lines().filter(|l| l.starts_with('|')) {
+        let mut rest = line;
+        while let Some(i) = rest.find('`') {
+            let tick = if rest[i..].starts_with("``") {
+                "``"
+            } else {
+                "`"
+            };
+            let after = &rest[i + tick.len()..];
+            let Some(j) = after.find(tick) else { break };
+            let inner = after[..j].trim();
+            if (inner.contains(": 错误: ") || inner.contains(": 警告: ")) && !inner.contains('…')
+            {
+                out.push(inner.to_string());
+            }
+            rest = &after[j + tick.len()..];
+        }
+    }
+    out
+}
+
+#[test]
+fn docs_messages_md_shows_tested_lines_and_every_message() {
+    let repo = common::repo();
+    let doc = fs::read_to_string(repo.join("docs/messages.md")).unwrap();
+    let me = fs::read_to_string(repo.join("tests/messages.rs")).unwrap();
+    let tests_text = format!(
+        "{}\n{}",
+        &me[..me.find("// @@SITES").expect("marker")],
+        fs::read_to_string(repo.join("tests/fixtures.rs")).unwrap()
+    );
+    let examples = doc_examples(&doc);
+    assert!(examples.len() > 80, "{} examples found", examples.len());
+    let mut problems = Vec::new();
+    for ex in &examples {
+        // As written in a Rust string literal.
+        let lit = ex.replace('\\', "\\\\").replace('"', "\\\"");
+        if !tests_text.contains(&format!("\"{lit}\"")) {
+            problems.push(format!(
+                "docs/messages.md example is not an asserted line: {ex}"
+            ));
+        }
+    }
+    for (file, kind, fragment) in SITES {
+        if matches!(kind, Site | YamlHint) && !doc.contains(fragment) {
+            problems.push(format!(
+                "{file}: “{fragment}” is not shown in docs/messages.md"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
