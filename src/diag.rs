@@ -110,6 +110,12 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, path: &Path, pos: Pos, message: String) {
+        // One line per message, whatever a library's text contains.
+        let message = if message.contains(['\n', '\r']) {
+            message.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            message
+        };
         self.items.push(Diagnostic {
             severity,
             path: path.to_path_buf(),
@@ -222,6 +228,13 @@ pub fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_one_line() {
+        let mut d = Diagnostics::new();
+        d.error("a.md", Pos::START, "第一行\n  第二行\r\n");
+        assert_eq!(d.sorted()[0].to_string(), "a.md:1:1: 错误: 第一行 第二行");
+    }
 
     #[test]
     fn io_reasons_are_in_chinese() {
