@@ -244,7 +244,7 @@ impl<'a> Fields<'a> {
         label: &str,
     ) -> Option<String> {
         let s = self.text_node(field, n)?;
-        if allowed.iter().any(|a| *a == s) {
+        if allowed.contains(&s) {
             Some(s)
         } else {
             let near = crate::diag::closest(&s, allowed.iter().map(String::as_str));

@@ -376,9 +376,10 @@ impl Cursor<'_> {
             let start = from + i;
             let after = &hay[start + needle.len()..];
             let ok = if key {
-                let before_ok = hay[..start].chars().next_back().map_or(true, |c| {
-                    c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\'')
-                });
+                let before_ok = hay[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\''));
                 let rest = after
                     .trim_start_matches(['"', '\''])
                     .trim_start_matches([' ', '\t']);

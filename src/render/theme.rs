@@ -177,7 +177,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {
-        s.push_str("：");
+        s.push('：');
         s.push_str(&c.to_string());
         cur = c.source();
     }
