@@ -143,7 +143,7 @@ msg_test!(
 msg_test!(
     frontmatter_list_instead_of_fields,
     [
-        "content/pages/about.md:2:3: 错误: 头信息应为“字段: 值”形式的多行字段，实际是列表（行首不要写“- ”，字段写成 title: 标题）",
+        "content/pages/about.md:2:1: 错误: 头信息应为“字段: 值”形式的多行字段，实际是列表（行首不要写“- ”，字段写成 title: 标题）",
     ],
     |d| page(d, "- title: 关于\n", ""),
 );

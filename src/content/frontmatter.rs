@@ -216,10 +216,19 @@ fn parse_yaml(
                 Value::List(_) => "（行首不要写“- ”，字段写成 title: 标题）",
                 _ => "（每行写成“字段名: 值”，如 title: 标题）",
             };
+            // A list: point at the `- ` of its first item, not at its text.
+            let pos = match &other {
+                Value::List(_) => file
+                    .lines()
+                    .nth(node.pos.line.saturating_sub(1))
+                    .and_then(|l| l.chars().position(|c| c == '-' || c == '['))
+                    .map_or(node.pos, |c| Pos::new(node.pos.line, c + 1)),
+                _ => node.pos,
+            };
             Err(FrontMatterError::NotAMapping {
                 found: other.describe(),
                 hint,
-                pos: node.pos,
+                pos,
             })
         }
     }
