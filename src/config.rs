@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::content::frontmatter::{self, Key, Node, Value};
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{did_you_mean, quote, Diagnostics, Pos};
 use crate::vocab;
 
 /// Site configuration. Vocabularies are the built-in ones plus extensions.
@@ -64,6 +64,18 @@ impl Default for Config {
 
 pub const FILE: &str = "site.yaml";
 
+/// The keys of `site.yaml`.
+const KEYS: [&str; 8] = [
+    "title",
+    "subtitle",
+    "description",
+    "language",
+    "base_url",
+    "theme",
+    "intro",
+    "vocab",
+];
+
 /// Load `site/site.yaml`. A missing or broken file is an error in `diags`
 /// and yields the defaults so that content can still be checked.
 pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
@@ -75,7 +87,7 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
             diags.error(
                 FILE,
                 Pos::START,
-                format!("找不到站点配置 {FILE}：{} 不是 chengguo 站点目录（可用 chengguo init 新建站点）", site.display()),
+                format!("找不到站点配置 {FILE}：{} 不是 chengguo 站点目录；请进入站点目录再运行，或用 chengguo init 新建站点", site.display()),
             );
             return cfg;
         }
@@ -83,7 +95,7 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
             diags.error(
                 FILE,
                 Pos::START,
-                format!("无法读取站点配置 {FILE}（须为 UTF-8 编码）：{e}"),
+                format!("无法读取站点配置 {FILE}：{}", crate::diag::io_reason(&e)),
             );
             return cfg;
         }
@@ -129,7 +141,14 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
                         cfg.theme = v;
                         cfg.theme_pos = node.pos;
                     } else {
-                        diags.error(FILE, node.pos, "主题名只能用小写字母、数字和连字符");
+                        diags.error(
+                            FILE,
+                            node.pos,
+                            format!(
+                                "theme 的值{}不是有效的主题名：只能用小写英文字母、数字和连字符（-），如 default；主题放在 themes/<主题名>/ 文件夹中",
+                                quote(&v)
+                            ),
+                        );
                     }
                 }
             }
@@ -137,7 +156,19 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
             "base_url" => {
                 if let Some(mut v) = s(diags) {
                     if !(v.starts_with("http://") || v.starts_with("https://")) {
-                        diags.error(FILE, node.pos, "base_url 必须以 http:// 或 https:// 开头");
+                        let hint = if v.contains("://") || v.contains(char::is_whitespace) {
+                            String::new()
+                        } else {
+                            format!("（是否要写“https://{v}”？）")
+                        };
+                        diags.error(
+                            FILE,
+                            node.pos,
+                            format!(
+                                "base_url 的值{}不是网址：应以 http:// 或 https:// 开头，如 https://example.org/chengguo/{hint}",
+                                quote(&v)
+                            ),
+                        );
                     } else {
                         if !v.ends_with('/') {
                             v.push('/');
@@ -151,20 +182,9 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
                 FILE,
                 key.pos,
                 format!(
-                    "未知的配置项“{other}”{}",
-                    crate::diag::did_you_mean(
-                        other,
-                        [
-                            "title",
-                            "subtitle",
-                            "description",
-                            "language",
-                            "base_url",
-                            "theme",
-                            "intro",
-                            "vocab"
-                        ]
-                    )
+                    "未知的配置项“{other}”：可用的配置项为 {}{}",
+                    KEYS.join("、"),
+                    did_you_mean(other, KEYS)
                 ),
             ),
         }
@@ -180,7 +200,11 @@ fn str_of(key: &Key, node: &Node, diags: &mut Diagnostics) -> Option<String> {
             diags.error(
                 FILE,
                 node.pos,
-                format!("{} 应为文本，实际是{}", key.name, other.type_name()),
+                format!(
+                    "{} 应为文本，实际是{}；如确实要写这个值，请用英文引号把值括起来",
+                    key.name,
+                    other.describe()
+                ),
             );
             None
         }
@@ -192,7 +216,10 @@ fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
         diags.error(
             FILE,
             node.pos,
-            "vocab 应为映射，如 vocab: {subjects: [书法]}",
+            format!(
+                "vocab 应为 provinces、stages、subjects、levels 几项词表，如 vocab: {{subjects: [书法]}}，实际是{}",
+                node.value.describe()
+            ),
         );
         return;
     };
@@ -206,23 +233,37 @@ fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
                 diags.error(
                     FILE,
                     k.pos,
-                    format!("vocab 下未知的词表“{other}”（可扩展：provinces、stages、subjects、levels）"),
+                    format!(
+                        "vocab 下有未知的词表“{other}”：可扩充的词表为 provinces（省份）、stages（学段）、subjects（学科）、levels（获奖等级）{}",
+                        did_you_mean(other, ["provinces", "stages", "subjects", "levels"])
+                    ),
                 );
                 continue;
             }
         };
-        let items: Vec<&Node> = match &v.value {
-            Value::List(l) => l.iter().collect(),
-            _ => vec![v],
+        let items: Vec<(String, &Node)> = match &v.value {
+            Value::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("vocab.{}[{}]", k.name, i + 1), x))
+                .collect(),
+            _ => vec![(format!("vocab.{}", k.name), v)],
         };
-        for item in items {
+        for (field, item) in items {
             match &item.value {
                 Value::Str(s) if !s.trim().is_empty() => {
                     if !target.iter().any(|t| t == s.trim()) {
                         target.push(s.trim().to_string());
                     }
                 }
-                _ => diags.error(FILE, item.pos, "词表中的值应为非空文本"),
+                other => diags.error(
+                    FILE,
+                    item.pos,
+                    format!(
+                        "{field} 应为非空文本（要添加的词，如 书法），实际是{}",
+                        other.describe()
+                    ),
+                ),
             }
         }
     }

@@ -110,6 +110,12 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, path: &Path, pos: Pos, message: String) {
+        // One line per message, whatever a library's text contains.
+        let message = if message.contains(['\n', '\r']) {
+            message.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            message
+        };
         self.items.push(Diagnostic {
             severity,
             path: path.to_path_buf(),
@@ -158,6 +164,17 @@ impl Diagnostics {
 /// "是否指 …?" suggestion: the closest candidates to `value` (by edit
 /// distance on characters), at most three, or an empty string.
 pub fn did_you_mean<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let names = closest(value, candidates);
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("（是否指 {}？）", names.join("、"))
+    }
+}
+
+/// The candidates closest to `value` (at most three, best first), as used by
+/// [`did_you_mean`].
+pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .map(|c| {
@@ -174,17 +191,62 @@ pub fn did_you_mean<'a>(value: &str, candidates: impl IntoIterator<Item = &'a st
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.1.cmp(b.1))
     });
-    let names: Vec<&str> = scored.iter().take(3).map(|(_, c)| *c).collect();
-    if names.is_empty() {
-        String::new()
+    scored.iter().take(3).map(|(_, c)| *c).collect()
+}
+
+/// A value quoted for a message: `“…”`, cut to 40 characters.
+///
+/// ```
+/// use chengguo::diag::quote;
+/// assert_eq!(quote("三等奖"), "“三等奖”");
+/// ```
+pub fn quote(s: &str) -> String {
+    let n = s.chars().count();
+    if n > 40 {
+        let head: String = s.chars().take(39).collect();
+        format!("“{head}…”")
     } else {
-        format!("（是否指 {}？）", names.join("、"))
+        format!("“{s}”")
     }
+}
+
+/// Why a file could not be read, in Chinese first (the system's own text
+/// follows in brackets for whoever helps).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let zh = match e.kind() {
+        ErrorKind::NotFound => "文件不存在",
+        ErrorKind::PermissionDenied => "没有读取权限（请检查文件权限，或把文件复制一份再用）",
+        ErrorKind::InvalidData => "内容不是 UTF-8 编码的文本（请用“UTF-8”编码另存）",
+        _ if e.raw_os_error() == Some(21) => "这是一个文件夹，不是文件",
+        _ if e.raw_os_error() == Some(36) => "路径太长：文件夹层数过多或名称过长，请缩短",
+        _ => "读取失败",
+    };
+    format!("{zh}（{e}）")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_one_line() {
+        let mut d = Diagnostics::new();
+        d.error("a.md", Pos::START, "第一行\n  第二行\r\n");
+        assert_eq!(d.sorted()[0].to_string(), "a.md:1:1: 错误: 第一行 第二行");
+    }
+
+    #[test]
+    fn io_reasons_are_in_chinese() {
+        let e = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        assert_eq!(
+            io_reason(&e),
+            "没有读取权限（请检查文件权限，或把文件复制一份再用）（denied）"
+        );
+        let e = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        assert_eq!(io_reason(&e), "文件不存在（gone）");
+        assert_eq!(quote(&"长".repeat(41)), format!("“{}…”", "长".repeat(39)));
+    }
 
     #[test]
     fn pos_counts_characters_not_bytes() {

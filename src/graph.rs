@@ -75,41 +75,55 @@ impl SiteGraph {
         for r in &g.records {
             ids_by_kind.entry(r.kind).or_default().push(&r.id);
         }
-        let check =
-            |from: &Record, kind: Kind, r: &Ref, diags: &mut Diagnostics| -> Option<RecId> {
-                if r.id.is_empty() {
-                    return None; // already reported as missing by validate
-                }
-                if let Some(&i) = g.by_key.get(&(kind, r.id.clone())) {
-                    return Some(i);
-                }
-                let msg = if drafts.contains_key(&(kind, r.id.clone())) {
-                    format!(
-                        "引用的{}“{}”是草稿（draft: true），不会发布；请先发布它或删除此引用",
+        // `field` names the front-matter field of the reference (`holder`,
+        // `applies.outcome`, …) for the message.
+        let check = |from: &Record,
+                     field: &str,
+                     kind: Kind,
+                     r: &Ref,
+                     diags: &mut Diagnostics|
+         -> Option<RecId> {
+            if r.id.is_empty() {
+                return None; // already reported as missing by validate
+            }
+            if let Some(&i) = g.by_key.get(&(kind, r.id.clone())) {
+                return Some(i);
+            }
+            let msg = if drafts.contains_key(&(kind, r.id.clone())) {
+                format!(
+                        "{field} 引用的{}“{}”是草稿（draft: true），不会发布：请先发布它（删去它的 draft: true），或删除此引用",
                         kind.label(),
                         r.id
+                    )
+            } else {
+                // The writer may have typed a title instead of the id.
+                let by_title = g
+                    .records
+                    .iter()
+                    .find(|x| x.kind == kind && x.title == r.id)
+                    .map(|x| format!("（“{}”是标题，请改写为它的编号 {}）", r.id, x.id));
+                let hint = by_title.unwrap_or_else(|| {
+                    did_you_mean(&r.id, ids_by_kind.get(&kind).into_iter().flatten().copied())
+                });
+                let hint = if hint.is_empty() {
+                    format!(
+                        "；应填写 content/{}/ 下某个文件的文件名（不含 .md）",
+                        kind.dir()
                     )
                 } else {
-                    // The writer may have typed a title instead of the id.
-                    let by_title = g
-                        .records
-                        .iter()
-                        .find(|x| x.kind == kind && x.title == r.id)
-                        .map(|x| format!("（这是标题，编号应写 {}）", x.id));
-                    let hint = by_title.unwrap_or_else(|| {
-                        did_you_mean(&r.id, ids_by_kind.get(&kind).into_iter().flatten().copied())
-                    });
-                    format!(
-                        "找不到{}“{}”：content/{}/{}.md 不存在{hint}",
-                        kind.label(),
-                        r.id,
-                        kind.dir(),
-                        r.id
-                    )
+                    hint
                 };
-                diags.error(&from.display_path, r.pos, msg);
-                None
+                format!(
+                    "{field} 的值“{}”找不到：没有 content/{}/{}.md 这条{}记录{hint}",
+                    r.id,
+                    kind.dir(),
+                    r.id,
+                    kind.label(),
+                )
             };
+            diags.error(&from.display_path, r.pos, msg);
+            None
+        };
 
         let mut holder_outcomes: HashMap<RecId, Vec<RecId>> = HashMap::new();
         let mut outcome_regions: HashMap<RecId, Vec<Application>> = HashMap::new();
@@ -118,19 +132,24 @@ impl SiteGraph {
         for (i, r) in g.records.iter().enumerate() {
             match &r.data {
                 Data::Outcome(o) => {
-                    if let Some(h) = check(r, Kind::Holder, &o.holder, diags) {
+                    if let Some(h) = check(r, "holder", Kind::Holder, &o.holder, diags) {
                         holder_outcomes.entry(h).or_default().push(i);
                     }
                 }
                 Data::Region(reg) => {
                     for (ai, a) in reg.applies.iter().enumerate() {
-                        if let Some(o) = check(r, Kind::Outcome, &a.outcome, diags) {
+                        if let Some(o) =
+                            check(r, "applies.outcome", Kind::Outcome, &a.outcome, diags)
+                        {
                             let list = outcome_regions.entry(o).or_default();
                             if list.iter().any(|x| x.region == i) {
                                 diags.warning(
                                     &r.display_path,
                                     a.outcome.pos,
-                                    format!("成果“{}”在 applies 中重复出现", a.outcome.id),
+                                    format!(
+                                        "applies 中成果“{}”重复出现：同一成果只需写一次，请删除重复的一项（其 department、schools 请合并到第一项）",
+                                        a.outcome.id
+                                    ),
                                 );
                             } else {
                                 list.push(Application {
@@ -143,12 +162,12 @@ impl SiteGraph {
                 }
                 Data::Case(c) => {
                     if let Some(reg) = &c.region {
-                        if let Some(x) = check(r, Kind::Region, reg, diags) {
+                        if let Some(x) = check(r, "region", Kind::Region, reg, diags) {
                             region_cases.entry(x).or_default().push(i);
                         }
                     }
                     for o in &c.outcomes {
-                        if let Some(x) = check(r, Kind::Outcome, o, diags) {
+                        if let Some(x) = check(r, "outcomes", Kind::Outcome, o, diags) {
                             let list = outcome_cases.entry(x).or_default();
                             if !list.contains(&i) {
                                 list.push(i);

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::frontmatter::{Key, Node, Value};
 use crate::content::{Kind, Source};
-use crate::diag::{did_you_mean, Diagnostics, Pos};
+use crate::diag::{did_you_mean, quote, Diagnostics, Pos};
 use crate::model::*;
 use crate::vocab;
 
@@ -60,6 +60,10 @@ const NOTICE_KEYS: &[&str] = &[
     "draft",
 ];
 const PAGE_KEYS: &[&str] = &["title", "summary", "draft"];
+
+/// How subjects are named in messages (36 values: examples, not the list).
+const SUBJECT_LABEL: &str =
+    "学科（课程方案中的学科名，如 语文、数学、道德与法治；其他学科可在 site.yaml 的 vocab: subjects 中添加）";
 
 /// Longest allowed summary, in characters.
 pub const SUMMARY_MAX: usize = 300;
@@ -131,32 +135,57 @@ impl<'a> Fields<'a> {
 
     /// A required field that is absent, or present with nothing after the
     /// colon (as `chengguo new` leaves it): located at its key if present.
-    fn missing(&mut self, name: &str, label: &str) {
+    /// `example` is a complete line to copy, e.g. `province: 四川省`.
+    fn missing(&mut self, name: &str, label: &str, example: &str) {
         match self.src.fields.iter().find(|(k, _)| k.name == name) {
-            Some((k, _)) => self.err(k.pos, format!("必填字段 {name}（{label}）未填写")),
-            None => self.err(Pos::START, format!("缺少必填字段 {name}（{label}）")),
+            Some((k, _)) => self.err(
+                k.pos,
+                format!("必填字段 {name}（{label}）未填写：请在冒号后填写，如 {example}"),
+            ),
+            None => self.err(
+                Pos::START,
+                format!("缺少必填字段 {name}（{label}）：请在头信息中加一行，如 {example}"),
+            ),
         }
     }
 
     /// A text value (numbers are not accepted as text, except where noted).
     fn text_node(&mut self, field: &str, n: &Node) -> Option<String> {
         match &n.value {
-            Value::Str(s) => {
-                let t = s.trim();
-                if t.is_empty() {
-                    self.err(n.pos, format!("{field} 不能为空"));
-                    None
-                } else {
-                    Some(t.to_string())
-                }
-            }
-            other => {
+            Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Str(_) | Value::Null => {
                 self.err(
                     n.pos,
-                    format!("{field} 应为文本，实际是{}", other.type_name()),
+                    format!("{field} 的值为空：请填写内容，不需要时删除这一项"),
                 );
                 None
             }
+            other => {
+                let fix = match other {
+                    Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                        "；如确实要写这个值，请用英文引号括起来，如 \"2024\""
+                    }
+                    Value::List(_) => "；此处只能写一个值，不能写列表",
+                    _ => "；值中含“: ”时请用英文引号把整个值括起来",
+                };
+                self.err(
+                    n.pos,
+                    format!("{field} 应为文本，实际是{}{fix}", other.describe()),
+                );
+                None
+            }
+        }
+    }
+
+    /// `name` for a single value, `name[i]` (counted from 1) for the items of a list.
+    fn indexed(&self, name: &str, n: &'a Node) -> Vec<(String, &'a Node)> {
+        match &n.value {
+            Value::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("{name}[{}]", i + 1), x))
+                .collect(),
+            _ => vec![(name.to_string(), n)],
         }
     }
 
@@ -165,9 +194,9 @@ impl<'a> Fields<'a> {
         self.text_node(name, n)
     }
 
-    fn required_text(&mut self, name: &str, label: &str) -> Option<String> {
+    fn required_text(&mut self, name: &str, label: &str, example: &str) -> Option<String> {
         if self.get(name).is_none() {
-            self.missing(name, label);
+            self.missing(name, label, example);
             return None;
         }
         self.text(name)
@@ -182,18 +211,13 @@ impl<'a> Fields<'a> {
             ref other => {
                 self.err(
                     n.pos,
-                    format!("{name} 应为 true 或 false，实际是{}", other.type_name()),
+                    format!(
+                        "{name} 应为 true 或 false（是写 true，否写 false），实际是{}",
+                        other.describe()
+                    ),
                 );
                 false
             }
-        }
-    }
-
-    /// A list that also accepts a single value.
-    fn items(&self, n: &'a Node) -> Vec<&'a Node> {
-        match &n.value {
-            Value::List(l) => l.iter().collect(),
-            _ => vec![n],
         }
     }
 
@@ -202,8 +226,8 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for item in self.items(n) {
-            if let Some(s) = self.text_node(name, item) {
+        for (field, item) in self.indexed(name, n) {
+            if let Some(s) = self.text_node(&field, item) {
                 if !out.contains(&s) {
                     out.push(s);
                 }
@@ -220,11 +244,27 @@ impl<'a> Fields<'a> {
         label: &str,
     ) -> Option<String> {
         let s = self.text_node(field, n)?;
-        if allowed.iter().any(|a| *a == s) {
+        if allowed.contains(&s) {
             Some(s)
         } else {
-            let hint = did_you_mean(&s, allowed.iter().map(String::as_str));
-            self.err(n.pos, format!("{field} 的值“{s}”不是有效的{label}{hint}"));
+            let near = crate::diag::closest(&s, allowed.iter().map(String::as_str));
+            // Short vocabularies are listed in full; long ones (34
+            // provinces, subjects) rely on the label's examples and the
+            // suggestion. A suggestion naming every value says nothing.
+            let hint = if near.is_empty() || near.len() == allowed.len() {
+                String::new()
+            } else {
+                format!("（是否指 {}？）", near.join("、"))
+            };
+            let all = if allowed.len() <= 10 && !label.contains('（') {
+                format!("，可选：{}", allowed.join("、"))
+            } else {
+                String::new()
+            };
+            self.err(
+                n.pos,
+                format!("{field} 的值{}不是有效的{label}{all}{hint}", quote(&s)),
+            );
             None
         }
     }
@@ -234,8 +274,8 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for item in self.items(n) {
-            if let Some(s) = self.vocab_value(name, item, allowed, label) {
+        for (field, item) in self.indexed(name, n) {
+            if let Some(s) = self.vocab_value(&field, item, allowed, label) {
                 if !out.contains(&s) {
                     out.push(s);
                 }
@@ -248,7 +288,7 @@ impl<'a> Fields<'a> {
         match self.get("province") {
             None => {
                 if required {
-                    self.missing("province", "省份");
+                    self.missing("province", "省份", "province: 四川省");
                 }
                 None
             }
@@ -271,7 +311,11 @@ impl<'a> Fields<'a> {
     fn date(&mut self, name: &str, required: bool) -> Option<String> {
         let Some((_, n)) = self.get(name) else {
             if required {
-                self.missing(name, "日期，格式 YYYY-MM-DD");
+                self.missing(
+                    name,
+                    "日期，格式 YYYY-MM-DD",
+                    &format!("{name}: 2024-03-15"),
+                );
             }
             return None;
         };
@@ -280,7 +324,10 @@ impl<'a> Fields<'a> {
             other => {
                 self.err(
                     n.pos,
-                    format!("{name} 应为日期 YYYY-MM-DD，实际是{}", other.type_name()),
+                    format!(
+                        "{name} 应为日期，格式 YYYY-MM-DD，如 2024-03-15，实际是{}",
+                        other.describe()
+                    ),
                 );
                 return None;
             }
@@ -290,7 +337,11 @@ impl<'a> Fields<'a> {
         } else {
             self.err(
                 n.pos,
-                format!("日期“{s}”无效：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15"),
+                format!(
+                    "{name} 的值{}不是有效日期：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15{}",
+                    quote(&s),
+                    date_hint(&s)
+                ),
             );
             None
         }
@@ -305,12 +356,15 @@ impl<'a> Fields<'a> {
             }
             self.err(
                 n.pos,
-                format!("{field} 应为本地文件路径（门户需离线可用），不能是网址"),
+                format!(
+                    "{field} 的值{}是网址：此处只能用本地文件（门户需离线可用），请把文件放到 content/media/ 下，写成 media/images/a.png 这样的路径",
+                    quote(&s)
+                ),
             );
             return None;
         }
         if let Err(msg) = check_local_path(&s, self.content) {
-            self.err(n.pos, format!("{field}：{msg}"));
+            self.err(n.pos, format!("{field} {msg}"));
             return None;
         }
         Some(s)
@@ -322,9 +376,19 @@ impl<'a> Fields<'a> {
         if is_http_url(&s) {
             Some(s)
         } else {
+            let hint = if s.contains(char::is_whitespace) {
+                "（网址中不能有空格）".to_string()
+            } else if !s.contains("://") && s.contains('.') {
+                format!("（是否要写“https://{s}”？）")
+            } else {
+                String::new()
+            };
             self.err(
                 n.pos,
-                format!("{name} 应为以 http:// 或 https:// 开头的网址"),
+                format!(
+                    "{name} 的值{}不是网址：应以 http:// 或 https:// 开头{hint}",
+                    quote(&s)
+                ),
             );
             None
         }
@@ -338,28 +402,116 @@ pub fn is_http_url(s: &str) -> bool {
 }
 
 /// Check a content-relative file path: inside `content/media/`, no `..`,
-/// existing on disk.
+/// existing on disk. The error reads after the field name
+/// (`media[1].src 指向的文件 … 不存在`).
 pub fn check_local_path(s: &str, content: &Path) -> Result<(), String> {
+    // A path as it could have been meant, offered when that file exists.
+    let offer = |cand: &str| -> String {
+        if cand != s && cand.starts_with("media/") && content.join(cand).is_file() {
+            format!("（是否要写“{cand}”？）")
+        } else {
+            String::new()
+        }
+    };
     if s.starts_with('/') || s.contains('\\') || s.contains(':') {
+        let fixed = s.replace('\\', "/");
+        let fixed = fixed.trim_start_matches('/');
+        let fixed = fixed.strip_prefix("content/").unwrap_or(fixed);
         return Err(format!(
-            "路径“{s}”应为相对 content/ 的路径，用 / 分隔，如 media/docs/a.pdf"
+            "的值{}不是相对路径：应相对 content/ 文件夹，用 / 分隔，如 media/docs/a.pdf{}",
+            quote(s),
+            offer(fixed)
         ));
     }
     if s.split('/')
         .any(|seg| seg == ".." || seg == "." || seg.is_empty())
     {
-        return Err(format!("路径“{s}”不能包含 ..、. 或空段"));
+        return Err(format!(
+            "的值{}不能包含 ..、. 或空段（//）：应写成 media/ 开头的路径，如 media/docs/a.pdf",
+            quote(s)
+        ));
     }
     if !s.starts_with("media/") {
+        let fixed = s.strip_prefix("content/").unwrap_or(s);
+        let hint = match offer(fixed) {
+            h if !h.is_empty() => h,
+            _ => offer(&format!("media/{fixed}")),
+        };
         return Err(format!(
-            "路径“{s}”应位于 media/ 目录下（content/media/ 中的文件才会发布）"
+            "的值{}应以 media/ 开头：只有 content/media/ 中的文件才会发布{hint}",
+            quote(s)
         ));
     }
     let p = content.join(s);
     if !p.is_file() {
-        return Err(format!("文件不存在：content/{s}"));
+        // Offer the files of the same folder that are spelt alike.
+        let (dir, _) = s.rsplit_once('/').unwrap_or(("media", s));
+        let dir_path = content.join(dir);
+        if !dir_path.is_dir() {
+            return Err(format!(
+                "指向的文件 content/{s} 不存在：文件夹 content/{dir}/ 也不存在，请检查路径"
+            ));
+        }
+        let mut names: Vec<String> = std::fs::read_dir(&dir_path)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        let file = s.rsplit('/').next().unwrap_or(s);
+        let near: Vec<String> = crate::diag::closest(file, names.iter().map(String::as_str))
+            .into_iter()
+            .map(|n| format!("{dir}/{n}"))
+            .collect();
+        let hint = if near.is_empty() {
+            String::new()
+        } else {
+            format!("（是否指 {}？）", near.join("、"))
+        };
+        return Err(format!(
+            "指向的文件 content/{s} 不存在：请把文件放到该位置，或改正路径{hint}"
+        ));
     }
     Ok(())
+}
+
+/// For a date that is not `YYYY-MM-DD`: the date it probably means
+/// (`2024-3-5`, `2024/3/5`, `2024年3月5日` → `2024-03-05`), or why the day
+/// does not exist (`2023-02-30`).
+fn date_hint(s: &str) -> String {
+    let parts: Vec<&str> = s
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.trim().parse().ok()).collect();
+    let Some([y, m, d]) = nums
+        .as_deref()
+        .map(|v| v.to_vec())
+        .and_then(|v| <[u32; 3]>::try_from(v).ok())
+    else {
+        return String::new();
+    };
+    if !(1900..=2100).contains(&y) {
+        return String::new();
+    }
+    if !(1..=12).contains(&m) {
+        return format!("（月份 {m} 不存在，应为 01 到 12）");
+    }
+    let cand = format!("{y:04}-{m:02}-{d:02}");
+    if valid_date(&cand) {
+        return format!("（是否要写 {cand}？）");
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        _ => 28,
+    };
+    format!("（{y} 年 {m} 月只有 {days} 天）")
 }
 
 /// `YYYY-MM-DD` naming a real calendar day.
@@ -391,6 +543,39 @@ pub fn valid_date(s: &str) -> bool {
     (1900..=2100).contains(&y) && d >= 1 && d <= days
 }
 
+/// For a year written as text (`"2022年"`, `"2022"`): the number to write.
+fn year_hint(v: &Value) -> String {
+    let digits: String = match v {
+        Value::Str(s) => s.chars().filter(char::is_ascii_digit).collect(),
+        _ => return String::new(),
+    };
+    if digits.len() == 4 {
+        format!("（是否要写 {digits}？年份不加引号和“年”字）")
+    } else {
+        String::new()
+    }
+}
+
+/// For a month that is not `YYYY-MM`: `2021-9` → `"2021-09"`.
+fn month_hint(v: &Value) -> String {
+    let Value::Str(s) = v else {
+        return String::new();
+    };
+    let parts: Vec<&str> = s
+        .split(['-', '/', '.', '年', '月'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if let [y, m] = parts.as_slice() {
+        if let (Ok(y), Ok(m)) = (y.trim().parse::<u32>(), m.trim().parse::<u32>()) {
+            let cand = format!("{y:04}-{m:02}");
+            if valid_month(&cand) {
+                return format!("（是否要写 \"{cand}\"？）");
+            }
+        }
+    }
+    String::new()
+}
+
 /// `YYYY-MM`.
 pub fn valid_month(s: &str) -> bool {
     let b = s.as_bytes();
@@ -412,9 +597,10 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
                 &src.display_path,
                 k.pos,
                 format!(
-                    "未知字段“{}”：{}记录不支持此字段{hint}",
+                    "未知字段“{}”：{}记录可用的字段为 {}{hint}",
                     k.name,
-                    kind.label()
+                    kind.label(),
+                    allowed.join("、")
                 ),
             );
         }
@@ -424,14 +610,17 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
         d,
         content,
     };
-    let title = f.required_text("title", "标题");
+    let title = f.required_text("title", "标题", "title: 关于本平台");
     let summary = f.text("summary").unwrap_or_default();
     if summary.chars().count() > SUMMARY_MAX {
         let pos = f.get("summary").map(|(_, n)| n.pos).unwrap_or(Pos::START);
         let n = summary.chars().count();
         f.err(
             pos,
-            format!("summary（摘要）不能超过 {SUMMARY_MAX} 字，当前 {n} 字"),
+            format!(
+                "summary（摘要）不能超过 {SUMMARY_MAX} 字，当前 {n} 字：请删去至少 {} 字，详细内容可写在正文中",
+                n - SUMMARY_MAX
+            ),
         );
     }
     let draft = f.bool("draft");
@@ -464,28 +653,39 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
             let date = f.date("date", true);
             let mut attachments = Vec::new();
             if let Some((_, n)) = f.get("attachments") {
-                for item in f.items(n) {
+                for (field, item) in f.indexed("attachments", n) {
                     let Value::Map(m) = &item.value else {
-                        f.err(item.pos, "attachments 的每一项应为 {title, src}");
+                        f.err(
+                            item.pos,
+                            format!(
+                                "{field} 应为“title: 附件名称”和“src: 文件路径”两行，实际是{}；写法如 - {{title: 附件1, src: media/docs/a.pdf}}",
+                                item.value.describe()
+                            ),
+                        );
                         continue;
                     };
                     let mut title = None;
                     let mut srcp = None;
                     for (k, v) in m {
                         match k.name.as_str() {
-                            "title" => title = f.text_node("attachments.title", v),
-                            "src" => srcp = f.path_node("attachments.src", v, true),
+                            "title" => title = f.text_node(&format!("{field}.title"), v),
+                            "src" => srcp = f.path_node(&format!("{field}.src"), v, true),
                             other => f.err(
                                 k.pos,
                                 format!(
-                                    "attachments 中未知字段“{other}”（可用：title、src）{}",
+                                    "{field} 中有未知字段“{other}”：可用的字段为 title、src{}",
                                     did_you_mean(other, ["title", "src"])
                                 ),
                             ),
                         }
                     }
                     if srcp.is_none() && !m.iter().any(|(k, _)| k.name == "src") {
-                        f.err(item.pos, "附件缺少 src（文件路径）");
+                        f.err(
+                            item.pos,
+                            format!(
+                                "{field} 缺少 src（附件文件）：请加一行，如 src: media/docs/a.pdf"
+                            ),
+                        );
                     }
                     if let Some(src) = srcp {
                         let title = title
@@ -522,63 +722,79 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
 fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
     let mut year = None;
     let mut level = None;
+    let levels = cfg.vocab.levels.join("、");
     match f.get("award") {
-        None => f.missing("award", "获奖信息，如 award: {year: 2022, level: 一等奖}"),
-        Some((_, n)) => {
-            match &n.value {
-                Value::Map(m) => {
-                    for (k, v) in m {
-                        if v.value == Value::Null {
-                            match k.name.as_str() {
-                            "year" => f.err(k.pos, "必填字段 award.year（获奖年度）未填写，应为四位数年份，如 2022"),
-                            "level" => f.err(
-                                k.pos,
-                                format!(
-                                    "必填字段 award.level（获奖等级）未填写，可选：{}",
-                                    cfg.vocab.levels.join("、")
-                                ),
+        None => f.missing(
+            "award",
+            "获奖信息",
+            "award: {year: 2022, level: 一等奖}",
+        ),
+        Some((key, n)) => match &n.value {
+            Value::Map(m) => {
+                for (k, v) in m {
+                    match (k.name.as_str(), &v.value) {
+                        ("year", Value::Null) => f.err(
+                            k.pos,
+                            "必填字段 award.year（获奖年度）未填写：请在冒号后写四位数年份，如 year: 2022",
+                        ),
+                        ("level", Value::Null) => f.err(
+                            k.pos,
+                            format!(
+                                "必填字段 award.level（获奖等级）未填写：请在冒号后填写，可选：{levels}"
                             ),
-                            _ => {}
-                        }
-                            if k.name == "year" || k.name == "level" {
-                                continue;
-                            }
-                        }
-                        match k.name.as_str() {
-                            "year" => match v.value {
-                                Value::Int(y) if (1989..=2100).contains(&y) => year = Some(y),
-                                _ => f.err(v.pos, "award.year 应为四位数年份，如 2022"),
-                            },
-                            "level" => {
-                                level =
-                                    f.vocab_value("award.level", v, &cfg.vocab.levels, "获奖等级")
-                            }
-                            other => f.err(
-                                k.pos,
-                                format!(
-                                    "award 中未知字段“{other}”（可用：year、level）{}",
-                                    did_you_mean(other, ["year", "level"])
-                                ),
+                        ),
+                        ("year", Value::Int(y)) if (1989..=2100).contains(y) => year = Some(*y),
+                        ("year", other) => f.err(
+                            v.pos,
+                            format!(
+                                "award.year 应为四位数年份（1989 到 2100），如 2022，实际是{}{}",
+                                other.describe(),
+                                year_hint(other)
                             ),
+                        ),
+                        ("level", _) => {
+                            level = f.vocab_value("award.level", v, &cfg.vocab.levels, "获奖等级")
                         }
-                    }
-                    if !m.iter().any(|(k, _)| k.name == "year") {
-                        f.err(n.pos, "award 缺少 year（获奖年度）");
-                    }
-                    if !m.iter().any(|(k, _)| k.name == "level") {
-                        f.err(n.pos, "award 缺少 level（获奖等级：特等奖/一等奖/二等奖）");
+                        (other, _) => f.err(
+                            k.pos,
+                            format!(
+                                "award 中有未知字段“{other}”：可用的字段为 year、level{}",
+                                did_you_mean(other, ["year", "level"])
+                            ),
+                        ),
                     }
                 }
-                other => f.err(
-                    n.pos,
-                    format!("award 应为 {{year, level}}，实际是{}", other.type_name()),
-                ),
+                if !m.iter().any(|(k, _)| k.name == "year") {
+                    f.err(
+                        key.pos,
+                        "award 缺少 year（获奖年度）：请写成 award: {year: 2022, level: 一等奖}",
+                    );
+                }
+                if !m.iter().any(|(k, _)| k.name == "level") {
+                    f.err(
+                        key.pos,
+                        format!(
+                            "award 缺少 level（获奖等级，可选：{levels}）：请写成 award: {{year: 2022, level: 一等奖}}"
+                        ),
+                    );
+                }
             }
-        }
+            other => f.err(
+                n.pos,
+                format!(
+                    "award 应写成 {{year: 年份, level: 等级}}，如 award: {{year: 2022, level: 一等奖}}，实际是{}",
+                    other.describe()
+                ),
+            ),
+        },
     }
     let holder = match f.get("holder") {
         None => {
-            f.missing("holder", "成果持有方编号");
+            f.missing(
+                "holder",
+                "成果持有方编号，即 content/holders/ 下的文件名",
+                "holder: shili-jiaoyanshi",
+            );
             None
         }
         Some((_, n)) => f.reference("holder", n),
@@ -586,35 +802,41 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
     let province = f.province(cfg, true);
     let stages = f.vocab_list("stages", &cfg.vocab.stages, "学段");
     match f.get("stages") {
-        None => f.missing("stages", "学段，如 [小学, 初中]"),
-        Some((_, n)) if matches!(&n.value, Value::List(l) if l.is_empty()) => {
-            f.err(n.pos, "stages（学段）至少要填写一个，如 [小学, 初中]")
-        }
+        None => f.missing("stages", "学段", "stages: [小学, 初中]"),
+        Some((_, n)) if matches!(&n.value, Value::List(l) if l.is_empty()) => f.err(
+            n.pos,
+            format!(
+                "stages（学段）至少要填写一个，如 stages: [小学, 初中]；可选：{}",
+                cfg.vocab.stages.join("、")
+            ),
+        ),
         _ => {}
     }
-    let subjects = f.vocab_list("subjects", &cfg.vocab.subjects, "学科");
+    let subjects = f.vocab_list("subjects", &cfg.vocab.subjects, SUBJECT_LABEL);
     let promotion = f.get("promotion").and_then(|(_, n)| {
         let allowed: Vec<String> = vocab::PROMOTION.iter().map(|s| s.to_string()).collect();
-        f.vocab_value(
-            "promotion",
-            n,
-            &allowed,
-            "推广方式（文字/视频/课程/工作室）",
-        )
+        f.vocab_value("promotion", n, &allowed, "推广方式")
     });
     let mut rounds = Vec::new();
     if let Some((_, n)) = f.get("rounds") {
-        for item in f.items(n) {
-            match item.value {
-                Value::Int(y) if (1989..=2100).contains(&y) => rounds.push(y),
-                _ => f.err(item.pos, "rounds 的每一项应为年份，如 [2021, 2024]"),
+        for (field, item) in f.indexed("rounds", n) {
+            match &item.value {
+                Value::Int(y) if (1989..=2100).contains(y) => rounds.push(*y),
+                other => f.err(
+                    item.pos,
+                    format!(
+                        "{field} 应为四位数年份（推广应用轮次的起始年），如 rounds: [2021, 2024]，实际是{}{}",
+                        other.describe(),
+                        year_hint(other)
+                    ),
+                ),
             }
         }
     }
     let mut media = Vec::new();
     if let Some((_, n)) = f.get("media") {
-        for item in f.items(n) {
-            if let Some(m) = media_item(f, item) {
+        for (field, item) in f.indexed("media", n) {
+            if let Some(m) = media_item(f, &field, item) {
                 media.push(m);
             }
         }
@@ -641,58 +863,72 @@ fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {
     }
 }
 
-fn media_item(f: &mut Fields, item: &Node) -> Option<Media> {
+fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
+    const KEYS: [&str; 5] = ["kind", "title", "src", "poster", "duration"];
+    let kinds = vocab::MEDIA_KINDS.join("、");
     let Value::Map(m) = &item.value else {
         f.err(
             item.pos,
-            "media 的每一项应为 {kind, title, src, poster?, duration?}",
+            format!(
+                "{field} 应为含 kind、title、src（可加 poster、duration）的一组字段，实际是{}；写法如 - {{kind: document, title: 教学设计, src: media/docs/a.pdf}}",
+                item.value.describe()
+            ),
         );
         return None;
     };
     let get = |name: &str| m.iter().find(|(k, _)| k.name == name).map(|(_, v)| v);
     for (k, _) in m {
-        if !["kind", "title", "src", "poster", "duration"].contains(&k.name.as_str()) {
+        if !KEYS.contains(&k.name.as_str()) {
             f.err(
                 k.pos,
                 format!(
-                    "media 中未知字段“{}”（可用：kind、title、src、poster、duration）{}",
+                    "{field} 中有未知字段“{}”：可用的字段为 {}{}",
                     k.name,
-                    did_you_mean(&k.name, ["kind", "title", "src", "poster", "duration"])
+                    KEYS.join("、"),
+                    did_you_mean(&k.name, KEYS)
                 ),
             );
         }
     }
-    let kinds: Vec<String> = vocab::MEDIA_KINDS.iter().map(|s| s.to_string()).collect();
+    let allowed: Vec<String> = vocab::MEDIA_KINDS.iter().map(|s| s.to_string()).collect();
     let kind = match get("kind") {
         Some(n) => f.vocab_value(
-            "media.kind",
+            &format!("{field}.kind"),
             n,
-            &kinds,
-            "媒体类型（video/document/image/course/link）",
+            &allowed,
+            "资料类型（video 视频、document 文档、image 图片、course 课程、link 链接）",
         ),
         None => {
             f.err(
                 item.pos,
-                "media 项缺少 kind（video/document/image/course/link）",
+                format!("{field} 缺少 kind（资料类型）：请加一行 kind: …，可选：{kinds}"),
             );
             None
         }
     };
     let title = match get("title") {
-        Some(n) => f.text_node("media.title", n),
+        Some(n) => f.text_node(&format!("{field}.title"), n),
         None => {
-            f.err(item.pos, "media 项缺少 title（标题）");
+            f.err(
+                item.pos,
+                format!("{field} 缺少 title（资料名称）：请加一行，如 title: 课堂实录"),
+            );
             None
         }
     };
     let src = match get("src") {
-        Some(n) => f.path_node("media.src", n, true),
+        Some(n) => f.path_node(&format!("{field}.src"), n, true),
         None => {
-            f.err(item.pos, "media 项缺少 src（文件路径或网址）");
+            f.err(
+                item.pos,
+                format!(
+                    "{field} 缺少 src（资料地址）：请加一行，如 src: media/video/a.mp4（或 https:// 开头的网址）"
+                ),
+            );
             None
         }
     };
-    let poster = get("poster").and_then(|n| f.path_node("media.poster", n, false));
+    let poster = get("poster").and_then(|n| f.path_node(&format!("{field}.poster"), n, false));
     let duration = get("duration").and_then(|n| {
         let s = match &n.value {
             Value::Str(s) => s.clone(),
@@ -701,8 +937,8 @@ fn media_item(f: &mut Fields, item: &Node) -> Option<Media> {
                 f.err(
                     n.pos,
                     format!(
-                        "media.duration 应为“分:秒”文本，如 \"12:30\"，实际是{}",
-                        other.type_name()
+                        "{field}.duration 应为“分:秒”，写在英文引号中，如 duration: \"12:30\"，实际是{}",
+                        other.describe()
                     ),
                 );
                 return None;
@@ -719,9 +955,17 @@ fn media_item(f: &mut Fields, item: &Node) -> Option<Media> {
         if ok {
             Some(s)
         } else {
+            let hint = if s.contains('：') {
+                format!("（是否要写 \"{}\"？冒号应为英文冒号）", s.replace('：', ":"))
+            } else {
+                String::new()
+            };
             f.err(
                 n.pos,
-                format!("media.duration“{s}”格式应为 MM:SS，如 \"12:30\""),
+                format!(
+                    "{field}.duration 的值{}格式不对：应为“分:秒”，秒为两位数（00 到 59），如 \"12:30\"{hint}",
+                    quote(&s)
+                ),
             );
             None
         }
@@ -738,7 +982,13 @@ fn media_item(f: &mut Fields, item: &Node) -> Option<Media> {
 fn contact(f: &mut Fields, n: &Node) -> Contact {
     let mut c = Contact::default();
     let Value::Map(m) = &n.value else {
-        f.err(n.pos, "contact 应为 {name, phone, email}");
+        f.err(
+            n.pos,
+            format!(
+                "contact 应为 name、phone、email 几行字段（写在 contact: 下一行起，行首缩进两个空格），实际是{}",
+                n.value.describe()
+            ),
+        );
         return c;
     };
     for (k, v) in m {
@@ -757,7 +1007,13 @@ fn contact(f: &mut Fields, n: &Node) -> Contact {
                         .chars()
                         .all(|ch| ch.is_ascii_digit() || " -+()（）转".contains(ch))
                     {
-                        f.err(v.pos, format!("contact.phone“{p}”不是有效的电话号码"));
+                        f.err(
+                            v.pos,
+                            format!(
+                                "contact.phone 的值{}不是有效的电话号码：只能包含数字、空格、- + ( ) 和“转”，如 \"010-12345678\"",
+                                quote(p)
+                            ),
+                        );
                     }
                 }
             }
@@ -768,14 +1024,25 @@ fn contact(f: &mut Fields, n: &Node) -> Contact {
                         .split_once('@')
                         .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
                     if !ok {
-                        f.err(v.pos, format!("contact.email“{e}”不是有效的电子邮箱"));
+                        let hint = if e.contains('＠') {
+                            "（@ 应为英文半角符号）"
+                        } else {
+                            ""
+                        };
+                        f.err(
+                            v.pos,
+                            format!(
+                                "contact.email 的值{}不是有效的电子邮箱：应形如 name@example.org{hint}",
+                                quote(e)
+                            ),
+                        );
                     }
                 }
             }
             other => f.err(
                 k.pos,
                 format!(
-                    "contact 中未知字段“{other}”（可用：name、phone、email）{}",
+                    "contact 中有未知字段“{other}”：可用的字段为 name、phone、email{}",
                     did_you_mean(other, ["name", "phone", "email"])
                 ),
             ),
@@ -788,17 +1055,21 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
     let province = f.province(cfg, true);
     let demonstration = f.bool("demonstration");
     let (mut start, mut end) = (None, None);
+    let mut start_pos = Pos::START;
     if let Some((_, n)) = f.get("period") {
         if let Value::Map(m) = &n.value {
             for (k, v) in m {
                 let slot = match k.name.as_str() {
-                    "start" => &mut start,
+                    "start" => {
+                        start_pos = v.pos;
+                        &mut start
+                    }
                     "end" => &mut end,
                     other => {
                         f.err(
                             k.pos,
                             format!(
-                                "period 中未知字段“{other}”（可用：start、end）{}",
+                                "period 中有未知字段“{other}”：可用的字段为 start、end{}",
                                 did_you_mean(other, ["start", "end"])
                             ),
                         );
@@ -808,28 +1079,53 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
                 match &v.value {
                     Value::Null => {} // left empty: no period
                     Value::Str(s) if valid_month(s.trim()) => *slot = Some(s.trim().to_string()),
-                    _ => f.err(
+                    other => f.err(
                         v.pos,
-                        format!("period.{} 应为年月 YYYY-MM，如 \"2021-09\"", k.name),
+                        format!(
+                            "period.{} 应为年月 YYYY-MM，写在英文引号中，如 \"2021-09\"，实际是{}{}",
+                            k.name,
+                            other.describe(),
+                            month_hint(other)
+                        ),
                     ),
                 }
             }
             if let (Some(s), Some(e)) = (&start, &end) {
                 if s > e {
-                    f.err(n.pos, format!("period 的开始 {s} 晚于结束 {e}"));
+                    f.err(
+                        start_pos,
+                        format!(
+                            "period.start 的值{}晚于 period.end 的值{}：开始年月不能晚于结束年月，请检查是否写反",
+                            quote(s),
+                            quote(e)
+                        ),
+                    );
                 }
             }
         } else {
-            f.err(n.pos, "period 应为 {start: YYYY-MM, end: YYYY-MM}");
+            f.err(
+                n.pos,
+                format!(
+                    "period 应写成 {{start: \"YYYY-MM\", end: \"YYYY-MM\"}}，如 period: {{start: \"2021-09\", end: \"2024-08\"}}，实际是{}",
+                    n.value.describe()
+                ),
+            );
         }
     }
     let mut applies = Vec::new();
     if let Some((_, n)) = f.get("applies") {
-        for item in f.items(n) {
+        for (field, item) in f.indexed("applies", n) {
             let Value::Map(m) = &item.value else {
+                let hint = match &item.value {
+                    Value::Str(s) => format!("（是否要写“- outcome: {s}”？）"),
+                    _ => String::new(),
+                };
                 f.err(
                     item.pos,
-                    "applies 的每一项应为 {outcome, department?, schools?}",
+                    format!(
+                        "{field} 应为 outcome（可加 department、schools）几行字段，实际是{}{hint}",
+                        item.value.describe()
+                    ),
                 );
                 continue;
             };
@@ -838,11 +1134,11 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
             let mut schools = Vec::new();
             for (k, v) in m {
                 match k.name.as_str() {
-                    "outcome" => outcome = f.reference("applies.outcome", v),
-                    "department" => department = f.text_node("applies.department", v),
+                    "outcome" => outcome = f.reference(&format!("{field}.outcome"), v),
+                    "department" => department = f.text_node(&format!("{field}.department"), v),
                     "schools" => {
-                        for s in f.items(v) {
-                            if let Some(t) = f.text_node("applies.schools", s) {
+                        for (sf, s) in f.indexed(&format!("{field}.schools"), v) {
+                            if let Some(t) = f.text_node(&sf, s) {
                                 schools.push(t);
                             }
                         }
@@ -850,14 +1146,19 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
                     other => f.err(
                         k.pos,
                         format!(
-                            "applies 中未知字段“{other}”（可用：outcome、department、schools）{}",
+                            "{field} 中有未知字段“{other}”：可用的字段为 outcome、department、schools{}",
                             did_you_mean(other, ["outcome", "department", "schools"])
                         ),
                     ),
                 }
             }
             if !m.iter().any(|(k, _)| k.name == "outcome") {
-                f.err(item.pos, "applies 项缺少 outcome（成果编号）");
+                f.err(
+                    item.pos,
+                    format!(
+                        "{field} 缺少 outcome（应用的成果编号）：请加一行，如 outcome: zuoye-sheji"
+                    ),
+                );
             }
             if let Some(outcome) = outcome {
                 applies.push(Apply {
@@ -889,8 +1190,8 @@ fn case(f: &mut Fields, cfg: &Config) -> Case {
                 at = f.get("outcomes").map_or(Pos::START, |(k, _)| k.pos);
             }
         }
-        for item in f.items(n) {
-            if let Some(r) = f.reference("outcomes", item) {
+        for (field, item) in f.indexed("outcomes", n) {
+            if let Some(r) = f.reference(&field, item) {
                 outcomes.push(r);
             }
         }
@@ -898,7 +1199,7 @@ fn case(f: &mut Fields, cfg: &Config) -> Case {
     if outcomes.is_empty() {
         f.warn(
             at,
-            "案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号",
+            "案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号，如 outcomes: [zuoye-sheji]",
         );
     }
     let cover = f
@@ -912,7 +1213,7 @@ fn case(f: &mut Fields, cfg: &Config) -> Case {
         authors: f.text_list("authors"),
         source: f.text("source"),
         stages: f.vocab_list("stages", &cfg.vocab.stages, "学段"),
-        subjects: f.vocab_list("subjects", &cfg.vocab.subjects, "学科"),
+        subjects: f.vocab_list("subjects", &cfg.vocab.subjects, SUBJECT_LABEL),
         themes: f.text_list("themes"),
         cover,
     }

@@ -187,7 +187,7 @@ fn yaml_broken() {
     // `summary: 门户: 简介`: the second colon is character 12 of line 3.
     assert_invalid(
         "yaml-broken",
-        &["content/pages/about.md:3:12: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用引号括起来）（mapping values are not allowed in this context）"],
+        &["content/pages/about.md:3:12: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）（mapping values are not allowed in this context）"],
         &[],
     );
 }
@@ -197,7 +197,7 @@ fn yaml_duplicate_key_points_at_the_duplicate() {
     // The second `title:` is on line 4; the first one (line 2) is fine.
     assert_invalid(
         "yaml-duplicate-key",
-        &["content/pages/about.md:4:1: 错误: YAML 语法错误：字段重复出现（duplicate entry with key \"title\"）"],
+        &["content/pages/about.md:4:1: 错误: YAML 语法错误：字段重复出现：同一字段只能写一次，请删除或合并其中一个（duplicate entry with key \"title\"）"],
         &[],
     );
 }
@@ -227,7 +227,7 @@ fn yaml_unclosed_bracket_and_quote_point_at_the_opening_character() {
 fn frontmatter_unclosed() {
     assert_invalid(
         "frontmatter-unclosed",
-        &["content/pages/about.md:1:1: 错误: 头信息没有结束：缺少第二个 --- 行"],
+        &["content/pages/about.md:1:1: 错误: 头信息没有结束：找不到第二个 --- 行；请在最后一个字段的下一行加上 ---（正文写在它下面）"],
         &[],
     );
 }
@@ -236,7 +236,7 @@ fn frontmatter_unclosed() {
 fn frontmatter_missing() {
     assert_invalid(
         "frontmatter-missing",
-        &["content/pages/about.md:1:1: 错误: 缺少头信息：文件第一行应为 ---，随后是 YAML 字段，再以 --- 结束"],
+        &["content/pages/about.md:1:1: 错误: 缺少头信息：文件第一行应为 ---，实际是“# 关于本站”；请在文件开头加一行 ---，随后写字段（如 title: 标题），再以一行 --- 结束"],
         &[],
     );
 }
@@ -245,7 +245,7 @@ fn frontmatter_missing() {
 fn empty_file() {
     assert_invalid(
         "empty-file",
-        &["content/pages/about.md:1:1: 错误: 文件为空：每条记录需要以 --- 开头的 YAML 头信息和正文"],
+        &["content/pages/about.md:1:1: 错误: 文件为空：记录应以一行 --- 开头，接着写 title: 等字段，再以一行 --- 结束，下面是正文"],
         &[],
     );
 }
@@ -255,7 +255,7 @@ fn not_utf8() {
     // GBK bytes start right after `title: ` (line 2, column 8).
     assert_invalid(
         "not-utf8",
-        &["content/pages/about.md:2:8: 错误: 文件不是 UTF-8 编码（可能是 GBK）：请用“UTF-8”编码另存"],
+        &["content/pages/about.md:2:8: 错误: 文件不是 UTF-8 编码（可能是 GBK），从此处起无法识别：请用编辑器以“UTF-8”编码另存（如记事本“另存为”时选择 UTF-8）"],
         &[],
     );
 }
@@ -265,10 +265,10 @@ fn unknown_key_with_did_you_mean() {
     assert_invalid(
         "unknown-key",
         &[
-            "content/holders/shili-jiaoyanshi.md:4:1: 错误: 未知字段“webiste”：成果持有方记录不支持此字段（是否指 website？）",
+            "content/holders/shili-jiaoyanshi.md:4:1: 错误: 未知字段“webiste”：成果持有方记录可用的字段为 title、kind、province、city、website、summary、draft（是否指 website？）",
             // `titel` instead of `title`: the title is then also missing.
-            "content/pages/about.md:1:1: 错误: 缺少必填字段 title（标题）",
-            "content/pages/about.md:2:1: 错误: 未知字段“titel”：页面记录不支持此字段（是否指 title？）",
+            "content/pages/about.md:1:1: 错误: 缺少必填字段 title（标题）：请在头信息中加一行，如 title: 关于本平台",
+            "content/pages/about.md:2:1: 错误: 未知字段“titel”：页面记录可用的字段为 title、summary、draft（是否指 title？）",
         ],
         &[],
     );
@@ -279,17 +279,17 @@ fn missing_required_fields_of_every_kind() {
     assert_invalid(
         "missing-required",
         &[
-            "content/cases/anli.md:1:1: 错误: 缺少必填字段 date（日期，格式 YYYY-MM-DD）",
-            "content/holders/danwei.md:1:1: 错误: 缺少必填字段 province（省份）",
-            "content/notices/tongzhi.md:1:1: 错误: 缺少必填字段 date（日期，格式 YYYY-MM-DD）",
-            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 award（获奖信息，如 award: {year: 2022, level: 一等奖}）",
-            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 holder（成果持有方编号）",
-            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 province（省份）",
-            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 stages（学段，如 [小学, 初中]）",
-            "content/pages/yemian.md:1:1: 错误: 缺少必填字段 title（标题）",
-            "content/regions/diqu.md:1:1: 错误: 缺少必填字段 province（省份）",
+            "content/cases/anli.md:1:1: 错误: 缺少必填字段 date（日期，格式 YYYY-MM-DD）：请在头信息中加一行，如 date: 2024-03-15",
+            "content/holders/danwei.md:1:1: 错误: 缺少必填字段 province（省份）：请在头信息中加一行，如 province: 四川省",
+            "content/notices/tongzhi.md:1:1: 错误: 缺少必填字段 date（日期，格式 YYYY-MM-DD）：请在头信息中加一行，如 date: 2024-03-15",
+            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 award（获奖信息）：请在头信息中加一行，如 award: {year: 2022, level: 一等奖}",
+            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 holder（成果持有方编号，即 content/holders/ 下的文件名）：请在头信息中加一行，如 holder: shili-jiaoyanshi",
+            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 province（省份）：请在头信息中加一行，如 province: 四川省",
+            "content/outcomes/chengguo.md:1:1: 错误: 缺少必填字段 stages（学段）：请在头信息中加一行，如 stages: [小学, 初中]",
+            "content/pages/yemian.md:1:1: 错误: 缺少必填字段 title（标题）：请在头信息中加一行，如 title: 关于本平台",
+            "content/regions/diqu.md:1:1: 错误: 缺少必填字段 province（省份）：请在头信息中加一行，如 province: 四川省",
         ],
-        &["content/cases/anli.md:3:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号"],
+        &["content/cases/anli.md:3:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号，如 outcomes: [zuoye-sheji]"],
     );
 }
 
@@ -299,7 +299,9 @@ fn bad_ids_suggest_pinyin() {
     assert_invalid(
         "bad-id",
         &[
-            &format!("content/pages/About.md:1:1: 错误: 文件名“About”{tail}"),
+            &format!(
+                "content/pages/About.md:1:1: 错误: 文件名“About”{tail}（是否要改名为 about.md？）"
+            ),
             &format!("content/pages/关于.md:1:1: 错误: 文件名“关于”{tail}"),
         ],
         &[],
@@ -310,7 +312,7 @@ fn bad_ids_suggest_pinyin() {
 fn duplicate_id_in_a_sub_folder() {
     assert_invalid(
         "duplicate-id",
-        &["content/pages/about.md:1:1: 错误: 记录编号“about”重复：与 content/pages/2023/about.md 相同（同一类记录的文件名不能相同，即使在不同子目录中）"],
+        &["content/pages/about.md:1:1: 错误: 记录编号“about”重复：与 content/pages/2023/about.md 相同；同一类记录的文件名不能相同（即使在不同子文件夹中），请给其中一个改名"],
         &[],
     );
 }
@@ -320,10 +322,10 @@ fn dangling_references_with_did_you_mean() {
     assert_invalid(
         "dangling-ref",
         &[
-            "content/cases/anli.md:4:9: 错误: 找不到成果应用方“shili-q”：content/regions/shili-q.md 不存在（是否指 shili-qu？）",
-            "content/cases/anli.md:5:25: 错误: 找不到成果“jiaoyan-fanshi”：content/outcomes/jiaoyan-fanshi.md 不存在",
-            "content/outcomes/zuoye-sheji.md:4:9: 错误: 找不到成果持有方“shili-jiaoyansi”：content/holders/shili-jiaoyansi.md 不存在（是否指 shili-jiaoyanshi？）",
-            "content/regions/shili-qu.md:5:14: 错误: 找不到成果“zuoye-shej”：content/outcomes/zuoye-shej.md 不存在（是否指 zuoye-sheji？）",
+            "content/cases/anli.md:4:9: 错误: region 的值“shili-q”找不到：没有 content/regions/shili-q.md 这条成果应用方记录（是否指 shili-qu？）",
+            "content/cases/anli.md:5:25: 错误: outcomes 的值“jiaoyan-fanshi”找不到：没有 content/outcomes/jiaoyan-fanshi.md 这条成果记录；应填写 content/outcomes/ 下某个文件的文件名（不含 .md）",
+            "content/outcomes/zuoye-sheji.md:4:9: 错误: holder 的值“shili-jiaoyansi”找不到：没有 content/holders/shili-jiaoyansi.md 这条成果持有方记录（是否指 shili-jiaoyanshi？）",
+            "content/regions/shili-qu.md:5:14: 错误: applies.outcome 的值“zuoye-shej”找不到：没有 content/outcomes/zuoye-shej.md 这条成果记录（是否指 zuoye-sheji？）",
         ],
         &[],
     );
@@ -334,8 +336,8 @@ fn reference_to_a_draft() {
     assert_invalid(
         "draft-ref",
         &[
-            "content/outcomes/zuoye-sheji.md:4:9: 错误: 引用的成果持有方“shili-jiaoyanshi”是草稿（draft: true），不会发布；请先发布它或删除此引用",
-            "content/pages/about.md:4:2: 错误: 链接“../holders/shili-jiaoyanshi.md”指向的成果持有方“shili-jiaoyanshi”不存在或是草稿",
+            "content/outcomes/zuoye-sheji.md:4:9: 错误: holder 引用的成果持有方“shili-jiaoyanshi”是草稿（draft: true），不会发布：请先发布它（删去它的 draft: true），或删除此引用",
+            "content/pages/about.md:4:2: 错误: 链接“../holders/shili-jiaoyanshi.md”指向的成果持有方“shili-jiaoyanshi”不存在或是草稿（draft: true）：请检查 content/holders/ 下的文件名",
         ],
         &[],
     );
@@ -365,10 +367,10 @@ fn reference_by_title_suggests_the_id() {
 #[test]
 fn unknown_vocabulary_values_with_suggestions() {
     let errs = [
-        "content/outcomes/zuoye-sheji.md:5:10: 错误: award.level 的值“一等”不是有效的获奖等级（是否指 一等奖、二等奖、特等奖？）",
+        "content/outcomes/zuoye-sheji.md:5:10: 错误: award.level 的值“一等”不是有效的获奖等级，可选：特等奖、一等奖、二等奖",
         "content/outcomes/zuoye-sheji.md:7:11: 错误: province 的值“上海”不是有效的省份（须写全称，如 上海市、广西壮族自治区）（是否指 上海市、青海省？）",
-        "content/outcomes/zuoye-sheji.md:8:14: 错误: stages 的值“高中”不是有效的学段（是否指 普通高中、初中？）",
-        "content/outcomes/zuoye-sheji.md:9:11: 错误: subjects 的值“英文”不是有效的学科（是否指 英语、语文？）",
+        "content/outcomes/zuoye-sheji.md:8:14: 错误: stages[2] 的值“高中”不是有效的学段，可选：学前教育、小学、初中、普通高中、特殊教育、职业教育、跨学段（是否指 普通高中、初中？）",
+        "content/outcomes/zuoye-sheji.md:9:11: 错误: subjects 的值“英文”不是有效的学科（课程方案中的学科名，如 语文、数学、道德与法治；其他学科可在 site.yaml 的 vocab: subjects 中添加）（是否指 英语、语文？）",
     ];
     assert_invalid("unknown-vocab", &errs, &[]);
     // Whatever else is suggested, the intended value comes first.
@@ -381,8 +383,8 @@ fn bad_dates() {
     assert_invalid(
         "bad-date",
         &[
-            "content/notices/gonggao.md:3:7: 错误: 日期“2024-3-5”无效：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15",
-            "content/notices/tongzhi.md:3:7: 错误: 日期“2023-02-30”无效：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15",
+            "content/notices/gonggao.md:3:7: 错误: date 的值“2024-3-5”不是有效日期：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15（是否要写 2024-03-05？）",
+            "content/notices/tongzhi.md:3:7: 错误: date 的值“2023-02-30”不是有效日期：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15（2023 年 2 月只有 28 天）",
         ],
         &[],
     );
@@ -393,9 +395,9 @@ fn missing_media_files() {
     assert_invalid(
         "missing-media",
         &[
-            "content/notices/tongzhi.md:6:10: 错误: attachments.src：文件不存在：content/media/docs/fujian1.pdf",
-            "content/outcomes/zuoye-sheji.md:10:10: 错误: media.src：文件不存在：content/media/video/ketang.mp4",
-            "content/outcomes/zuoye-sheji.md:11:13: 错误: media.poster：文件不存在：content/media/images/ketang.jpg",
+            "content/notices/tongzhi.md:6:10: 错误: attachments[1].src 指向的文件 content/media/docs/fujian1.pdf 不存在：文件夹 content/media/docs/ 也不存在，请检查路径",
+            "content/outcomes/zuoye-sheji.md:10:10: 错误: media[1].src 指向的文件 content/media/video/ketang.mp4 不存在：文件夹 content/media/video/ 也不存在，请检查路径",
+            "content/outcomes/zuoye-sheji.md:11:13: 错误: media[1].poster 指向的文件 content/media/images/ketang.jpg 不存在：请把文件放到该位置，或改正路径",
         ],
         &[],
     );
@@ -406,7 +408,7 @@ fn summary_over_300_characters() {
     // help.md has exactly 300 characters and passes.
     assert_invalid(
         "long-summary",
-        &["content/pages/about.md:3:10: 错误: summary（摘要）不能超过 300 字，当前 301 字"],
+        &["content/pages/about.md:3:10: 错误: summary（摘要）不能超过 300 字，当前 301 字：请删去至少 1 字，详细内容可写在正文中"],
         &[],
     );
 }
@@ -416,9 +418,9 @@ fn body_links_and_images() {
     assert_invalid(
         "body-links",
         &[
-            "content/pages/about.md:6:3: 错误: 链接“../outcomes/nope.md”指向的成果“nope”不存在或是草稿",
-            "content/pages/about.md:8:3: 错误: 图片“https://example.org/a.png”是外部网址：门户不得引用外部资源（需离线可用），请把图片放到 content/media/ 下并用相对路径引用",
-            "content/pages/about.md:8:40: 错误: 图片“../media/images/none.png”指向的文件不存在（解析为 content/media/images/none.png）",
+            "content/pages/about.md:6:3: 错误: 链接“../outcomes/nope.md”指向的成果“nope”不存在或是草稿（draft: true）：请检查 content/outcomes/ 下的文件名",
+            "content/pages/about.md:8:3: 错误: 图片“https://example.org/a.png”是外部网址：门户不得引用外部资源（需离线可用），请把图片下载后放到 content/media/images/ 下，并用相对本文件的路径引用，如 ../media/images/a.png",
+            "content/pages/about.md:8:40: 错误: 图片“../media/images/none.png”指向的文件不存在（按本文件所在文件夹解析为 content/media/images/none.png）：请检查文件名和 ../ 的层数",
             "content/pages/about.md:10:5: 错误: 链接“/index.html”是以 / 开头的绝对路径：从 U 盘打开时会失效，请改为相对本文件的路径，如 ../outcomes/abc.md",
         ],
         &[],
@@ -428,16 +430,16 @@ fn body_links_and_images() {
 #[test]
 fn many_errors_are_reported_at_once_sorted_and_counted() {
     let errors = [
-        "content/cases/anli.md:3:7: 错误: 日期“2024-02-30”无效：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15",
-        "content/cases/anli.md:5:1: 错误: 未知字段“autors”：典型案例记录不支持此字段（是否指 authors、outcomes？）",
-        "content/notices/tongzhi.md:1:1: 错误: 缺少必填字段 date（日期，格式 YYYY-MM-DD）",
-        "content/outcomes/a-chengguo.md:3:28: 错误: award.level 的值“三等奖”不是有效的获奖等级（是否指 一等奖、二等奖、特等奖？）",
+        "content/cases/anli.md:3:7: 错误: date 的值“2024-02-30”不是有效日期：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15（2024 年 2 月只有 29 天）",
+        "content/cases/anli.md:5:1: 错误: 未知字段“autors”：典型案例记录可用的字段为 title、date、region、school、outcomes、authors、source、stages、subjects、themes、cover、summary、featured、draft（是否指 authors、outcomes？）",
+        "content/notices/tongzhi.md:1:1: 错误: 缺少必填字段 date（日期，格式 YYYY-MM-DD）：请在头信息中加一行，如 date: 2024-03-15",
+        "content/outcomes/a-chengguo.md:3:28: 错误: award.level 的值“三等奖”不是有效的获奖等级，可选：特等奖、一等奖、二等奖",
         "content/outcomes/a-chengguo.md:5:11: 错误: province 的值“四川”不是有效的省份（须写全称，如 上海市、广西壮族自治区）（是否指 四川省？）",
-        "content/outcomes/b-chengguo.md:4:9: 错误: 找不到成果持有方“shili”：content/holders/shili.md 不存在（是否指 shili-jiaoyanshi？）",
-        "content/pages/kong.md:1:1: 错误: 文件为空：每条记录需要以 --- 开头的 YAML 头信息和正文",
-        "content/pages/lianjie.md:4:2: 错误: 链接“../outcomes/c-chengguo.md”指向的成果“c-chengguo”不存在或是草稿",
-        "content/pages/yaml.md:2:10: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用引号括起来）（mapping values are not allowed in this context）",
-        "site.yaml:2:1: 错误: 未知的配置项“subtitel”（是否指 subtitle、title？）",
+        "content/outcomes/b-chengguo.md:4:9: 错误: holder 的值“shili”找不到：没有 content/holders/shili.md 这条成果持有方记录（是否指 shili-jiaoyanshi？）",
+        "content/pages/kong.md:1:1: 错误: 文件为空：记录应以一行 --- 开头，接着写 title: 等字段，再以一行 --- 结束，下面是正文",
+        "content/pages/lianjie.md:4:2: 错误: 链接“../outcomes/c-chengguo.md”指向的成果“c-chengguo”不存在或是草稿（draft: true）：请检查 content/outcomes/ 下的文件名",
+        "content/pages/yaml.md:2:10: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）（mapping values are not allowed in this context）",
+        "site.yaml:2:1: 错误: 未知的配置项“subtitel”：可用的配置项为 title、subtitle、description、language、base_url、theme、intro、vocab（是否指 subtitle、title？）",
     ];
     assert_invalid("many-errors", &errors, &[]);
     // Sorted by path, then line, then column (numerically).
@@ -475,9 +477,9 @@ fn front_matter_errors_do_not_hide_reference_and_body_errors() {
     assert_invalid(
         "hidden-errors",
         &[
-            "content/cases/anli.md:3:7: 错误: 日期“2024-02-30”无效：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15",
-            "content/cases/anli.md:4:11: 错误: 找不到成果“nope”：content/outcomes/nope.md 不存在",
-            "content/cases/anli.md:6:2: 错误: 链接“../outcomes/nope.md”指向的成果“nope”不存在或是草稿",
+            "content/cases/anli.md:3:7: 错误: date 的值“2024-02-30”不是有效日期：应为真实存在的日期，格式 YYYY-MM-DD，如 2024-03-15（2024 年 2 月只有 29 天）",
+            "content/cases/anli.md:4:11: 错误: outcomes 的值“nope”找不到：没有 content/outcomes/nope.md 这条成果记录；应填写 content/outcomes/ 下某个文件的文件名（不含 .md）",
+            "content/cases/anli.md:6:2: 错误: 链接“../outcomes/nope.md”指向的成果“nope”不存在或是草稿（draft: true）：请检查 content/outcomes/ 下的文件名",
         ],
         &[],
     );
@@ -560,7 +562,7 @@ fn unknown_theme_points_at_the_theme_value() {
     // `theme: fancy` is on line 2, the value at column 8.
     assert_invalid(
         "theme-unknown",
-        &["site.yaml:2:8: 错误: 找不到主题目录 themes/fancy/"],
+        &["site.yaml:2:8: 错误: theme 的值“fancy”找不到：没有 themes/fancy/ 文件夹；可用的主题为 default（default 为内置主题）"],
         &[],
     );
 }
@@ -626,7 +628,7 @@ fn case_without_outcomes_key_is_a_warning() {
     assert_eq!(r.code, 0, "{}", r.dump());
     assert_eq!(r.errors(), Vec::<String>::new(), "{}", r.dump());
     assert!(
-        r.warnings().contains(&"content/cases/anli-a.md:1:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号".to_string()),
+        r.warnings().contains(&"content/cases/anli-a.md:1:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号，如 outcomes: [zuoye-sheji]".to_string()),
         "{}",
         r.dump()
     );
@@ -662,9 +664,9 @@ fn valid_fixture_builds_and_reports_only_what_it_sanitised() {
     assert_eq!(
         r.warnings(),
         vec![
-            "content/outcomes/zuoye-sheji.md:41:1: 警告: 正文中的脚本、事件处理属性或嵌入对象（script、on…、iframe 等）不会发布，已移除".to_string(),
-            "content/outcomes/zuoye-sheji.md:43:1: 警告: 正文中的脚本、事件处理属性或嵌入对象（script、on…、iframe 等）不会发布，已移除".to_string(),
-            "content/outcomes/zuoye-sheji.md:45:10: 警告: 链接“javascript:alert(1)”使用了不允许的协议“javascript:”，已移除".to_string(),
+            "content/outcomes/zuoye-sheji.md:41:1: 警告: 正文中的脚本、事件处理属性或嵌入对象（<script>、onclick= 等 on… 属性、<iframe>、<object>、<embed>）不会发布，已移除；请删去这段 HTML，视频请放到 content/media/ 下用 media 字段引用".to_string(),
+            "content/outcomes/zuoye-sheji.md:43:1: 警告: 正文中的脚本、事件处理属性或嵌入对象（<script>、onclick= 等 on… 属性、<iframe>、<object>、<embed>）不会发布，已移除；请删去这段 HTML，视频请放到 content/media/ 下用 media 字段引用".to_string(),
+            "content/outcomes/zuoye-sheji.md:45:10: 警告: 链接“javascript:alert(1)”使用了不允许的协议“javascript:”，已移除：链接只能指向本站文件或 http://、https://、mailto:、tel: 地址".to_string(),
         ],
         "{}",
         r.dump()

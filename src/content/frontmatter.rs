@@ -53,6 +53,20 @@ impl Value {
             Value::Map(_) => "映射",
         }
     }
+
+    /// The type with the value itself for scalars, for "实际是…" in messages:
+    /// `整数 2024`, `文本“上海”`, `列表`.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "空值".into(),
+            Value::Bool(b) => format!("布尔值 {b}"),
+            Value::Int(i) => format!("整数 {i}"),
+            Value::Float(f) => format!("小数 {f}"),
+            Value::Str(s) => format!("文本{}", crate::diag::quote(s)),
+            Value::List(_) => "列表".into(),
+            Value::Map(_) => "映射（“键: 值”形式）".into(),
+        }
+    }
 }
 
 /// A record file split into its parts.
@@ -69,18 +83,28 @@ pub struct Parsed {
 /// Why a file could not be split or parsed; positions are in the file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FrontMatterError {
-    #[error("文件为空：每条记录需要以 --- 开头的 YAML 头信息和正文")]
+    #[error(
+        "文件为空：记录应以一行 --- 开头，接着写 title: 等字段，再以一行 --- 结束，下面是正文"
+    )]
     Empty,
-    #[error("缺少头信息：文件第一行应为 ---，随后是 YAML 字段，再以 --- 结束")]
-    Missing,
-    #[error("头信息没有结束：缺少第二个 --- 行")]
+    #[error("缺少头信息：文件第一行应为 ---，实际是{found}；请在文件开头加一行 ---，随后写字段（如 title: 标题），再以一行 --- 结束{hint}")]
+    Missing { found: String, hint: &'static str },
+    #[error(
+        "头信息没有结束：找不到第二个 --- 行；请在最后一个字段的下一行加上 ---（正文写在它下面）"
+    )]
     Unclosed,
     #[error("YAML 语法错误：{message}")]
     Yaml { message: String, pos: Pos },
-    #[error("头信息应为“字段: 值”形式的映射，实际是{found}")]
-    NotAMapping { found: &'static str, pos: Pos },
-    #[error("字段名必须是文本")]
-    BadKey { pos: Pos },
+    #[error("头信息应为“字段: 值”形式的多行字段，实际是{found}{hint}")]
+    NotAMapping {
+        found: String,
+        hint: &'static str,
+        pos: Pos,
+    },
+    #[error(
+        "字段名应为文本（如 title），此处的字段名是{found}；含 [ ] {{ }} 的内容请用引号括起来"
+    )]
+    BadKey { found: &'static str, pos: Pos },
 }
 
 impl FrontMatterError {
@@ -88,7 +112,7 @@ impl FrontMatterError {
         match self {
             FrontMatterError::Yaml { pos, .. }
             | FrontMatterError::NotAMapping { pos, .. }
-            | FrontMatterError::BadKey { pos } => *pos,
+            | FrontMatterError::BadKey { pos, .. } => *pos,
             _ => Pos::START,
         }
     }
@@ -102,7 +126,17 @@ pub fn parse(text: &str) -> Result<Parsed, FrontMatterError> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(FrontMatterError::Missing);
+        let line = first.trim_end();
+        // Dashes typed with a Chinese input method: ——— or －－－.
+        let hint = if !line.is_empty() && line.chars().all(|c| "-—－–一 ".contains(c)) {
+            "（须是三个英文减号 ---，不能用中文破折号或全角符号）"
+        } else {
+            ""
+        };
+        return Err(FrontMatterError::Missing {
+            found: crate::diag::quote(line),
+            hint,
+        });
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -146,8 +180,14 @@ fn parse_yaml(
     let value: yaml::Value = yaml::from_str(yaml_text).map_err(|e| {
         let msg = e.to_string();
         let start = Pos::from_offset(file, base);
+        // A tab is reported where it is, not at the scalar before it.
+        let opening = if msg.contains("tab character") {
+            None
+        } else {
+            opening_pos(&msg, start)
+        };
         let pos = duplicate_key_pos(&msg, file, base, yaml_text)
-            .or_else(|| opening_pos(&msg, start))
+            .or(opening)
             .unwrap_or_else(|| match e.location() {
                 Some(loc) => Pos::from_offset(file, base + loc.index()),
                 None => start,
@@ -167,10 +207,30 @@ fn parse_yaml(
     match node.value {
         Value::Map(m) => Ok(m),
         Value::Null => Ok(Vec::new()),
-        other => Err(FrontMatterError::NotAMapping {
-            found: other.type_name(),
-            pos: node.pos,
-        }),
+        other => {
+            let hint = match &other {
+                Value::Str(t) if t.contains('：') => {
+                    "（字段名后应为英文冒号“:”，并在冒号后加一个空格，如 title: 标题）"
+                }
+                Value::Str(t) if t.contains(':') => "（冒号后要加一个空格，如 title: 标题）",
+                Value::List(_) => "（行首不要写“- ”，字段写成 title: 标题）",
+                _ => "（每行写成“字段名: 值”，如 title: 标题）",
+            };
+            // A list: point at the `- ` of its first item, not at its text.
+            let pos = match &other {
+                Value::List(_) => file
+                    .lines()
+                    .nth(node.pos.line.saturating_sub(1))
+                    .and_then(|l| l.chars().position(|c| c == '-' || c == '['))
+                    .map_or(node.pos, |c| Pos::new(node.pos.line, c + 1)),
+                _ => node.pos,
+            };
+            Err(FrontMatterError::NotAMapping {
+                found: other.describe(),
+                hint,
+                pos,
+            })
+        }
     }
 }
 
@@ -231,21 +291,55 @@ fn translate_yaml_error(msg: &str) -> String {
         Some(i) => &msg[..i],
         None => msg,
     };
-    let hint = if core.contains("duplicate entry") {
-        "字段重复出现"
-    } else if core.contains("mapping values are not allowed") {
-        "此处不能出现冒号（含冒号的值请用引号括起来）"
-    } else if core.contains("did not find expected key") || core.contains("did not find expected") {
-        "缩进或括号不匹配"
-    } else if core.contains("found character that cannot start any token") {
-        "出现了不能作为值开头的字符（如 @ 或 `，请用引号括起来）"
-    } else if core.contains("tab") {
-        "不能用 Tab 缩进，请用空格"
-    } else if core.contains("unexpected end") {
-        "内容意外结束（引号或括号未闭合）"
-    } else {
-        "格式不正确"
-    };
+    // First match wins; the text of libyaml/serde_yaml decides.
+    const HINTS: &[(&[&str], &str)] = &[
+        (
+            &["duplicate entry"],
+            "字段重复出现：同一字段只能写一次，请删除或合并其中一个",
+        ),
+        (
+            &["mapping values are not allowed"],
+            "此处不能出现冒号（含冒号的值请用英文引号括起来）",
+        ),
+        (
+            &["could not find expected ':'"],
+            "这一行缺少“: ”：每行应写成“字段名: 值”；值太长要换行时，请把整个值用英文引号括起来",
+        ),
+        (
+            &["block sequence entries are not allowed"],
+            "列表项“- ”要另起一行并缩进两个空格，或写成 [甲, 乙]",
+        ),
+        (
+            &["escape", "hexadecimal"],
+            "双引号中的反斜杠 \\ 有特殊含义：请改用单引号括起来，或写成两个反斜杠 \\\\",
+        ),
+        (
+            &["anchor", "alias", "alphabetic or numeric"],
+            "以 * 或 & 开头的值请用英文引号括起来",
+        ),
+        (
+            &["did not find expected"],
+            "缩进或括号不匹配：同一层的字段要对齐，[ 与 ]、{ 与 } 要成对",
+        ),
+        (
+            &["found character that cannot start any token"],
+            "出现了不能作为值开头的字符（如 @ 或 `，请用英文引号括起来）",
+        ),
+        (&["tab"], "不能用 Tab 缩进，请用空格"),
+        (&["unexpected end"], "内容意外结束（引号或括号未闭合）"),
+        (
+            &["directive"],
+            "以 % 开头的行不能出现在头信息中（作为值时请用英文引号括起来）",
+        ),
+        (
+            &["invalid value", "invalid type", "tag"],
+            "以 ! 开头的值请用英文引号括起来",
+        ),
+    ];
+    let hint = HINTS
+        .iter()
+        .find(|(needles, _)| needles.iter().any(|n| core.contains(n)))
+        .map_or("格式不正确（请对照其他记录检查这一行的写法）", |(_, h)| *h);
     format!("{hint}（{core}）")
 }
 
@@ -291,9 +385,10 @@ impl Cursor<'_> {
             let start = from + i;
             let after = &hay[start + needle.len()..];
             let ok = if key {
-                let before_ok = hay[..start].chars().next_back().map_or(true, |c| {
-                    c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\'')
-                });
+                let before_ok = hay[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\''));
                 let rest = after
                     .trim_start_matches(['"', '\''])
                     .trim_start_matches([' ', '\t']);
@@ -317,6 +412,40 @@ impl Cursor<'_> {
             }
         }
         None
+    }
+
+    /// A key that is a list, a map or empty: the next line at the cursor
+    /// that starts with `[`, `{`, `?` or `~` or `:` (where such a key begins).
+    fn complex_key_pos(&self, fallback: Pos) -> Pos {
+        let mut off = self.at;
+        for line in self.file[self.at..self.end].split_inclusive('\n') {
+            let t = line.trim_start();
+            if t.starts_with(['[', '{', '?', '~', ':']) && !in_comment(self.file, off) {
+                return self.pos(off + line.len() - t.len());
+            }
+            off += line.len();
+        }
+        fallback
+    }
+
+    /// An empty flow list or map (`[]`, `{}`, also with spaces inside) on
+    /// the line of its key: the position of its opening bracket.
+    fn empty_pos(&mut self, brackets: &str, fallback: Pos) -> Pos {
+        let open = &brackets[..1];
+        let at = self.at;
+        match self.find(open, false) {
+            Some(off) if self.pos(off).line == fallback.line => {
+                // Step over the closing bracket too.
+                if let Some(close) = self.file[self.at..self.end].find(&brackets[1..]) {
+                    self.at += close + 1;
+                }
+                self.pos(off)
+            }
+            _ => {
+                self.at = at;
+                fallback
+            }
+        }
     }
 
     fn scalar_pos(&mut self, text: &str, fallback: Pos) -> Pos {
@@ -360,7 +489,15 @@ impl Cursor<'_> {
                 Node { pos, value }
             }
             yaml::Value::String(s) => {
-                let pos = self.scalar_pos(s, fallback);
+                let pos = if s.is_empty() {
+                    // `""` or `''`: point at the quotes.
+                    match self.empty_pos("\"\"", fallback) {
+                        p if p == fallback => self.empty_pos("''", fallback),
+                        p => p,
+                    }
+                } else {
+                    self.scalar_pos(s, fallback)
+                };
                 Node {
                     pos,
                     value: Value::Str(s.clone()),
@@ -375,7 +512,7 @@ impl Cursor<'_> {
                     out.push(n);
                 }
                 Node {
-                    pos: first.unwrap_or(fallback),
+                    pos: first.unwrap_or_else(|| self.empty_pos("[]", fallback)),
                     value: Value::List(out),
                 }
             }
@@ -387,7 +524,19 @@ impl Cursor<'_> {
                         yaml::Value::String(s) => s.clone(),
                         yaml::Value::Number(n) => n.to_string(),
                         yaml::Value::Bool(b) => b.to_string(),
-                        _ => return Err(FrontMatterError::BadKey { pos: fallback }),
+                        other => {
+                            let found = if matches!(other, yaml::Value::Mapping(_)) {
+                                "映射"
+                            } else if matches!(other, yaml::Value::Sequence(_)) {
+                                "列表"
+                            } else {
+                                "空值"
+                            };
+                            return Err(FrontMatterError::BadKey {
+                                found,
+                                pos: self.complex_key_pos(fallback),
+                            });
+                        }
                     };
                     let kpos = match self.find(&name, true) {
                         Some(off) => self.pos(off),
@@ -398,7 +547,7 @@ impl Cursor<'_> {
                     out.push((Key { name, pos: kpos }, vnode));
                 }
                 Node {
-                    pos: first.unwrap_or(fallback),
+                    pos: first.unwrap_or_else(|| self.empty_pos("{}", fallback)),
                     value: Value::Map(out),
                 }
             }
@@ -447,7 +596,14 @@ mod tests {
     fn structural_errors() {
         assert_eq!(parse("").unwrap_err(), FrontMatterError::Empty);
         assert_eq!(parse("  \n\n").unwrap_err(), FrontMatterError::Empty);
-        assert_eq!(parse("# 标题\n").unwrap_err(), FrontMatterError::Missing);
+        assert!(matches!(
+            parse("# 标题\n").unwrap_err(),
+            FrontMatterError::Missing { .. }
+        ));
+        assert_eq!(
+            parse("——\ntitle: x\n").unwrap_err().to_string(),
+            "缺少头信息：文件第一行应为 ---，实际是“——”；请在文件开头加一行 ---，随后写字段（如 title: 标题），再以一行 --- 结束（须是三个英文减号 ---，不能用中文破折号或全角符号）"
+        );
         assert_eq!(
             parse("---\ntitle: x\n").unwrap_err(),
             FrontMatterError::Unclosed
@@ -457,6 +613,22 @@ mod tests {
             FrontMatterError::NotAMapping { .. }
         ));
         assert!(parse("---\n---\nbody").unwrap().fields.is_empty());
+    }
+
+    #[test]
+    fn empty_lists_and_maps_point_at_their_bracket() {
+        let text = "---\nstages: [ ]\naward: {}\nthemes:\n  - a\nx: []\n---\n";
+        let p = parse(text).unwrap();
+        assert_eq!(field(&p, "stages").pos, Pos::new(2, 9));
+        assert_eq!(field(&p, "award").pos, Pos::new(3, 8));
+        assert_eq!(field(&p, "x").pos, Pos::new(6, 4));
+        let p = parse("---\na: \"\"\nb: ''\n---\n").unwrap();
+        assert_eq!(field(&p, "a").pos, Pos::new(2, 4));
+        assert_eq!(field(&p, "b").pos, Pos::new(3, 4));
+        // `[` on a later line is not taken for an empty value's bracket.
+        let p = parse("---\na:\nb: [x]\n---\n").unwrap();
+        assert_eq!(field(&p, "a").pos, Pos::new(2, 1));
+        assert_eq!(field(&p, "b").pos, Pos::new(3, 5));
     }
 
     #[test]

@@ -112,7 +112,10 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
         diags.error(
             "content",
             Pos::START,
-            format!("找不到内容目录 {}", content.display()),
+            format!(
+                "找不到内容目录 content/（应在 {}）：请在站点目录中新建 content 文件夹，记录放在 content/outcomes/、content/pages/ 等子文件夹中",
+                content.display()
+            ),
         );
         return loaded;
     }
@@ -128,7 +131,11 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
                     .path()
                     .map(|p| rel(site, p))
                     .unwrap_or_else(|| "content".into());
-                diags.error(p, Pos::START, format!("无法读取：{e}"));
+                let reason = e
+                    .io_error()
+                    .map(crate::diag::io_reason)
+                    .unwrap_or_else(|| format!("读取失败（{e}）"));
+                diags.error(p, Pos::START, format!("无法读取此文件或文件夹：{reason}"));
                 continue;
             }
         };
@@ -154,7 +161,8 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
                     rel(site, path),
                     Pos::START,
                     format!(
-                        "未知的内容目录或文件“{top}”，已忽略（可用目录：outcomes、holders、regions、cases、notices、pages、media）"
+                        "content/ 下的“{top}”不是内容文件夹，已忽略：可用的文件夹为 outcomes、holders、regions、cases、notices、pages、media{}",
+                        crate::diag::did_you_mean(&top, ["outcomes", "holders", "regions", "cases", "notices", "pages", "media"])
                     ),
                 );
             }
@@ -171,7 +179,9 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
             diags.warning(
                 rel(site, path),
                 Pos::START,
-                "不是 .md 记录文件，已忽略（图片、文档等请放在 content/media/ 下）",
+                format!(
+                    "“{name}”不是 .md 记录文件，已忽略：记录文件名应以 .md 结尾；图片、文档等请放在 content/media/ 下"
+                ),
             );
             continue;
         };
@@ -204,7 +214,7 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
                 &s.display_path,
                 Pos::START,
                 format!(
-                    "记录编号“{}”重复：与 {} 相同（同一类记录的文件名不能相同，即使在不同子目录中）",
+                    "记录编号“{}”重复：与 {} 相同；同一类记录的文件名不能相同（即使在不同子文件夹中），请给其中一个改名",
                     s.id,
                     prev.display_path.display().to_string().replace('\\', "/")
                 ),
@@ -215,6 +225,26 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
     }
     loaded.sources = keep;
     loaded
+}
+
+/// For a file name that is nearly an id (capitals, `_`, spaces): the id it
+/// could be. Empty when the name has characters that cannot be mapped
+/// (Chinese: only the writer knows the pinyin).
+fn id_suggestion(name: &str) -> String {
+    let cand: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '_' | ' ' | '.' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    let cand = cand.trim_start_matches('-').to_string();
+    if valid_id(&cand) {
+        format!("（是否要改名为 {cand}.md？）")
+    } else {
+        String::new()
+    }
 }
 
 fn rel(site: &Path, p: &Path) -> PathBuf {
@@ -228,14 +258,19 @@ fn read_one(site: &Path, kind: Kind, path: &Path, id: &str, d: &mut Diagnostics)
             &display,
             Pos::START,
             format!(
-                "文件名“{id}”不能作为记录编号：只能用小写英文字母、数字和连字符（-），且以字母或数字开头；建议用拼音，如 zuoye-sheji.md"
+                "文件名“{id}”不能作为记录编号：只能用小写英文字母、数字和连字符（-），且以字母或数字开头；建议用拼音，如 zuoye-sheji.md{}",
+                id_suggestion(id)
             ),
         );
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            d.error(&display, Pos::START, format!("无法读取文件：{e}"));
+            d.error(
+                &display,
+                Pos::START,
+                format!("无法读取文件：{}", crate::diag::io_reason(&e)),
+            );
             return None;
         }
     };
@@ -247,7 +282,7 @@ fn read_one(site: &Path, kind: Kind, path: &Path, id: &str, d: &mut Diagnostics)
             d.error(
                 &display,
                 Pos::from_offset(&good, off),
-                "文件不是 UTF-8 编码（可能是 GBK）：请用“UTF-8”编码另存",
+                "文件不是 UTF-8 编码（可能是 GBK），从此处起无法识别：请用编辑器以“UTF-8”编码另存（如记事本“另存为”时选择 UTF-8）",
             );
             return None;
         }

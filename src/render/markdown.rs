@@ -129,7 +129,7 @@ pub fn render(
                     || lower.contains("<embed")
                     || has_event_handler(&lower)
                 {
-                    diags.warning(ctx.display_path, at(range.start), "正文中的脚本、事件处理属性或嵌入对象（script、on…、iframe 等）不会发布，已移除");
+                    diags.warning(ctx.display_path, at(range.start), "正文中的脚本、事件处理属性或嵌入对象（<script>、onclick= 等 on… 属性、<iframe>、<object>、<embed>）不会发布，已移除；请删去这段 HTML，视频请放到 content/media/ 下用 media 字段引用");
                 }
                 for off in imgs_without_alt(h) {
                     found.no_alt.push(at(range.start + off));
@@ -399,14 +399,21 @@ fn rewrite(
                 diags.error(
                     ctx.display_path,
                     pos,
-                    format!("{what}“{dest}”是外部网址：门户不得引用外部资源（需离线可用），请把图片放到 content/media/ 下并用相对路径引用"),
+                    format!("{what}“{dest}”是外部网址：门户不得引用外部资源（需离线可用），请把图片下载后放到 content/media/images/ 下，并用相对本文件的路径引用，如 ../media/images/a.png"),
                 );
             } else {
                 // Neutralised like a removed <script>: published safely, reported.
                 diags.warning(
                     ctx.display_path,
                     pos,
-                    format!("{what}“{dest}”使用了不允许的协议“{scheme}:”，已移除"),
+                    format!(
+                        "{what}“{dest}”使用了不允许的协议“{scheme}:”，已移除：{}",
+                        if image {
+                            "图片只能引用 content/media/ 中的文件"
+                        } else {
+                            "链接只能指向本站文件或 http://、https://、mailto:、tel: 地址"
+                        }
+                    ),
                 );
             }
             return "#".into();
@@ -439,7 +446,7 @@ fn rewrite(
                     diags.error(
                         ctx.display_path,
                         pos,
-                        format!("{what}“{dest}”指向 content/ 之外"),
+                        format!("{what}“{dest}”指向 content/ 文件夹之外（“../”太多）：路径相对本文件所在的文件夹，如 ../media/images/a.png"),
                     );
                     return "#".into();
                 }
@@ -486,12 +493,20 @@ fn rewrite(
                 diags.error(
                     ctx.display_path,
                     pos,
-                    format!("{what}“{dest}”指向的{}“{id}”不存在或是草稿", kind.label()),
+                    format!("{what}“{dest}”指向的{}“{id}”不存在或是草稿（draft: true）：请检查 content/{}/ 下的文件名", kind.label(), kind.dir()),
                 );
                 return "#".into();
             }
             None => {
-                diags.error(ctx.display_path, pos, format!("{what}“{dest}”不存在"));
+                diags.error(
+                    ctx.display_path,
+                    pos,
+                    format!(
+                        "{what}“{dest}”不存在：{} 文件夹中只有记录文件，应写成 ../{}/<编号>.md",
+                        kind.dir(),
+                        kind.dir()
+                    ),
+                );
                 return "#".into();
             }
         }
@@ -503,14 +518,14 @@ fn rewrite(
         diags.error(
             ctx.display_path,
             pos,
-            format!("{what}“{dest}”不存在：记录链接应指向 ../<类别>/<编号>.md"),
+            format!("{what}“{dest}”不存在：记录链接应写成 ../<类别>/<编号>.md，类别为 outcomes、holders、regions、cases、notices、pages 之一"),
         );
         return "#".into();
     } else {
         diags.error(
             ctx.display_path,
             pos,
-            format!("{what}“{dest}”指向的文件不存在（解析为 content/{resolved}）"),
+            format!("{what}“{dest}”指向的文件不存在（按本文件所在文件夹解析为 content/{resolved}）：请检查文件名和 ../ 的层数"),
         );
         return "#".into();
     };

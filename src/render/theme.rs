@@ -50,10 +50,26 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
     let name = cfg.theme.as_str();
     let dir = site.join("themes").join(name);
     if name != "default" && !dir.is_dir() {
+        // The site's own theme folders, for a misspelt name.
+        let mut have: Vec<String> = std::fs::read_dir(site.join("themes"))
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        have.push("default".into());
+        have.sort();
+        have.dedup();
         diags.error(
             "site.yaml",
             cfg.theme_pos,
-            format!("找不到主题目录 themes/{name}/"),
+            format!(
+                "theme 的值“{name}”找不到：没有 themes/{name}/ 文件夹；可用的主题为 {}（default 为内置主题）{}",
+                have.join("、"),
+                crate::diag::did_you_mean(name, have.iter().map(String::as_str))
+            ),
         );
     }
     let mut overridden = std::collections::HashSet::new();
@@ -80,7 +96,7 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
                 Err(e) => diags.error(
                     format!("themes/{name}/{rel}"),
                     Pos::START,
-                    format!("无法读取：{e}"),
+                    format!("无法读取主题文件：{}", crate::diag::io_reason(&e)),
                 ),
             }
         }
@@ -94,11 +110,20 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
         if let Some(t) = path.strip_prefix("templates/") {
             match String::from_utf8(bytes) {
                 Ok(s) => templates.push((t.to_string(), s)),
-                Err(_) => diags.error(
-                    format!("themes/{name}/{path}"),
-                    Pos::START,
-                    "模板不是 UTF-8 编码",
-                ),
+                Err(e) => {
+                    // Point at the first byte that is not UTF-8.
+                    let off = e.utf8_error().valid_up_to();
+                    let good = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
+                    diags.error(
+                        format!("themes/{name}/{path}"),
+                        Pos::from_offset(&good, off),
+                        "模板不是 UTF-8 编码（可能是 GBK），从此处起无法识别：请用编辑器以“UTF-8”编码另存",
+                    );
+                    // Keep the template (lossily) so that pages using it do
+                    // not each report it as missing: the build fails anyway.
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    templates.push((t.to_string(), lossy));
+                }
             }
         } else if let Some(s) = path.strip_prefix("static/") {
             statics.push((s.to_string(), bytes));
@@ -127,7 +152,14 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
             Some(f) => format!("themes/default/templates/{f}"),
             None => format!("themes/{name}/templates"),
         };
-        diags.error(path, pos, format!("模板错误：{}", chain.replace('\n', " ")));
+        diags.error(
+            path,
+            pos,
+            format!(
+                "模板语法错误：{}",
+                chain.split_whitespace().collect::<Vec<_>>().join(" ")
+            ),
+        );
         return None;
     }
     Some(Theme { tera, statics })
@@ -148,7 +180,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {
-        s.push_str("：");
+        s.push('：');
         s.push_str(&c.to_string());
         cur = c.source();
     }
