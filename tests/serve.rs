@@ -309,6 +309,21 @@ fn serve_answers_rebuilds_shows_errors_and_recovers() {
     srv.wait_status("rebuild after site.yaml", |s| s["generation"] == 4);
     assert!(srv.get("/").text().contains("预览测试副标题"));
 
+    // A theme folder created while serving is watched from then on.
+    let css_dir = site.join("themes/default/static");
+    std::fs::create_dir_all(&css_dir).unwrap();
+    std::fs::write(css_dir.join("style.css"), "/* 覆盖一 */").unwrap();
+    srv.wait_status("rebuild after a new themes/ folder", |s| {
+        s["generation"] == 5
+    });
+    assert_eq!(srv.get("/static/style.css").text(), "/* 覆盖一 */");
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(css_dir.join("style.css"), "/* 覆盖二 */").unwrap();
+    srv.wait_status("rebuild after editing the new theme file", |s| {
+        s["generation"] == 6
+    });
+    assert_eq!(srv.get("/static/style.css").text(), "/* 覆盖二 */");
+
     let printed = srv.printed();
     assert!(
         printed.contains("2023-13-45"),

@@ -138,7 +138,7 @@ pub fn serve(
 
     // Watch before the first build, so no edit made during it is missed.
     let (tx, rx) = mpsc::channel::<PathBuf>();
-    let _watcher = watch(&opts.site, opts.poll, tx)?;
+    let mut watcher = watch(&opts.site, opts.poll, tx)?;
 
     let (first, docs) = rebuild(&opts.site, &out, log)?;
     if let Some(docs) = docs {
@@ -184,6 +184,7 @@ pub fn serve(
         }
         changed.sort();
         changed.dedup();
+        watcher.refresh(&site_canon, &changed);
         let names: Vec<String> = changed
             .iter()
             .take(3)
@@ -341,6 +342,22 @@ pub enum WatchGuard {
     Native(notify::RecommendedWatcher),
     /// The polling thread stops when the channel's receiver is gone.
     Poll,
+}
+
+impl WatchGuard {
+    /// `content/` or `themes/` created, or replaced as a whole (a branch
+    /// switch, a copied-in theme): watch the folder now there. A watch on
+    /// a folder that was deleted dies with it.
+    fn refresh(&mut self, site: &Path, changed: &[PathBuf]) {
+        let WatchGuard::Native(w) = self else { return };
+        for sub in ["content", "themes"] {
+            let p = site.join(sub);
+            if changed.iter().any(|c| *c == p) && p.is_dir() {
+                let _ = w.unwatch(&p);
+                let _ = w.watch(&p, RecursiveMode::Recursive);
+            }
+        }
+    }
 }
 
 /// How often `--poll` looks at the files.
