@@ -30,6 +30,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "templates/matrix.html",
     "templates/search.html",
     "templates/404.html",
+    "templates/verify.html",
     "static/style.css",
     "static/filter.js",
     "static/search.js",
