@@ -6,7 +6,11 @@
 //!   every outcome and case found by title and body words);
 //! - `tests/browser/crawl.test.js`: every page reached by links from
 //!   index.html opened from disk, with no failed request, no JavaScript
-//!   error and no request outside the portal.
+//!   error and no request outside the portal;
+//! - `tests/browser/pack.test.js`: the sample portal packed by `chengguo
+//!   pack`, unzipped, opened through 打开门户.html in an offline context:
+//!   every kind of page, a listing filter, searches, video metadata and
+//!   seeking, a document, printing, and no request other than file://.
 //!
 //! Missing node, npm packages or Chromium make these tests FAIL (never
 //! skip): `.ci/run` installs them.
@@ -36,6 +40,10 @@ fn portal() -> &'static Path {
 }
 
 fn run_node_test(script: &str) {
+    run_node_test_on(script, portal());
+}
+
+fn run_node_test_on(script: &str, dir: &Path) {
     let browser = common::repo().join("tests/browser");
     assert!(
         browser.join("node_modules/playwright-core").is_dir(),
@@ -48,7 +56,7 @@ fn run_node_test(script: &str) {
     );
     let r = Command::new("node")
         .arg(browser.join(script))
-        .arg(portal())
+        .arg(dir)
         .env("CHROMIUM", &chromium)
         .output()
         .expect("node must be installed (bash .ci/run installs it)");
@@ -68,4 +76,33 @@ fn search_in_headless_chromium_from_file_and_http() {
 #[test]
 fn every_page_opens_from_disk_without_failed_requests() {
     run_node_test("crawl.test.js");
+}
+
+#[test]
+fn packed_portal_works_offline_from_the_start_file() {
+    let repo = common::repo();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy(repo.join("site.yaml"), site.join("site.yaml")).unwrap();
+    common::copy_dir(&repo.join("content"), &site.join("content"));
+    let zip = tmp.path().join("成果门户U盘版.zip");
+    let r = common::run(
+        tmp.path(),
+        &[
+            "pack".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            zip.as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    // Unzip with the zip crate (nothing new needed on CI), into a folder
+    // whose path has spaces and Chinese, like a Windows desktop.
+    let stick = tmp.path().join("U 盘");
+    zip::ZipArchive::new(std::fs::File::open(&zip).unwrap())
+        .unwrap()
+        .extract(&stick)
+        .unwrap();
+    run_node_test_on("pack.test.js", &stick.join("成果门户U盘版"));
 }
