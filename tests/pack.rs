@@ -192,6 +192,30 @@ fn pack_is_deterministic_and_its_manifest_matches() {
         "{text}"
     );
     assert!(!text.contains("未包含的视频"), "{text}");
+    assert!(
+        text.contains("测试实验学校（portal/holders/ceshi-xuexiao.html）")
+            && text.contains("https://www.ceshi-xuexiao.example.cn/"),
+        "the holder's website is listed\n{text}"
+    );
+    // In the portal, every external link says it needs the internet.
+    for (name, bytes) in &files {
+        if !name.ends_with(".html") || name.contains("/search/") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for (i, _) in html.match_indices("href=\"http") {
+            let tail = &html[i..html.len().min(i + 400)];
+            let end = tail
+                .find("</li>")
+                .or(tail.find("</dd>"))
+                .unwrap_or(tail.len());
+            assert!(
+                tail[..end].contains("需联网"),
+                "{name}: external link not marked as needing the internet: {}",
+                &tail[..end]
+            );
+        }
+    }
 
     // Manifest: every file but itself, with the right hash and size, and nothing else.
     let man = String::from_utf8(files[&top("校验清单.sha256")].clone()).unwrap();
