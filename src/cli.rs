@@ -287,6 +287,10 @@ fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
         r.took.as_secs_f64()
     );
     println!(
+        "解压后复制到 U 盘约占 {}（按 32 KB 簇估算；FAT32 和 32 GB 以下的 exFAT U 盘多为此簇大小）",
+        human(r.on_stick_32k)
+    );
+    println!(
         "包内结构：{0}/打开门户.html、{0}/使用说明.txt、{0}/校验清单.sha256、{0}/portal/（门户）",
         r.top
     );

@@ -48,6 +48,8 @@ pub const README_FILE: &str = "使用说明.txt";
 pub const DEFAULT_NAME: &str = "成果门户U盘版";
 /// FAT32 cannot hold a file of 4 GiB or more.
 pub const FAT32_MAX: u64 = u32::MAX as u64;
+/// Cluster size for the on-stick estimate.
+const CLUSTER: u64 = 32 * 1024;
 /// Extensions left out by `--no-video`.
 pub const VIDEO_EXT: &[&str] = &["mp4", "webm", "ogv", "mov", "m4v"];
 /// Extensions stored without compression (already compressed).
@@ -224,6 +226,9 @@ pub struct PackReport {
     /// Uncompressed bytes of those files.
     pub bytes: u64,
     pub zip_bytes: u64,
+    /// Space the unzipped folder takes on a stick with 32 KB clusters (FAT32
+    /// on 16–32 GB sticks, exFAT up to 32 GB): every file rounds up to a cluster.
+    pub on_stick_32k: u64,
     /// The portal folder by kind: HTML, search index, media, other.
     pub kinds: Vec<KindSize>,
     /// The largest files (path in the zip, bytes), biggest first.
@@ -625,6 +630,12 @@ fn write_entries(
         files: entries.len() as u64 + 1,
         bytes: entries.iter().map(|e| e.size).sum::<u64>() + man.len() as u64,
         zip_bytes,
+        on_stick_32k: entries
+            .iter()
+            .map(|e| e.size)
+            .chain([man.len() as u64])
+            .map(|n| n.div_ceil(CLUSTER) * CLUSTER)
+            .sum(),
         kinds,
         largest,
         over_fat32,
