@@ -315,6 +315,10 @@ fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
             human(*n)
         );
     }
+    for p in &r.windows_unsafe {
+        warnings += 1;
+        eprintln!("警告：{p}：在 Windows 上可能无法复制或打开，请改名后重新制作");
+    }
     if r.zip_bytes > FAT32_MAX {
         warnings += 1;
         eprintln!(

@@ -237,7 +237,41 @@ pub struct PackReport {
     pub over_fat32: Vec<(String, u64)>,
     pub external: Vec<ExternalPage>,
     pub left_out: Vec<LeftOut>,
+    /// Paths in the zip that Windows cannot create on a stick (reserved
+    /// characters or names) or that are long enough to hit its 260-character
+    /// path limit once the folder sits in a few parent folders.
+    pub windows_unsafe: Vec<String>,
     pub took: Duration,
+}
+
+/// Longest path (in characters, inside the zip) we consider safe on Windows.
+pub const WINDOWS_PATH_MAX: usize = 200;
+
+/// Why `path` (as written in the zip) would be a problem on Windows, if it would.
+pub fn windows_problem(path: &str) -> Option<&'static str> {
+    if path.chars().count() > WINDOWS_PATH_MAX {
+        return Some("路径过长");
+    }
+    for seg in path.split('/') {
+        if seg
+            .chars()
+            .any(|c| matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') || (c as u32) < 32)
+        {
+            return Some("含有 Windows 不允许的字符");
+        }
+        if seg.ends_with('.') || seg.ends_with(' ') {
+            return Some("以点或空格结尾");
+        }
+        let stem = seg.split('.').next().unwrap_or("").to_ascii_uppercase();
+        let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+            || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+                && stem.len() == 4
+                && stem.as_bytes()[3].is_ascii_digit());
+        if reserved {
+            return Some("是 Windows 保留的设备名");
+        }
+    }
+    None
 }
 
 /// "12.3 MB" style sizes (MB = 1,048,576 bytes) for reports.
@@ -641,6 +675,11 @@ fn write_entries(
         over_fat32,
         external,
         left_out,
+        windows_unsafe: files
+            .iter()
+            .map(|f| format!("{top}/{PORTAL_DIR}/{}", f.rel))
+            .filter_map(|p| windows_problem(&p).map(|why| format!("{p}（{why}）")))
+            .collect(),
         took: Duration::ZERO,
     })
 }
@@ -684,5 +723,38 @@ impl<R: Read> Read for HashingReader<R> {
         self.hasher.update(&buf[..k]);
         self.n += k as u64;
         Ok(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_unsafe_names() {
+        assert_eq!(windows_problem("门户/portal/media/docs/a.pdf"), None);
+        assert!(windows_problem("门户/portal/media/docs/a:b.pdf").is_some());
+        assert!(windows_problem("门户/portal/media/docs/con.txt").is_some());
+        assert!(windows_problem("门户/portal/media/docs/COM1").is_some());
+        assert_eq!(windows_problem("门户/portal/media/docs/com10.txt"), None);
+        assert!(windows_problem("门户/portal/media/docs/a.").is_some());
+        assert!(windows_problem(&format!("门户/{}", "x".repeat(300))).is_some());
+    }
+
+    #[test]
+    fn top_name_from_zip_name() {
+        let o = |z: &str| PackOptions {
+            site: ".".into(),
+            zip: Some(z.into()),
+            no_video: false,
+            rebuild: false,
+        };
+        assert_eq!(o("/tmp/区县版.zip").top_name(), "区县版");
+        assert_eq!(o("/tmp/.zip").top_name(), DEFAULT_NAME);
+        assert_eq!(o("x").top_name(), "x");
+        assert_eq!(
+            PackOptions { zip: None, ..o("") }.zip_path(),
+            Path::new(".").join("成果门户U盘版.zip")
+        );
     }
 }
