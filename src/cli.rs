@@ -361,6 +361,7 @@ fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
 fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
     use crate::pack::human;
     use crate::pack::verify::Problem;
+    println!("正在校验 {} ……（U 盘较慢时需要几十秒）", dir.display());
     let r = crate::pack::verify::verify(dir)?;
     println!(
         "校验：{}（清单列出 {} 个文件，共 {}）",
