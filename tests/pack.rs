@@ -450,3 +450,36 @@ fn pack_and_verify_help_are_chinese() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("pack、verify"), "{}", r.dump());
 }
+
+#[test]
+fn big_files_are_streamed_hashed_and_verified() {
+    // Files over 32 MB take the streaming path (not read whole).
+    let (t, site) = site_copy();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let big: Vec<u8> = (0..(33usize << 20))
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    fs::write(site.join("content/media/video/big.bin"), &big).unwrap();
+    let z = t.path().join("big.zip");
+    let r = pack(t.path(), &site, &z, &[]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(
+        r.stdout.contains("portal/media/video/big.bin"),
+        "largest files\n{}",
+        r.dump()
+    );
+    let files = entries(&z);
+    assert!(files["big/portal/media/video/big.bin"] == big);
+    let man = String::from_utf8(files["big/校验清单.sha256"].clone()).unwrap();
+    assert!(man.contains(&format!("{}  portal/media/video/big.bin", sha256(&big))));
+    assert!(man.contains(&format!("#size {}  portal/media/video/big.bin", big.len())));
+    let stick = t.path().join("stick");
+    unzip(&z, &stick);
+    let r = verify(t.path(), &stick);
+    assert_eq!(r.code, 0, "{}", r.dump());
+}
