@@ -146,7 +146,9 @@ fn pack_is_deterministic_and_its_manifest_matches() {
     assert!(recs.len() > 20);
     for (name, flags, date, time) in &recs {
         assert!(name.starts_with("门户/"), "single top folder: {name}");
-        assert_eq!((*date, *time), ((0 << 9) | (1 << 5) | 1, 0), "{name}");
+        // DOS date: year-1980 in bits 9.., month in 5..9, day in 0..5.
+        const JAN_1_1980: u16 = (1 << 5) | 1;
+        assert_eq!((*date, *time), (JAN_1_1980, 0), "{name}");
         if !name.is_ascii() {
             assert!(flags & 0x800 != 0, "UTF-8 flag on {name}");
         }
