@@ -428,6 +428,14 @@ fn pack_rebuilds_when_content_or_output_changed_and_fails_on_errors() {
     assert!(!r.errors().is_empty(), "{}", r.dump());
     assert!(fs::read(&z).unwrap() == before);
 
+    // A zip inside the output folder (which the next build replaces) is refused.
+    fs::write(&f, &s).unwrap();
+    let inside = site.join("public/dist/p.zip");
+    let r = pack(t.path(), &site, &inside, &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert!(r.stderr.contains("不能放在门户输出目录中"), "{}", r.dump());
+    assert!(!inside.exists() && !site.join("public/dist").exists());
+
     // Not a site.
     let r = pack(t.path(), t.path(), &t.path().join("q.zip"), &[]);
     assert_eq!(r.code, 1);

@@ -399,14 +399,21 @@ pub fn write_zip(opts: &PackOptions, out: &Path, title: &str) -> Result<PackRepo
     if files.is_empty() {
         return Err(PackError::NoOutput(out.to_path_buf()));
     }
-    if let (Ok(z), Ok(o)) = (
-        zip_path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .canonicalize(),
-        out.canonicalize(),
-    ) {
+    // The nearest existing folder of the zip (its parent may not exist yet).
+    let zip_dir = zip_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .ancestors()
+        .find_map(|a| {
+            let a = if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            };
+            a.canonicalize().ok()
+        });
+    if let (Some(z), Ok(o)) = (zip_dir, out.canonicalize()) {
         if z.starts_with(&o) {
             return Err(PackError::ZipInsideOutput(zip_path));
         }
