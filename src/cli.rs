@@ -287,7 +287,7 @@ fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
         r.took.as_secs_f64()
     );
     println!(
-        "解压后复制到 U 盘约占 {}（按 32 KB 簇估算；FAT32 和 32 GB 以下的 exFAT U 盘多为此簇大小）",
+        "解压后复制到 U 盘约占 {}（按 32 KB 簇估算：这是 32 GB 以下 exFAT U 盘的默认簇大小，FAT32 的簇一般不超过它）",
         human(r.on_stick_32k)
     );
     println!(

@@ -226,8 +226,9 @@ pub struct PackReport {
     /// Uncompressed bytes of those files.
     pub bytes: u64,
     pub zip_bytes: u64,
-    /// Space the unzipped folder takes on a stick with 32 KB clusters (FAT32
-    /// on 16–32 GB sticks, exFAT up to 32 GB): every file rounds up to a cluster.
+    /// Space the unzipped folder takes on a stick with 32 KB clusters (the
+    /// exFAT default up to 32 GB; FAT32 defaults are at most that): every
+    /// file rounds up to a whole cluster.
     pub on_stick_32k: u64,
     /// The portal folder by kind: HTML, search index, media, other.
     pub kinds: Vec<KindSize>,
