@@ -162,6 +162,29 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// 制作 U 盘版：生成门户（或沿用最新的生成结果）并打包成 zip，内含“打开门户.html”、使用说明与校验清单
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo pack [SITE_DIR] [-o FILE.zip] [--no-video] [--rebuild]")]
+    Pack {
+        /// 站点目录，默认当前目录
+        #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
+        site_dir: PathBuf,
+        /// 压缩包路径，默认 SITE_DIR/成果门户U盘版.zip（包内顶层文件夹与压缩包同名）
+        #[arg(short, long, value_name = "FILE.zip")]
+        output: Option<PathBuf>,
+        /// 不放入视频文件（mp4、webm、ogv、mov、m4v），适合容量小的 U 盘；使用说明中会列出未放入的视频
+        #[arg(long)]
+        no_video: bool,
+        /// 总是重新生成门户（默认在输出目录仍是最新时直接沿用）
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// 校验 U 盘上的门户：按校验清单逐一核对文件，报告缺失、不完整或损坏的文件
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo verify DIR")]
+    Verify {
+        /// U 盘版门户的文件夹（含“打开门户.html”与“校验清单.sha256”），或只含一个这种文件夹的上一级（如 U 盘根目录）
+        #[arg(help_heading = "参数")]
+        dir: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -217,7 +240,7 @@ fn usage_error(e: &clap::Error) -> String {
     };
     let what = match e.kind() {
         ErrorKind::InvalidSubcommand => format!(
-            "未知的命令“{}”（可用：build、check、init、new、serve、search、import、export）",
+            "未知的命令“{}”（可用：build、check、init、new、serve、search、import、export、pack、verify）",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::UnknownArgument => format!("未知的选项“{}”", ctx(ContextKind::InvalidArg)),
@@ -225,7 +248,7 @@ fn usage_error(e: &clap::Error) -> String {
             format!("缺少必需的参数 {}", ctx(ContextKind::InvalidArg))
         }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "缺少命令（可用：build、check、init、new、serve、search、import、export）".to_string()
+            "缺少命令（可用：build、check、init、new、serve、search、import、export、pack、verify）".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!(
@@ -342,6 +365,175 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             output,
         } => export(&site_dir, &format, output),
+        Command::Pack {
+            site_dir,
+            output,
+            no_video,
+            rebuild,
+        } => pack(crate::pack::PackOptions {
+            site: site_dir,
+            zip: output,
+            no_video,
+            rebuild,
+        }),
+        Command::Verify { dir } => verify(&dir),
+    }
+}
+
+fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
+    use crate::pack::{human, FAT32_MAX};
+    println!("制作 U 盘版：{}", opts.site.display());
+    let prepared = crate::pack::prepare(&opts, &mut print_stage)?;
+    match &prepared.build {
+        Some(report) => {
+            let code = finish(report, Some(&prepared.out));
+            if !report.ok {
+                return Ok(code);
+            }
+        }
+        None => println!(
+            "门户输出目录是最新的，直接沿用：{}（如需重新生成，加 --rebuild）",
+            prepared.out.display()
+        ),
+    }
+    let title = crate::pack::site_title(&opts.site);
+    let r = crate::pack::write_zip(&opts, &prepared.out, &title)?;
+    drop(prepared);
+    println!(
+        "已写入：{}（{}，{} 个文件，解压后 {}，用时 {:.2} 秒）",
+        r.zip.display(),
+        human(r.zip_bytes),
+        r.files,
+        human(r.bytes),
+        r.took.as_secs_f64()
+    );
+    println!(
+        "解压后复制到 U 盘约占 {}（按 32 KB 簇估算：这是 32 GB 以下 exFAT U 盘的默认簇大小，FAT32 的簇一般不超过它）",
+        human(r.on_stick_32k)
+    );
+    println!(
+        "包内结构：{0}/打开门户.html、{0}/使用说明.txt、{0}/校验清单.sha256、{0}/portal/（门户）",
+        r.top
+    );
+    println!("门户各部分大小：");
+    for k in &r.kinds {
+        println!(
+            "  {:>10}  {:>6} 个文件  {}",
+            human(k.bytes),
+            k.files,
+            k.label
+        );
+    }
+    println!("最大的文件：");
+    for (p, n) in &r.largest {
+        println!("  {:>10}  {p}", human(*n));
+    }
+    let mut warnings = 0;
+    for (p, n) in &r.over_fat32 {
+        warnings += 1;
+        eprintln!(
+            "警告：{p} 大于 4 GB（{}），无法复制到 FAT32 格式的 U 盘；请把 U 盘格式化为 exFAT 或 NTFS，或用 --no-video",
+            human(*n)
+        );
+    }
+    for p in &r.windows_unsafe {
+        warnings += 1;
+        eprintln!("警告：{p}：在 Windows 上可能无法复制或打开，请改名后重新制作");
+    }
+    if r.zip_bytes > FAT32_MAX {
+        warnings += 1;
+        eprintln!(
+            "警告：压缩包本身大于 4 GB，不能直接放到 FAT32 格式的 U 盘上；请在电脑上解压后复制文件夹，或把 U 盘格式化为 exFAT"
+        );
+    }
+    if !r.external.is_empty() {
+        warnings += 1;
+        eprintln!(
+            "警告：{} 个页面含有外部网址，这些内容需要联网才能打开（已列入使用说明.txt）：",
+            r.external.len()
+        );
+        for p in r.external.iter().take(10) {
+            eprintln!("  {}（portal/{}）：{}", p.title, p.page, p.urls.join(" "));
+        }
+        if r.external.len() > 10 {
+            eprintln!("  ……另有 {} 个页面，见使用说明.txt", r.external.len() - 10);
+        }
+    }
+    if !r.left_out.is_empty() {
+        let total: u64 = r.left_out.iter().map(|v| v.size).sum();
+        println!(
+            "按 --no-video 未放入 {} 个视频文件（共 {}），已在使用说明.txt 中列出",
+            r.left_out.len(),
+            human(total)
+        );
+    }
+    println!(
+        "完成{}。把压缩包解压后，将文件夹“{}”整个复制到 U 盘；复制后可用 chengguo verify 检查。",
+        if warnings > 0 {
+            format!("（警告 {warnings} 个）")
+        } else {
+            String::new()
+        },
+        r.top
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use crate::pack::human;
+    use crate::pack::verify::Problem;
+    println!("正在校验 {} ……（U 盘较慢时需要几十秒）", dir.display());
+    let r = crate::pack::verify::verify(dir)?;
+    println!(
+        "校验：{}（清单列出 {} 个文件，共 {}）",
+        r.top.display(),
+        r.listed,
+        human(r.listed_bytes)
+    );
+    let mut err = std::io::stderr().lock();
+    for m in &r.manifest_problems {
+        writeln!(err, "错误：{m}")?;
+    }
+    for (p, problem) in &r.problems {
+        let what = match problem {
+            Problem::Missing => "缺失（文件不存在）".to_string(),
+            Problem::Truncated { expected, actual } => {
+                format!("不完整（大小 {actual} 字节，应为 {expected} 字节）")
+            }
+            Problem::Corrupted => "已损坏（内容与校验值不符）".to_string(),
+            Problem::Unreadable(e) => format!("无法读取（{e}）"),
+        };
+        writeln!(err, "错误：{p}：{what}")?;
+    }
+    for p in &r.extra {
+        writeln!(err, "警告：{p}：不在校验清单中（多出的文件）")?;
+    }
+    drop(err);
+    if r.ok() {
+        println!(
+            "校验通过：{} 个文件全部完好{}",
+            r.listed,
+            if r.extra.is_empty() {
+                String::new()
+            } else {
+                format!("；另有 {} 个多出的文件（见上方警告）", r.extra.len())
+            }
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let missing = r.count(|p| matches!(p, Problem::Missing));
+        let trunc = r.count(|p| matches!(p, Problem::Truncated { .. }));
+        let bad = r.count(|p| matches!(p, Problem::Corrupted));
+        let unread = r.count(|p| matches!(p, Problem::Unreadable(_)));
+        eprintln!(
+            "校验未通过：缺失 {missing} 个，不完整 {trunc} 个，损坏 {bad} 个，无法读取 {unread} 个{}。请从压缩包重新复制整个文件夹。",
+            if r.manifest_problems.is_empty() {
+                String::new()
+            } else {
+                "，校验清单本身有问题".to_string()
+            }
+        );
+        Ok(ExitCode::from(1))
     }
 }
 

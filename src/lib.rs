@@ -6,6 +6,7 @@
 //! [`graph`] (references, reverse links, taxonomies) → [`render`]
 //! (Markdown + tera views) → [`search`] (analyzer, tantivy index, static
 //! export) → [`output`] (staging folder, atomic swap). [`build`] runs it;
+//! [`pack`] zips its output for USB sticks and verifies copies;
 //! [`cli`] is the command line. See docs/ARCHITECTURE.md.
 
 pub mod build;
@@ -20,6 +21,7 @@ pub mod interchange;
 pub mod model;
 pub mod new;
 pub mod output;
+pub mod pack;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -176,7 +176,10 @@ mod tests {
     fn readings_and_mixed_text() {
         assert_eq!(slug("重庆市").unwrap(), "chongqingshi");
         assert_eq!(slug("重庆市大足区").unwrap(), "chongqingshi-dazu-qu");
-        assert_eq!(slug("江津区四牌坊小学").unwrap(), "jiangjin-qu-si-paifang-xiaoxue");
+        assert_eq!(
+            slug("江津区四牌坊小学").unwrap(),
+            "jiangjin-qu-si-paifang-xiaoxue"
+        );
         assert_eq!(slug("小学音乐").unwrap(), "xiaoxue-yinyue");
         assert_eq!(slug("绿色 学校").unwrap(), "lvse-xuexiao");
         assert_eq!(slug("AI助教").unwrap(), "ai-zhujiao");

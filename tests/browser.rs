@@ -8,7 +8,11 @@
 //!   after an edit, shows errors as an overlay, recovers; video seeks;
 //! - `tests/browser/crawl.test.js`: every page reached by links from
 //!   index.html opened from disk, with no failed request, no JavaScript
-//!   error and no request outside the portal.
+//!   error and no request outside the portal;
+//! - `tests/browser/pack.test.js`: the sample portal packed by `chengguo
+//!   pack`, unzipped, opened through 打开门户.html in an offline context:
+//!   every kind of page, a listing filter, searches, video metadata and
+//!   seeking, a document, printing, and no request other than file://.
 //!
 //! Missing node, npm packages or Chromium make these tests FAIL (never
 //! skip): `.ci/run` installs them.
@@ -23,12 +27,8 @@ mod common;
 fn portal() -> &'static Path {
     static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     &OUT.get_or_init(|| {
-        let repo = common::repo();
         let tmp = tempfile::tempdir().unwrap();
-        let site = tmp.path().join("site");
-        std::fs::create_dir_all(&site).unwrap();
-        std::fs::copy(repo.join("site.yaml"), site.join("site.yaml")).unwrap();
-        common::copy_dir(&repo.join("content"), &site.join("content"));
+        let site = common::sample_site_at(&tmp.path().join("site"));
         let out = tmp.path().join("public");
         let b = common::build(tmp.path(), &site, &out);
         assert_eq!(b.code, 0, "{}", b.dump());
@@ -79,12 +79,34 @@ fn every_page_opens_from_disk_without_failed_requests() {
 #[test]
 fn serve_reloads_open_pages_and_shows_errors_in_chromium() {
     let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::copy(common::repo().join("site.yaml"), site.join("site.yaml")).unwrap();
-    common::copy_dir(&common::repo().join("content"), &site.join("content"));
+    let site = common::sample_site_at(&tmp.path().join("site"));
     run_node(
         "serve.test.js",
         &[std::ffi::OsStr::new(common::BIN), site.as_os_str()],
     );
+}
+
+#[test]
+fn packed_portal_works_offline_from_the_start_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = common::sample_site_at(&tmp.path().join("site"));
+    let zip = tmp.path().join("成果门户U盘版.zip");
+    let r = common::run(
+        tmp.path(),
+        &[
+            "pack".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            zip.as_os_str(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    // Unzip with the zip crate (nothing new needed on CI), into a folder
+    // whose path has spaces and Chinese, like a Windows desktop.
+    let stick = tmp.path().join("U 盘");
+    zip::ZipArchive::new(std::fs::File::open(&zip).unwrap())
+        .unwrap()
+        .extract(&stick)
+        .unwrap();
+    run_node("pack.test.js", &[stick.join("成果门户U盘版").as_os_str()]);
 }

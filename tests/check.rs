@@ -25,7 +25,7 @@ fn check_lists_external_urls_alt_less_images_and_orphans() {
         "  content/outcomes/shipin.md:16:1",
         "  content/outcomes/shipin.md:18:1",
         "  content/holders/gu.md  成果持有方“孤立的持有方”：没有成果以它为持有方，正文中也没有链接到它",
-        "汇总：5 条记录，31 个页面；错误 0 个，警告 0 个；外部网址 4 处，需联网页面 2 个，缺少替代文字的图片 2 张，未被引用的记录 1 条",
+        "汇总：5 条记录，32 个页面；错误 0 个，警告 0 个；外部网址 4 处，需联网页面 2 个，缺少替代文字的图片 2 张，未被引用的记录 1 条",
     ] {
         assert!(out.lines().any(|l| l == line), "missing line {line:?}\n{}", r.dump());
     }
@@ -116,5 +116,25 @@ fn check_exit_codes() {
         ),
         "{}",
         sample.dump()
+    );
+}
+
+#[test]
+fn external_addresses_are_linked_as_is_and_marked() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let r = common::build(t.path(), &fixture("check-audit"), &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let notice = std::fs::read_to_string(out.join("notices/tongzhi.html")).unwrap();
+    assert!(
+        notice.contains("<a href=\"https://www.moe.gov.cn/fujian1.doc\" rel=\"noopener\">附件1</a> <span class=\"note\">（外部链接，需联网）</span>"),
+        "{notice}"
+    );
+    let holder = std::fs::read_to_string(out.join("holders/yi.html")).unwrap();
+    assert!(holder.contains("（外部网站，需联网）"), "{holder}");
+    let css = std::fs::read_to_string(out.join("static/style.css")).unwrap();
+    assert!(
+        css.contains(".prose a[href^=\"https://\"]::after"),
+        "body links are marked by the stylesheet"
     );
 }

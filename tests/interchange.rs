@@ -43,10 +43,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// A copy of the bundled sample site (site.yaml + content/).
 fn sample_copy(at: &Path) -> PathBuf {
-    let site = at.join("sample");
-    common::copy_dir(&repo().join("content"), &site.join("content"));
-    fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
-    site
+    common::sample_site_at(&at.join("sample"))
 }
 
 /// `chengguo init`, then without its sample outcomes, holders, regions and cases.

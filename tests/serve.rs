@@ -14,10 +14,7 @@ mod common;
 /// A copy of the bundled sample site in a temp dir.
 fn sample_site() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::copy(common::repo().join("site.yaml"), site.join("site.yaml")).unwrap();
-    common::copy_dir(&common::repo().join("content"), &site.join("content"));
+    let site = common::sample_site_at(&tmp.path().join("site"));
     (tmp, site)
 }
 

@@ -175,11 +175,12 @@ pub fn render(
     for (tpl, path, title) in [
         ("search.html", "search.html", "搜索"),
         ("404.html", "404.html", "页面未找到"),
+        ("verify.html", "verify.html", "校验 U 盘版门户"),
     ] {
         let c = ctx.base(path, title, "");
         ctx.page(tpl, path, &c);
     }
-    pages += 4;
+    pages += 5;
     for (p, bytes) in &theme.statics {
         if let Err(e) = sink.write(&format!("static/{p}"), bytes) {
             ctx.errors.lock().unwrap().error(

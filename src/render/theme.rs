@@ -33,6 +33,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "templates/data.html",
     "templates/stats.html",
     "templates/brief.html",
+    "templates/verify.html",
     "static/style.css",
     "static/filter.js",
     "static/search.js",

@@ -76,6 +76,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the bundled sample site (site.yaml + content/) at `dir`.
+pub fn sample_site_at(dir: &Path) -> PathBuf {
+    copy_dir(&repo().join("content"), &dir.join("content"));
+    fs::copy(repo().join("site.yaml"), dir.join("site.yaml")).unwrap();
+    dir.to_path_buf()
+}
+
 /// `chengguo build SITE -o OUT`, run in `cwd`.
 pub fn build(cwd: &Path, site: &Path, out: &Path) -> Run {
     run(
