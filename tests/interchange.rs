@@ -820,29 +820,107 @@ fn portal_has_data_and_stats_pages_with_working_links() {
 
     // Every href/src of the new pages resolves to a file (fragments to ids).
     for page in ["data/index.html", "stats/index.html", "data/fujian2.html"] {
-        let html = fs::read_to_string(out.join(page)).unwrap();
-        let dir = out.join(page).parent().unwrap().to_path_buf();
-        for attr in ["href=\"", "src=\""] {
-            for piece in html.split(attr).skip(1) {
-                let url = &piece[..piece.find('"').unwrap()];
-                let url = url.replace("&amp;", "&");
-                if url.starts_with("http") || url.starts_with("mailto:") {
-                    continue;
-                }
-                let (file, frag) = url.split_once('#').unwrap_or((&url, ""));
-                let target = if file.is_empty() {
-                    out.join(page)
-                } else {
-                    dir.join(file)
-                };
-                assert!(target.is_file(), "{page}: {url} → {target:?}");
-                if !frag.is_empty() {
-                    let t = fs::read_to_string(&target).unwrap();
-                    assert!(t.contains(&format!("id=\"{frag}\"")), "{page}: #{frag}");
-                }
+        assert_links_resolve(&out, page);
+    }
+}
+
+/// Every href/src of `page` (relative to the output `out`) resolves to a
+/// file, and every #fragment to an id on its target.
+fn assert_links_resolve(out: &Path, page: &str) {
+    let html = fs::read_to_string(out.join(page)).unwrap();
+    let dir = out.join(page).parent().unwrap().to_path_buf();
+    for attr in ["href=\"", "src=\""] {
+        for piece in html.split(attr).skip(1) {
+            let url = &piece[..piece.find('"').unwrap()];
+            let url = url.replace("&amp;", "&");
+            if url.starts_with("http") || url.starts_with("mailto:") {
+                continue;
+            }
+            let (file, frag) = url.split_once('#').unwrap_or((&url, ""));
+            let target = if file.is_empty() {
+                out.join(page)
+            } else {
+                dir.join(file)
+            };
+            assert!(target.is_file(), "{page}: {url} → {target:?}");
+            if !frag.is_empty() {
+                let t = fs::read_to_string(&target).unwrap();
+                assert!(t.contains(&format!("id=\"{frag}\"")), "{page}: #{frag}");
             }
         }
     }
+}
+
+#[test]
+fn a_long_brief_is_split_by_province_in_the_portal() {
+    let t = tempfile::tempdir().unwrap();
+    let site = empty_site(t.path(), "big");
+    fs::write(
+        site.join("content/holders/h.md"),
+        "---\ntitle: 某教研院\nprovince: 四川省\n---\n",
+    )
+    .unwrap();
+    for i in 0..101 {
+        let province = if i < 60 { "四川省" } else { "重庆市" };
+        fs::write(
+            site.join(format!("content/outcomes/o{i}.md")),
+            format!("---\ntitle: 成果{i:03}\naward: {{year: 2022, level: 二等奖}}\nholder: h\nprovince: {province}\nstages: 小学\n---\n## 简介\n\n第{i}项成果的简介。\n"),
+        )
+        .unwrap();
+    }
+    let out = t.path().join("out");
+    let r = common::build(t.path(), &site, &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let index = fs::read_to_string(out.join("data/fujian2.html")).unwrap();
+    assert!(index.contains("共 101 项成果，按省份分为 2 册"), "{index}");
+    assert!(
+        index.contains("<a href=\"../data/fujian2-sichuan.html\">四川省</a>（60 项）"),
+        "{index}"
+    );
+    assert!(
+        index.contains("<a href=\"../data/fujian2-chongqing.html\">重庆市</a>（41 项）"),
+        "{index}"
+    );
+    assert!(!index.contains("<article"), "the index holds no outcomes");
+    for (page, n, has, lacks) in [
+        (
+            "data/fujian2-sichuan.html",
+            60,
+            "第0项成果的简介",
+            "第60项成果的简介",
+        ),
+        (
+            "data/fujian2-chongqing.html",
+            41,
+            "第60项成果的简介",
+            "第0项成果的简介",
+        ),
+    ] {
+        let html = fs::read_to_string(out.join(page)).unwrap();
+        assert_eq!(
+            html.matches("<article class=\"brief\"").count(),
+            n,
+            "{page}"
+        );
+        assert!(html.contains(has) && !html.contains(lacks), "{page}");
+        assert_links_resolve(&out, page);
+    }
+    assert_links_resolve(&out, "data/fujian2.html");
+    // The exported 附件2 stays one file with every outcome.
+    let exp = t.path().join("export");
+    export(t.path(), &site, &exp, "xlsx");
+    let whole = fs::read_dir(&exp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "html"))
+        .expect("附件2 html");
+    assert_eq!(
+        fs::read_to_string(whole)
+            .unwrap()
+            .matches("<article class=\"brief\"")
+            .count(),
+        101
+    );
 }
 
 #[test]

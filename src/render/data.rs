@@ -1,5 +1,6 @@
 //! The portal's 数据下载 page (`data/index.html`: 附件1, 3, 4, 5 as .xlsx and
-//! CSV, 附件2 成果简介汇编 as a printable page `data/fujian2.html`) and its
+//! CSV, 附件2 成果简介汇编 as a printable page `data/fujian2.html`, split into
+//! one page per province above [`BRIEF_SPLIT`] outcomes) and its
 //! 统计 page (`stats/index.html`: bar charts drawn as inline SVG at build
 //! time, each with its data table; no JavaScript). Tables and counts come
 //! from [`crate::interchange`]; this module only draws and writes them.
@@ -15,7 +16,7 @@ use super::{Ctx, Targets};
 use crate::config::Config;
 use crate::content::Kind;
 use crate::diag::{Diagnostics, Pos};
-use crate::graph::SiteGraph;
+use crate::graph::{RecId, SiteGraph};
 use crate::interchange::{export, stats};
 use crate::model::Data;
 
@@ -134,21 +135,25 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>) -> usize {
             },
         });
     }
-    match brief_page(g, ctx.cfg, ctx.theme, media, true) {
-        Ok(html) => {
-            if let Err(e) = ctx.sink.write(BRIEF_PATH, html.as_bytes()) {
-                ctx.errors.lock().unwrap().error(
-                    BRIEF_PATH,
-                    Pos::START,
-                    format!("无法写入输出文件：{e}"),
-                );
+    let mut brief_pages = 0;
+    for (path, html) in brief_portal_pages(g, ctx.cfg, ctx.theme, media) {
+        brief_pages += 1;
+        match html {
+            Ok(html) => {
+                if let Err(e) = ctx.sink.write(&path, html.as_bytes()) {
+                    ctx.errors.lock().unwrap().error(
+                        &path,
+                        Pos::START,
+                        format!("无法写入输出文件：{e}"),
+                    );
+                }
             }
+            Err(msg) => ctx.errors.lock().unwrap().error(
+                format!("themes/{}/templates/brief.html", ctx.cfg.theme),
+                Pos::START,
+                msg,
+            ),
         }
-        Err(msg) => ctx.errors.lock().unwrap().error(
-            format!("themes/{}/templates/brief.html", ctx.cfg.theme),
-            Pos::START,
-            msg,
-        ),
     }
     let mut c = ctx.base("data/index.html", "数据下载", "data");
     c.insert("downloads", &downloads);
@@ -186,11 +191,24 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>) -> usize {
     );
     c.insert("charts", &charts);
     ctx.page("stats.html", "stats/index.html", &c);
-    3
+    2 + brief_pages
 }
 
 /// Where the 附件2 page is in the portal.
 pub const BRIEF_PATH: &str = "data/fujian2.html";
+
+/// Above this many outcomes the portal's 附件2 is split by province (a
+/// national list on one page would be tens of megabytes: too much for the
+/// old PCs and phones teachers use); `chengguo export` always writes one file.
+pub const BRIEF_SPLIT: usize = 100;
+
+/// One province's part of a split 附件2.
+#[derive(Serialize)]
+struct PartView {
+    title: String,
+    url: String,
+    count: usize,
+}
 
 /// 附件2 成果简介汇编: every outcome's introduction (its Markdown body) on
 /// one printable page, a page break before each. `portal`: links back to
@@ -203,9 +221,81 @@ pub fn brief_page(
     media: &HashSet<String>,
     portal: bool,
 ) -> Result<String, String> {
-    let targets = Targets { graph: g, media };
     let order = export::outcome_order(g);
-    let items: Vec<BriefItem> = order
+    brief_html(g, cfg, theme, media, portal, &order, None, &[])
+}
+
+/// The portal's 附件2 pages: `(path, html)`; one page, or (above
+/// [`BRIEF_SPLIT`] outcomes) an index at [`BRIEF_PATH`] and a page per
+/// province at `data/fujian2-<province>.html`.
+fn brief_portal_pages(
+    g: &SiteGraph,
+    cfg: &Config,
+    theme: &Theme,
+    media: &HashSet<String>,
+) -> Vec<(String, Result<String, String>)> {
+    let order = export::outcome_order(g);
+    if order.len() <= BRIEF_SPLIT {
+        let html = brief_html(g, cfg, theme, media, true, &order, None, &[]);
+        return vec![(BRIEF_PATH.to_string(), html)];
+    }
+    // outcome_order sorts by province first: consecutive runs.
+    let mut groups: Vec<(String, Vec<RecId>)> = Vec::new();
+    for &id in &order {
+        let province = g.get(id).province().unwrap_or("").to_string();
+        match groups.last_mut() {
+            Some((p, ids)) if *p == province => ids.push(id),
+            _ => groups.push((province, vec![id])),
+        }
+    }
+    let parts: Vec<PartView> = groups
+        .iter()
+        .map(|(p, ids)| PartView {
+            title: p.clone(),
+            url: format!("data/fujian2-{}.html", province_slug(p)),
+            count: ids.len(),
+        })
+        .collect();
+    let mut out = vec![(
+        BRIEF_PATH.to_string(),
+        brief_html(g, cfg, theme, media, true, &[], None, &parts),
+    )];
+    out.extend(
+        groups
+            .par_iter()
+            .zip(parts.par_iter())
+            .map(|((p, ids), part)| {
+                let html = brief_html(g, cfg, theme, media, true, ids, Some(p), &[]);
+                (part.url.clone(), html)
+            })
+            .collect::<Vec<_>>(),
+    );
+    out
+}
+
+fn province_slug(p: &str) -> String {
+    crate::vocab::PROVINCES
+        .iter()
+        .find(|(name, _, _)| *name == p)
+        .map(|(_, _, slug)| slug.to_string())
+        .unwrap_or_else(|| crate::graph::hash_slug(p))
+}
+
+/// Render brief.html for `ids` (numbered from 1), titled by `part` when it
+/// is one province's share, or as an index of `parts`.
+#[allow(clippy::too_many_arguments)]
+fn brief_html(
+    g: &SiteGraph,
+    cfg: &Config,
+    theme: &Theme,
+    media: &HashSet<String>,
+    portal: bool,
+    ids: &[RecId],
+    part: Option<&str>,
+    parts: &[PartView],
+) -> Result<String, String> {
+    let targets = Targets { graph: g, media };
+    let items: Vec<BriefItem> = ids
         .par_iter()
         .enumerate()
         .filter_map(|(i, &id)| {
@@ -258,7 +348,14 @@ pub fn brief_page(
         "site",
         &serde_json::json!({"title": cfg.title, "language": cfg.language}),
     );
-    c.insert("page_title", "附件2 成果简介汇编");
+    let title = match part {
+        Some(p) => format!("附件2 成果简介汇编（{p}）"),
+        None => "附件2 成果简介汇编".to_string(),
+    };
+    c.insert("page_title", &title);
+    c.insert("part", &part);
+    c.insert("parts", parts);
+    c.insert("total", &g.count(Kind::Outcome));
     c.insert("items", &items);
     theme.tera.render("brief.html", &c).map_err(|e| {
         format!(
