@@ -1001,22 +1001,7 @@ fn plan_outcomes(
             None => oids.fresh(&r.title),
         };
         let new_fields = || {
-            let mut f: Vec<(String, Yv)> = vec![("title".into(), Yv::Str(r.title.clone()))];
-            for (k, c) in &changes {
-                match c {
-                    Change::Set(v) => f.push((k.clone(), v.clone())),
-                    Change::Merge(children) => {
-                        let m: Vec<(String, Yv)> = children
-                            .iter()
-                            .filter_map(|(ck, v)| v.clone().map(|v| (ck.clone(), v)))
-                            .collect();
-                        if !m.is_empty() {
-                            f.push((k.clone(), Yv::Map(m)));
-                        }
-                    }
-                    Change::Remove => {}
-                }
-            }
+            let f = fields_from_changes(&r.title, &changes);
             (
                 f,
                 Some(format!(
@@ -1163,14 +1148,9 @@ fn plan_holders(
     Ok(())
 }
 
-/// Fields of a new record from its changes, in the content model's order.
-fn new_record_fields(
-    title: &str,
-    changes: &[(String, Change)],
-    order: &[&str],
-    file: &str,
-    row: usize,
-) -> (Vec<(String, Yv)>, Option<String>) {
+/// `title` and the values the sheet sets, as front-matter fields of a new
+/// record (empty maps left out).
+fn fields_from_changes(title: &str, changes: &[(String, Change)]) -> Vec<(String, Yv)> {
     let mut f: Vec<(String, Yv)> = vec![("title".into(), Yv::Str(title.to_string()))];
     for (k, c) in changes {
         match c {
@@ -1187,6 +1167,18 @@ fn new_record_fields(
             Change::Remove => {}
         }
     }
+    f
+}
+
+/// Fields of a new record from its changes, in the content model's order.
+fn new_record_fields(
+    title: &str,
+    changes: &[(String, Change)],
+    order: &[&str],
+    file: &str,
+    row: usize,
+) -> (Vec<(String, Yv)>, Option<String>) {
+    let mut f = fields_from_changes(title, changes);
     f.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
     (
         f,
