@@ -14,8 +14,14 @@
 //!   every kind of page, a listing filter, searches, video metadata and
 //!   seeking, a document, printing, and no request other than file://.
 //!
-//! Missing node, npm packages or Chromium make these tests FAIL (never
-//! skip): `.ci/run` installs them.
+//! - `tests/browser/pack.test.js`: the packed sample portal, unzipped, from
+//!   its start file in offline Chromium (every page, filter, search, video,
+//!   download, print; no request other than file://);
+//! - `tests/browser/firefox.test.js`: the same unzipped portal in headless
+//!   Firefox ESR (puppeteer-core over WebDriver BiDi).
+//!
+//! Missing node, npm packages, Chromium or Firefox make these tests FAIL
+//! (never skip): `.ci/run` installs them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,19 +49,35 @@ fn run_node_test(script: &str) {
 
 fn run_node(script: &str, args: &[&std::ffi::OsStr]) {
     let browser = common::repo().join("tests/browser");
+    let firefox_test = script.starts_with("firefox");
+    let (package, env, default, apt) = if firefox_test {
+        (
+            "puppeteer-core",
+            "FIREFOX",
+            "/usr/bin/firefox-esr",
+            "firefox-esr",
+        )
+    } else {
+        (
+            "playwright-core",
+            "CHROMIUM",
+            "/usr/bin/chromium",
+            "chromium",
+        )
+    };
     assert!(
-        browser.join("node_modules/playwright-core").is_dir(),
-        "playwright-core missing: run `npm ci` in tests/browser (bash .ci/run does)"
+        browser.join("node_modules").join(package).is_dir(),
+        "{package} missing: run `npm ci` in tests/browser (bash .ci/run does)"
     );
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let exe = std::env::var(env).unwrap_or_else(|_| default.into());
     assert!(
-        Path::new(&chromium).exists(),
-        "Chromium missing at {chromium}: apt-get install chromium (bash .ci/run does)"
+        Path::new(&exe).exists(),
+        "browser missing at {exe}: apt-get install {apt} (bash .ci/run does)"
     );
     let r = Command::new("node")
         .arg(browser.join(script))
         .args(args)
-        .env("CHROMIUM", &chromium)
+        .env(env, &exe)
         .output()
         .expect("node must be installed (bash .ci/run installs it)");
     let stdout = String::from_utf8_lossy(&r.stdout);
@@ -86,27 +108,41 @@ fn serve_reloads_open_pages_and_shows_errors_in_chromium() {
     );
 }
 
+/// The sample portal packed with `chengguo pack` and unzipped (with the zip
+/// crate: nothing new needed on CI) into a folder whose path has a space
+/// and Chinese, like a Windows desktop: the unzipped top folder.
+fn packed() -> &'static Path {
+    static TOP: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &TOP.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = common::sample_site_at(&tmp.path().join("site"));
+        let zip = tmp.path().join("成果门户U盘版.zip");
+        let r = common::run(
+            tmp.path(),
+            &[
+                "pack".as_ref(),
+                site.as_os_str(),
+                "-o".as_ref(),
+                zip.as_os_str(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.dump());
+        let stick = tmp.path().join("U 盘");
+        zip::ZipArchive::new(std::fs::File::open(&zip).unwrap())
+            .unwrap()
+            .extract(&stick)
+            .unwrap();
+        (tmp, stick.join("成果门户U盘版"))
+    })
+    .1
+}
+
 #[test]
 fn packed_portal_works_offline_from_the_start_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = common::sample_site_at(&tmp.path().join("site"));
-    let zip = tmp.path().join("成果门户U盘版.zip");
-    let r = common::run(
-        tmp.path(),
-        &[
-            "pack".as_ref(),
-            site.as_os_str(),
-            "-o".as_ref(),
-            zip.as_os_str(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.dump());
-    // Unzip with the zip crate (nothing new needed on CI), into a folder
-    // whose path has spaces and Chinese, like a Windows desktop.
-    let stick = tmp.path().join("U 盘");
-    zip::ZipArchive::new(std::fs::File::open(&zip).unwrap())
-        .unwrap()
-        .extract(&stick)
-        .unwrap();
-    run_node("pack.test.js", &[stick.join("成果门户U盘版").as_os_str()]);
+    run_node("pack.test.js", &[packed().as_os_str()]);
+}
+
+#[test]
+fn packed_portal_works_in_firefox_from_the_start_file() {
+    run_node("firefox.test.js", &[packed().as_os_str()]);
 }
