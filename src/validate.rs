@@ -1199,7 +1199,7 @@ fn case(f: &mut Fields, cfg: &Config) -> Case {
     if outcomes.is_empty() {
         f.warn(
             at,
-            "案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号，如 outcomes: [zuoye-sheji]",
+            "案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号（content/outcomes/ 下的文件名，不含 .md），如 outcomes: [成果编号]",
         );
     }
     let cover = f

@@ -289,7 +289,7 @@ fn missing_required_fields_of_every_kind() {
             "content/pages/yemian.md:1:1: 错误: 缺少必填字段 title（标题）：请在头信息中加一行，如 title: 关于本平台",
             "content/regions/diqu.md:1:1: 错误: 缺少必填字段 province（省份）：请在头信息中加一行，如 province: 四川省",
         ],
-        &["content/cases/anli.md:3:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号，如 outcomes: [zuoye-sheji]"],
+        &["content/cases/anli.md:3:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号（content/outcomes/ 下的文件名，不含 .md），如 outcomes: [成果编号]"],
     );
 }
 
@@ -628,7 +628,7 @@ fn case_without_outcomes_key_is_a_warning() {
     assert_eq!(r.code, 0, "{}", r.dump());
     assert_eq!(r.errors(), Vec::<String>::new(), "{}", r.dump());
     assert!(
-        r.warnings().contains(&"content/cases/anli-a.md:1:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号，如 outcomes: [zuoye-sheji]".to_string()),
+        r.warnings().contains(&"content/cases/anli-a.md:1:1: 警告: 案例未关联任何成果（outcomes 为空）：建议填写所应用成果的编号（content/outcomes/ 下的文件名，不含 .md），如 outcomes: [成果编号]".to_string()),
         "{}",
         r.dump()
     );

@@ -382,6 +382,11 @@ fn verify_explains_wrong_folders() {
     let r = verify(t.path(), &t.path().join("没有"));
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("找不到文件夹"), "{}", r.dump());
+    // The zip itself: unzip first.
+    fs::write(t.path().join("门户.zip"), b"PK\x05\x06").unwrap();
+    let r = verify(t.path(), &t.path().join("门户.zip"));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("是压缩包：请先解压"), "{}", r.dump());
     for d in ["一", "二"] {
         fs::create_dir_all(t.path().join(d)).unwrap();
         fs::write(t.path().join(d).join("校验清单.sha256"), "").unwrap();

@@ -15,6 +15,8 @@ use super::manifest;
 pub enum VerifyError {
     #[error("找不到文件夹 {0}")]
     NoDir(PathBuf),
+    #[error("{0} 是压缩包：请先解压（或复制到 U 盘后的文件夹），再校验解压出的文件夹")]
+    IsZip(PathBuf),
     #[error("{0} 中找不到校验清单（{file}）：请指定 U 盘版门户的文件夹（含“打开门户.html”的那一层）", file = manifest::FILE)]
     NoManifest(PathBuf),
     #[error("{dir} 中有多个 U 盘版门户：{}；请指定其中一个文件夹", list.join("、"))]
@@ -64,6 +66,13 @@ impl VerifyReport {
 /// that holds one.
 pub fn find_top(dir: &Path) -> Result<PathBuf, VerifyError> {
     if !dir.is_dir() {
+        if dir.is_file()
+            && dir
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+        {
+            return Err(VerifyError::IsZip(dir.to_path_buf()));
+        }
         return Err(VerifyError::NoDir(dir.to_path_buf()));
     }
     if dir.join(manifest::FILE).is_file() {
