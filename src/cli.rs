@@ -221,7 +221,7 @@ fn error_chain(e: &anyhow::Error) -> String {
         let t = cause.to_string();
         if !out.contains(&t) {
             if !out.is_empty() {
-                out.push_str("：");
+                out.push('：');
             }
             out.push_str(&t);
         }

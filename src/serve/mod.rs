@@ -352,7 +352,7 @@ impl WatchGuard {
         let WatchGuard::Native(w) = self else { return };
         for sub in ["content", "themes"] {
             let p = site.join(sub);
-            if changed.iter().any(|c| *c == p) && p.is_dir() {
+            if changed.contains(&p) && p.is_dir() {
                 let _ = w.unwatch(&p);
                 let _ = w.watch(&p, RecursiveMode::Recursive);
             }
