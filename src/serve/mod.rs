@@ -89,8 +89,9 @@ struct Shared {
     status: Mutex<Status>,
     changed: Condvar,
     /// The folder served at `/search/` (a numbered export under
-    /// [`preview_search_dir`]); switched in one step when a new one is ready.
-    search: Mutex<Option<PathBuf>>,
+    /// [`preview_search_dir`]) and the fingerprint of the documents it was
+    /// made from; switched in one step when a new one is ready.
+    search: Mutex<Option<(PathBuf, String)>>,
 }
 
 impl Shared {
@@ -304,6 +305,16 @@ pub fn preview_search_dir(site: &Path) -> PathBuf {
 fn index(site: &Path, docs: &[SearchDoc], shared: &Shared, log: &mut dyn Log) {
     let t = Instant::now();
     let root = preview_search_dir(site);
+    let fingerprint = crate::search::index::fingerprint(docs);
+    let served = shared
+        .search
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if served.as_ref().is_some_and(|(_, f)| *f == fingerprint) {
+        // Same searchable content (a template or style edit): keep it.
+        return;
+    }
     let result = (|| -> Result<PathBuf, String> {
         let _lock = build::lock_site(site).map_err(|e| e.to_string())?;
         let cache = crate::search::cache_dir(site);
@@ -317,7 +328,8 @@ fn index(site: &Path, docs: &[SearchDoc], shared: &Shared, log: &mut dyn Log) {
     })();
     match result {
         Ok(dir) => {
-            *shared.search.lock().unwrap_or_else(|e| e.into_inner()) = Some(dir.clone());
+            *shared.search.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((dir.clone(), fingerprint));
             // Earlier exports (also of earlier sessions); one still being
             // read is removed next time.
             if let Ok(entries) = std::fs::read_dir(&root) {
@@ -490,6 +502,7 @@ fn handle(stream: TcpStream, root: &Path, shared: &Shared) -> std::io::Result<()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone()
+        .map(|(dir, _)| dir)
         .filter(|_| req.path.starts_with("/search/"));
     let resolved = match &search_root {
         Some(sr) => http::resolve(sr, &req.path),
