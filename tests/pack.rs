@@ -287,10 +287,26 @@ fn no_video_leaves_videos_out_and_says_so() {
             && text.contains("本地视频成果（portal/outcomes/bendi-shipin.html）"),
         "{text}"
     );
+    // The page shows a note instead of a player that cannot play, and the
+    // manifest lists the page as written.
+    let page = String::from_utf8(files["small/portal/outcomes/bendi-shipin.html"].clone()).unwrap();
+    assert!(!page.contains("<video"), "{page}");
+    assert!(
+        page.contains("此视频（ketang.mp4）未放入本 U 盘版"),
+        "{page}"
+    );
+    let stick = t.path().join("small-stick");
+    unzip(&z, &stick);
+    let r = verify(t.path(), &stick.join("small"));
+    assert_eq!(r.code, 0, "{}", r.dump());
     // The same site packed with video has it.
     let full = t.path().join("full.zip");
     assert_eq!(pack(t.path(), &site, &full, &[]).code, 0);
-    assert!(entries(&full).contains_key("full/portal/media/video/ketang.mp4"));
+    let full_files = entries(&full);
+    assert!(full_files.contains_key("full/portal/media/video/ketang.mp4"));
+    let page =
+        String::from_utf8(full_files["full/portal/outcomes/bendi-shipin.html"].clone()).unwrap();
+    assert!(page.contains("<video"), "{page}");
 }
 
 #[test]

@@ -310,6 +310,67 @@ fn ext_of(rel: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `html` (the page at `page_rel`) with every `<video>…</video>` whose
+/// source is a video left out by `--no-video` replaced by a note, so that
+/// the stick shows no player that cannot play; `None` when there is none.
+pub fn drop_left_out_videos(
+    html: &str,
+    page_rel: &str,
+    left_out: &std::collections::HashSet<&str>,
+) -> Option<String> {
+    let page_dir: Vec<&str> = page_rel.split('/').collect();
+    let page_dir = &page_dir[..page_dir.len() - 1];
+    let resolve = |src: &str| -> String {
+        let mut parts: Vec<&str> = page_dir.to_vec();
+        for seg in src.split(['?', '#']).next().unwrap_or("").split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        scan::percent_decode(&parts.join("/"))
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut changed = false;
+    while let Some(i) = rest.find("<video") {
+        let Some(len) = rest[i..].find("</video>").map(|e| e + "</video>".len()) else {
+            break;
+        };
+        let block = &rest[i..i + len];
+        let gone: Vec<String> = block
+            .split("src=\"")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+            .map(resolve)
+            .filter(|r| left_out.contains(r.as_str()))
+            .collect();
+        out.push_str(&rest[..i]);
+        if gone.is_empty() {
+            out.push_str(block);
+        } else {
+            changed = true;
+            let names: Vec<&str> = gone
+                .iter()
+                .map(|g| g.rsplit('/').next().unwrap_or(g))
+                .collect();
+            out.push_str(&format!(
+                "<p class=\"note\">此视频（{}）未放入本 U 盘版；需要时请联网观看，或向发放 U 盘的单位索取完整版。</p>",
+                crate::render::theme::escape_html(&names.join("、"))
+            ));
+        }
+        rest = &rest[i + len..];
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 pub fn is_video(rel: &str) -> bool {
     VIDEO_EXT.contains(&ext_of(rel).as_str())
 }
@@ -474,6 +535,8 @@ fn write_entries(
         err,
     })?;
     let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+    let left_out_rels: std::collections::HashSet<&str> =
+        skipped.iter().map(|f| f.rel.as_str()).collect();
     let dir_opts = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
         .unix_permissions(0o755);
@@ -545,10 +608,19 @@ fn write_entries(
         let done: Vec<Result<Done, PackError>> = files[i..j]
             .par_iter()
             .map(|f| {
-                let bytes = std::fs::read(&f.abs).map_err(|err| PackError::Read {
+                let mut bytes = std::fs::read(&f.abs).map_err(|err| PackError::Read {
                     path: f.abs.clone(),
                     err,
                 })?;
+                if no_video && !left_out_rels.is_empty() && f.rel.ends_with(".html") {
+                    if let Some(html) = drop_left_out_videos(
+                        &String::from_utf8_lossy(&bytes),
+                        &f.rel,
+                        &left_out_rels,
+                    ) {
+                        bytes = html.into_bytes();
+                    }
+                }
                 let (sha256, size) =
                     manifest::hash_reader(&bytes[..]).map_err(|err| PackError::Read {
                         path: f.abs.clone(),

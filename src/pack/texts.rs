@@ -80,7 +80,7 @@ pub fn readme(r: &Readme) -> Vec<u8> {
     line("");
     if !r.left_out.is_empty() {
         line("五、未包含的视频");
-        line("为减小体积，制作时没有放入以下视频文件，对应页面中的视频无法播放：");
+        line("为减小体积，制作时没有放入以下视频文件，对应页面上以一行说明代替了视频：");
         for v in r.left_out {
             let pages: Vec<String> = v
                 .pages
