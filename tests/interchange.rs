@@ -1092,3 +1092,34 @@ fn holders_sheet_updates_and_creates() {
     let r = common::check(cwd, &sample);
     assert_eq!(r.code, 0, "{}", r.dump());
 }
+
+/// The .ods and .xls formats (fixtures saved by LibreOffice Calc 7.4 from
+/// exported 附件1 and 附件4): imported into an empty site and exported
+/// again, the tables hold the same cells as the files read.
+#[test]
+fn ods_and_xls_sheets_import_like_xlsx() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = repo().join("tests/fixtures/interchange");
+    let site = empty_site(t.path(), "lo");
+    let ods = dir.join("fujian1-libreoffice.ods");
+    let xls = dir.join("fujian4-libreoffice.xls");
+    let r = import(t.path(), &ods, &site, "outcomes", &[]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let r = import(t.path(), &xls, &site, "regions", &[]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let out = t.path().join("x");
+    export(t.path(), &site, &out, "xlsx");
+    assert_eq!(
+        xlsx_text(&out.join("附件1-成果信息一览表.xlsx")),
+        xlsx_text(&ods)
+    );
+    assert_eq!(
+        xlsx_text(&out.join("附件4-成果应用方信息一览表.xlsx")),
+        xlsx_text(&xls)
+    );
+    // Importing them again changes nothing.
+    let before = snapshot(&site.join("content"));
+    assert_eq!(import(t.path(), &ods, &site, "outcomes", &[]).code, 0);
+    assert_eq!(import(t.path(), &xls, &site, "regions", &[]).code, 0);
+    assert_eq!(snapshot(&site.join("content")), before);
+}
