@@ -173,6 +173,8 @@ fn pack_is_deterministic_and_its_manifest_matches() {
     let start = String::from_utf8(files[&top("打开门户.html")].clone()).unwrap();
     assert!(start.contains(r#"<meta http-equiv="refresh" content="0; url=portal/index.html">"#));
     assert!(start.contains(r#"<a href="portal/index.html">"#) && !start.contains("<script"));
+    // 360 and QQ browsers switch to their Chromium engine (极速模式).
+    assert!(start.contains(r#"<meta name="renderer" content="webkit">"#));
     // Instructions: BOM, CRLF only, and what needs the internet.
     let readme = &files[&top("使用说明.txt")];
     assert!(readme.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM");

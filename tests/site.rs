@@ -1037,3 +1037,25 @@ fn check_on_the_sample_writes_nothing_and_passes() {
         .collect();
     assert!(new.is_empty(), "check created {new:?} in the site folder");
 }
+
+/// Chinese dual-engine browsers (360, QQ, Sogou) are asked for their
+/// Chromium engine (极速模式) on every page: their IE engine cannot run the
+/// search or the filters.
+#[test]
+fn every_page_asks_dual_engine_browsers_for_webkit() {
+    let out = sample();
+    let pages: Vec<String> = files(out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 100);
+    for p in pages {
+        let html = fs::read_to_string(out.join(&p)).unwrap();
+        let head = &html[..html.find("</head>").unwrap_or(html.len())];
+        assert!(
+            head.contains(r#"<meta name="renderer" content="webkit">"#)
+                && head.contains(r#"<meta http-equiv="X-UA-Compatible" content="IE=edge">"#),
+            "{p}"
+        );
+    }
+}

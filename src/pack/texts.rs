@@ -14,6 +14,8 @@ pub fn start_page(title: &str) -> String {
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
+<meta name="renderer" content="webkit">
+<meta http-equiv="X-UA-Compatible" content="IE=edge">
 <meta http-equiv="refresh" content="0; url={PORTAL_DIR}/index.html">
 <title>打开门户 · {t}</title>
 <style>body{{font:18px/1.7 "Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#222}}a{{color:#a4161a;font-weight:bold}}</style>
