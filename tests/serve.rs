@@ -260,6 +260,38 @@ fn serve_answers_rebuilds_shows_errors_and_recovers() {
         assert!(!r.text().contains("title:"), "{p} leaked site.yaml");
     }
     assert_eq!(srv.get("/nope.html").status, 404);
+    // Malformed requests neither crash nor stop the server.
+    for junk in [
+        &b"\x00\xff\xfe garbage\r\n\r\n"[..],
+        b"GET\r\n\r\n",
+        b"GET /%ff%fe HTTP/1.1\r\n\r\n",
+        b"GET /%zz HTTP/1.1\r\n\r\n",
+        b"GET relative/path HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nRange: bytes=-0\r\n\r\n",
+        b"GET /media/video/wuli-shiyan.mp4 HTTP/1.1\r\nRange: bytes=18446744073709551615-\r\n\r\n",
+        b"",
+    ] {
+        let mut s = TcpStream::connect(srv.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let _ = s.write_all(junk);
+        let _ = s.shutdown(std::net::Shutdown::Write);
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        if !buf.is_empty() {
+            let r = Response::parse(&buf);
+            assert!(
+                r.status == 403 || r.status == 404 || r.status == 416 || r.status == 200,
+                "{}",
+                r.head
+            );
+        }
+    }
+    let mut s = TcpStream::connect(srv.addr()).unwrap();
+    let mut huge = b"GET / HTTP/1.1\r\n".to_vec();
+    huge.extend(std::iter::repeat_n(b'x', 64 * 1024));
+    let _ = s.write_all(&huge);
+    drop(s);
+    assert_eq!(srv.get("/").status, 200, "still serving");
     assert_eq!(srv.raw("POST / HTTP/1.1\r\nHost: x\r\n\r\n").status, 405);
     // A folder without its slash is redirected (relative links need it).
     let redirect = srv.get("/media");
