@@ -54,6 +54,9 @@ pub fn init(dir: &Path) -> anyhow::Result<()> {
         }
         fs::write(&p, text).with_context(|| format!("无法写入 {}", p.display()))?;
     }
-    fs::write(dir.join(".gitignore"), "/public/\n/.chengguo-cache/\n/export/\n/*.zip\n")?;
+    fs::write(
+        dir.join(".gitignore"),
+        "/public/\n/.chengguo-cache/\n/export/\n/*.zip\n",
+    )?;
     Ok(())
 }
