@@ -15,6 +15,14 @@ pub struct Link {
     pub url: String,
 }
 
+/// A notice's attachment: a file in the portal, or an address outside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub title: String,
+    pub url: String,
+    pub external: bool,
+}
+
 /// Compact view of a record for lists and cards.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
@@ -100,7 +108,7 @@ pub struct Detail {
     pub cover: Option<String>,
     pub issuer: Option<String>,
     pub number: Option<String>,
-    pub attachments: Vec<Link>,
+    pub attachments: Vec<Attachment>,
     /// Reverse links.
     pub applied_by: Vec<ApplyView>,
     pub cases: Vec<Card>,
@@ -355,9 +363,13 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
             d.attachments = n
                 .attachments
                 .iter()
-                .map(|a| Link {
-                    title: a.title.clone(),
-                    url: media_url(&a.src).0,
+                .map(|a| {
+                    let (url, external) = media_url(&a.src);
+                    Attachment {
+                        title: a.title.clone(),
+                        url,
+                        external,
+                    }
                 })
                 .collect();
         }
