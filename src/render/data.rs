@@ -87,7 +87,8 @@ fn size_text(n: usize) -> String {
 }
 
 /// Write the download files and pages; returns the number of HTML pages.
-pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>) -> usize {
+/// `bodies`: the outcomes' rendered bodies, indexed by record.
+pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>]) -> usize {
     let g = ctx.graph;
     let tables = export::tables(g);
     let files: Vec<(String, Vec<u8>, String, Vec<u8>)> = tables
@@ -136,7 +137,7 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>) -> usize {
         });
     }
     let mut brief_pages = 0;
-    for (path, html) in brief_portal_pages(g, ctx.cfg, ctx.theme, media) {
+    for (path, html) in brief_portal_pages(g, ctx.cfg, ctx.theme, media, bodies) {
         brief_pages += 1;
         match html {
             Ok(html) => {
@@ -222,7 +223,7 @@ pub fn brief_page(
     portal: bool,
 ) -> Result<String, String> {
     let order = export::outcome_order(g);
-    brief_html(g, cfg, theme, media, portal, &order, None, &[])
+    brief_html(g, cfg, theme, media, None, portal, &order, None, &[])
 }
 
 /// The portal's 附件2 pages: `(path, html)`; one page, or (above
@@ -233,10 +234,11 @@ fn brief_portal_pages(
     cfg: &Config,
     theme: &Theme,
     media: &HashSet<String>,
+    bodies: &[Option<String>],
 ) -> Vec<(String, Result<String, String>)> {
     let order = export::outcome_order(g);
     if order.len() <= BRIEF_SPLIT {
-        let html = brief_html(g, cfg, theme, media, true, &order, None, &[]);
+        let html = brief_html(g, cfg, theme, media, Some(bodies), true, &order, None, &[]);
         return vec![(BRIEF_PATH.to_string(), html)];
     }
     // outcome_order sorts by province first: consecutive runs.
@@ -258,14 +260,14 @@ fn brief_portal_pages(
         .collect();
     let mut out = vec![(
         BRIEF_PATH.to_string(),
-        brief_html(g, cfg, theme, media, true, &[], None, &parts),
+        brief_html(g, cfg, theme, media, Some(bodies), true, &[], None, &parts),
     )];
     out.extend(
         groups
             .par_iter()
             .zip(parts.par_iter())
             .map(|((p, ids), part)| {
-                let html = brief_html(g, cfg, theme, media, true, ids, Some(p), &[]);
+                let html = brief_html(g, cfg, theme, media, Some(bodies), true, ids, Some(p), &[]);
                 (part.url.clone(), html)
             })
             .collect::<Vec<_>>(),
@@ -282,13 +284,15 @@ fn province_slug(p: &str) -> String {
 }
 
 /// Render brief.html for `ids` (numbered from 1), titled by `part` when it
-/// is one province's share, or as an index of `parts`.
+/// is one province's share, or as an index of `parts`. Bodies come from
+/// `bodies` (already rendered for the detail pages) or are rendered here.
 #[allow(clippy::too_many_arguments)]
 fn brief_html(
     g: &SiteGraph,
     cfg: &Config,
     theme: &Theme,
     media: &HashSet<String>,
+    bodies: Option<&[Option<String>]>,
     portal: bool,
     ids: &[RecId],
     part: Option<&str>,
@@ -303,23 +307,23 @@ fn brief_html(
             let Data::Outcome(o) = &r.data else {
                 return None;
             };
-            // Problems in bodies are reported by the detail pages already.
-            let mut quiet = Diagnostics::new();
-            let body = markdown::render(
-                &r.body,
-                &BodyCtx {
-                    display_path: &r.display_path,
-                    page_dir: "data",
-                    source_dir: &r.source_dir,
-                    body_line: r.body_line,
-                },
-                &targets,
-                &mut quiet,
-            );
+            let html = match bodies.and_then(|b| b.get(id)).and_then(Option::as_deref) {
+                Some(h) => h.to_string(),
+                None => {
+                    // Problems in bodies are reported by the detail pages already.
+                    let mut quiet = Diagnostics::new();
+                    let ctx = BodyCtx {
+                        display_path: &r.display_path,
+                        page_dir: "data",
+                        source_dir: &r.source_dir,
+                        body_line: r.body_line,
+                    };
+                    markdown::render(&r.body, &ctx, &targets, &mut quiet).html
+                }
+            };
             let n = i + 1;
             // Several bodies on one page: keep their heading and footnote ids apart.
-            let body_html = body
-                .html
+            let body_html = html
                 .replace(" id=\"", &format!(" id=\"o{n}-"))
                 .replace("href=\"#", &format!("href=\"#o{n}-"));
             let holder = g

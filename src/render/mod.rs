@@ -135,7 +135,9 @@ pub fn render(
 
     // Detail pages, in parallel; each written as soon as rendered.
     let n = graph.records().len();
-    let results: Vec<(SearchDoc, Diagnostics, markdown::Found)> = (0..n)
+    // Outcome bodies are kept for the 附件2 pages (same folder depth as the
+    // detail pages, so the same rewritten links): rendered once.
+    let results: Vec<(SearchDoc, Diagnostics, markdown::Found, Option<String>)> = (0..n)
         .into_par_iter()
         .map(|id| {
             let r = graph.get(id);
@@ -156,22 +158,25 @@ pub fn render(
             };
             ctx.page(template, &path, &c);
             let doc = search_doc(graph, id, &body);
-            (doc, d, body.found)
+            let brief = (r.kind == Kind::Outcome).then_some(body.html);
+            (doc, d, body.found, brief)
         })
         .collect();
     let mut search_docs = Vec::with_capacity(n);
     let mut found = Vec::with_capacity(n);
-    for (doc, d, f) in results {
+    let mut outcome_bodies = Vec::with_capacity(n);
+    for (doc, d, f, b) in results {
         diags.extend(d);
         search_docs.push(doc);
         found.push(f);
+        outcome_bodies.push(b);
     }
     let mut pages = n;
     pages += list_pages(&ctx);
     pages += browse_pages(&ctx);
     home(&ctx);
     matrix(&ctx);
-    pages += data::pages(&ctx, media);
+    pages += data::pages(&ctx, media, &outcome_bodies);
     for (tpl, path, title) in [
         ("search.html", "search.html", "搜索"),
         ("404.html", "404.html", "页面未找到"),
