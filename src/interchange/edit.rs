@@ -13,6 +13,7 @@
 //! field compared with what was intended before anything is returned.
 
 use crate::content::frontmatter::{self, Node, Value};
+use crate::content::yaml::quoted;
 
 /// A value to write.
 #[derive(Debug, Clone, PartialEq)]
@@ -332,12 +333,12 @@ pub fn scalar(v: &Yv, flow: bool) -> String {
     match v {
         Yv::Int(i) => i.to_string(),
         Yv::Bool(b) => b.to_string(),
-        Yv::Quoted(s) => quote(s),
+        Yv::Quoted(s) => quoted(s),
         Yv::Str(s) => {
             if plain_ok(s, flow) {
                 s.clone()
             } else {
-                quote(s)
+                quoted(s)
             }
         }
         Yv::List(items) => format!(
@@ -356,11 +357,6 @@ pub fn scalar(v: &Yv, flow: bool) -> String {
                 .join(", ")
         ),
     }
-}
-
-/// YAML double-quoted string (JSON escapes are valid YAML escapes).
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.replace('"', "'")))
 }
 
 fn plain_ok(s: &str, flow: bool) -> bool {
