@@ -56,6 +56,8 @@ pub struct Orphan {
     pub kind: &'static str,
     pub id: String,
     pub title: String,
+    /// Why it counts as unreferenced, in the words of its kind.
+    pub reason: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -148,12 +150,19 @@ pub fn audit(graph: &SiteGraph, found: &[Found]) -> Audit {
         }
     }
     for (i, r) in graph.records().iter().enumerate() {
-        let referred = match r.kind {
-            Kind::Holder => !graph.holder_outcomes(i).is_empty(),
-            Kind::Outcome => {
-                !graph.outcome_regions(i).is_empty() || !graph.outcome_cases(i).is_empty()
-            }
-            Kind::Region => !graph.region_cases(i).is_empty(),
+        let (referred, reason) = match r.kind {
+            Kind::Holder => (
+                !graph.holder_outcomes(i).is_empty(),
+                "没有成果以它为持有方，正文中也没有链接到它",
+            ),
+            Kind::Outcome => (
+                !graph.outcome_regions(i).is_empty() || !graph.outcome_cases(i).is_empty(),
+                "没有应用方应用、没有案例引用，正文中也没有链接到它",
+            ),
+            Kind::Region => (
+                !graph.region_cases(i).is_empty(),
+                "没有案例属于它，正文中也没有链接到它",
+            ),
             _ => continue,
         };
         if !referred && !linked.contains(&(r.kind, r.id.as_str())) {
@@ -162,6 +171,7 @@ pub fn audit(graph: &SiteGraph, found: &[Found]) -> Audit {
                 kind: r.kind.label(),
                 id: r.id.clone(),
                 title: r.title.clone(),
+                reason,
             });
         }
     }
@@ -171,14 +181,4 @@ pub fn audit(graph: &SiteGraph, found: &[Found]) -> Audit {
     a.needs_internet.sort_by(|x, y| x.page.cmp(&y.page));
     a.orphans.sort_by(|x, y| x.path.cmp(&y.path));
     a
-}
-
-/// Why an orphan is listed, in the words of its kind.
-pub fn orphan_reason(kind: &str) -> &'static str {
-    match kind {
-        "成果持有方" => "没有成果以它为持有方，正文中也没有链接到它",
-        "成果" => "没有应用方应用、没有案例引用，正文中也没有链接到它",
-        "成果应用方" => "没有案例属于它，正文中也没有链接到它",
-        _ => "没有其他记录引用它",
-    }
 }

@@ -896,15 +896,7 @@ fn print_audit(report: &Report) {
         ),
         a.orphans
             .iter()
-            .map(|o| {
-                format!(
-                    "{}  {}“{}”：{}",
-                    o.path,
-                    o.kind,
-                    o.title,
-                    crate::check::orphan_reason(o.kind)
-                )
-            })
+            .map(|o| format!("{}  {}“{}”：{}", o.path, o.kind, o.title, o.reason))
             .collect(),
     );
     let _ = writeln!(
