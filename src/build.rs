@@ -204,9 +204,24 @@ pub fn run_keep_docs(
             report.audit = Some(crate::check::audit(&graph, &r.found));
         }
         docs = r.search_docs;
+        // SVGs are checked in `check` too; their sanitised bytes are what a
+        // build publishes.
+        let svgs = sanitize_svgs(&opts.site, &media, &mut diags);
         if let Some(s) = &staging {
             for m in &media {
                 let rel = m.to_string_lossy().replace('\\', "/");
+                if is_svg(m) {
+                    if let Some(bytes) = svgs.get(m) {
+                        if let Err(e) = s.write(&rel, bytes) {
+                            diags.error(
+                                format!("content/{rel}"),
+                                crate::diag::Pos::START,
+                                format!("无法写入媒体文件：{e}"),
+                            );
+                        }
+                    }
+                    continue;
+                }
                 if let Err(e) = s.copy(&opts.site.join("content").join(m), &rel) {
                     diags.error(
                         format!("content/{rel}"),
@@ -285,6 +300,58 @@ pub fn run_keep_docs(
     report.ok = true;
     report.total = start.elapsed();
     Ok((report, docs))
+}
+
+fn is_svg(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"))
+}
+
+/// Every SVG under `content/media/` made inert ([`crate::svg`]): removals
+/// are warnings, a file that cannot be checked is an error (not published).
+fn sanitize_svgs(
+    site: &Path,
+    media: &[PathBuf],
+    diags: &mut Diagnostics,
+) -> std::collections::HashMap<PathBuf, Vec<u8>> {
+    use rayon::prelude::*;
+    let results: Vec<_> = media
+        .par_iter()
+        .filter(|m| is_svg(m))
+        .map(|m| {
+            let r = std::fs::read(site.join("content").join(m))
+                .map_err(|e| format!("无法读取媒体文件：{e}"))
+                .and_then(|b| {
+                    if m.extension().is_some_and(|e| e.eq_ignore_ascii_case("svgz")) {
+                        Err("压缩的 SVG（.svgz）无法检查其中是否含有脚本，未发布；请另存为未压缩的 .svg".to_string())
+                    } else {
+                        crate::svg::sanitize(&b).map_err(|e| e.to_string())
+                    }
+                });
+            (m.clone(), r)
+        })
+        .collect();
+    let mut out = std::collections::HashMap::new();
+    for (m, r) in results {
+        let shown = format!("content/{}", m.to_string_lossy().replace('\\', "/"));
+        match r {
+            Ok(s) => {
+                if !s.removed.is_empty() {
+                    diags.warning(
+                        &shown,
+                        crate::diag::Pos::START,
+                        format!(
+                            "SVG 图片中可能运行脚本或加载外部内容的部分不会发布，已移除：{}",
+                            s.removed.join("、")
+                        ),
+                    );
+                }
+                out.insert(m, s.bytes);
+            }
+            Err(msg) => diags.error(&shown, crate::diag::Pos::START, msg),
+        }
+    }
+    out
 }
 
 /// The search documents of a site (for `chengguo search` when the index is

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{ArgAction, Parser, Subcommand};
 
 use crate::build::{self, Options, Report};
+use crate::text::escape_for_terminal;
 
 const TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 
@@ -453,7 +454,12 @@ fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
             r.external.len()
         );
         for p in r.external.iter().take(10) {
-            eprintln!("  {}（portal/{}）：{}", p.title, p.page, p.urls.join(" "));
+            eprintln!(
+                "  {}（portal/{}）：{}",
+                escape_for_terminal(&p.title),
+                p.page,
+                escape_for_terminal(&p.urls.join(" "))
+            );
         }
         if r.external.len() > 10 {
             eprintln!("  ……另有 {} 个页面，见使用说明.txt", r.external.len() - 10);
@@ -601,7 +607,7 @@ fn import(
                 Verb::Update(fields) => format!("更新（{}）", fields.join("、")),
                 Verb::Unchanged => "不变".to_string(),
             };
-            println!("  {what:<6} {}  {}", a.display, a.title);
+            println!("  {what:<6} {}  {}", a.display, escape_for_terminal(&a.title));
         }
     }
     let skipped = if bad {
@@ -742,7 +748,7 @@ fn search(
                 "{:>3}. [{}] {}{mark}  {}  ({:.2})",
                 i + 1,
                 kind_label(&h.kind),
-                h.title,
+                escape_for_terminal(&h.title),
                 h.url,
                 h.score
             )?;
@@ -755,10 +761,10 @@ struct Terminal;
 
 impl crate::serve::Log for Terminal {
     fn line(&mut self, s: &str) {
-        println!("{s}");
+        println!("{}", escape_for_terminal(s));
     }
     fn error(&mut self, s: &str) {
-        eprintln!("{s}");
+        eprintln!("{}", escape_for_terminal(s));
     }
 }
 

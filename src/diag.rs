@@ -81,11 +81,11 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.path_display(),
+            crate::text::escape_for_terminal(&self.path_display()),
             self.pos.line,
             self.pos.col,
             label,
-            self.message
+            crate::text::escape_for_terminal(&self.message)
         )
     }
 }

@@ -26,5 +26,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod svg;
+pub mod text;
 pub mod validate;
 pub mod vocab;

@@ -81,6 +81,7 @@ pub fn render(
         Pos::new(p.line + ctx.body_line - 1, p.col)
     };
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let ev = without_controls(ev);
         let ev = match ev {
             Event::Start(Tag::Link {
                 link_type,
@@ -248,6 +249,22 @@ pub fn render(
         text,
         toc,
         found,
+    }
+}
+
+/// Text, code and raw HTML events without control characters (ESC, BEL,
+/// NUL…): they would reach the published page and the search records.
+fn without_controls(ev: Event<'_>) -> Event<'_> {
+    use crate::text::{is_unsafe_control, strip_controls};
+    let dirty = |t: &str| t.chars().any(is_unsafe_control);
+    match ev {
+        Event::Text(t) if dirty(&t) => Event::Text(strip_controls(&t).into_owned().into()),
+        Event::Code(t) if dirty(&t) => Event::Code(strip_controls(&t).into_owned().into()),
+        Event::Html(t) if dirty(&t) => Event::Html(strip_controls(&t).into_owned().into()),
+        Event::InlineHtml(t) if dirty(&t) => {
+            Event::InlineHtml(strip_controls(&t).into_owned().into())
+        }
+        other => other,
     }
 }
 

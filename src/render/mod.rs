@@ -566,8 +566,10 @@ fn matrix(ctx: &Ctx) {
 /// sitemap.xml and Atom feeds (cases, notices), only with a base_url.
 fn feeds(ctx: &Ctx, base: &str) {
     let g = ctx.graph;
+    // XML 1.0 allows no control characters but tab, LF and CR.
     let esc = |s: &str| {
-        s.replace('&', "&amp;")
+        crate::text::strip_controls(s)
+            .replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('"', "&quot;")
@@ -618,6 +620,7 @@ fn feeds(ctx: &Ctx, base: &str) {
 
 /// The searchable view of a record (see the search issue's matching rules).
 fn search_doc(g: &SiteGraph, id: RecId, body: &Rendered) -> SearchDoc {
+    use crate::text::strip_controls;
     let r = g.get(id);
     let mut extra: Vec<String> = Vec::new();
     let mut facets: Vec<(String, Vec<String>)> = Vec::new();
@@ -692,11 +695,14 @@ fn search_doc(g: &SiteGraph, id: RecId, body: &Rendered) -> SearchDoc {
         id: r.id.clone(),
         kind: r.kind.dir().to_string(),
         kind_label: r.kind.label().to_string(),
-        title: r.title.clone(),
+        title: strip_controls(&r.title).into_owned(),
         url: r.url(),
-        summary: r.summary.clone(),
+        summary: strip_controls(&r.summary).into_owned(),
         body: body.text.clone(),
-        extra,
+        extra: extra
+            .into_iter()
+            .map(|e| strip_controls(&e).into_owned())
+            .collect(),
         facets,
     }
 }

@@ -172,7 +172,8 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
 /// `..&#x2F;outcomes&#x2F;…`: valid, but heavy.)
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    crate::search::highlight::escape_html(s, &mut out);
+    // Control characters from content never reach a published page.
+    crate::search::highlight::escape_html(&crate::text::strip_controls(s), &mut out);
     out
 }
 

@@ -1,0 +1,80 @@
+//! Text hygiene for everything the program prints or publishes: control
+//! characters that came in with content (ESC, BEL, NUL, U+0001, DEL, the C1
+//! range) are removed from published text (HTML, feeds, search records) and
+//! shown escaped (`\u{1b}`) in terminal messages, so a record can neither
+//! clear a terminal or set its title nor make an XML feed ill-formed.
+//!
+//! Tab, line feed and carriage return are ordinary whitespace and kept.
+
+use std::borrow::Cow;
+
+/// A character that must not reach a terminal or a published file as it is:
+/// C0 controls except tab/LF/CR, DEL, C1 controls, and the Unicode
+/// non-characters U+FFFE/U+FFFF (not allowed in XML).
+///
+/// ```
+/// use chengguo::text::is_unsafe_control;
+/// assert!(is_unsafe_control('\u{1b}'));
+/// assert!(is_unsafe_control('\0'));
+/// assert!(!is_unsafe_control('\n'));
+/// assert!(!is_unsafe_control('中'));
+/// ```
+pub fn is_unsafe_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// `s` without unsafe control characters (borrowed when there are none).
+///
+/// ```
+/// use chengguo::text::strip_controls;
+/// assert_eq!(strip_controls("标\u{1b}[2J题\u{7}"), "标[2J题");
+/// ```
+pub fn strip_controls(s: &str) -> Cow<'_, str> {
+    if s.chars().any(is_unsafe_control) {
+        Cow::Owned(s.chars().filter(|&c| !is_unsafe_control(c)).collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// `s` with unsafe control characters written as `\u{1b}` (and, for a
+/// one-line message, newlines as `\n`), for printing on a terminal.
+///
+/// ```
+/// use chengguo::text::escape_for_terminal;
+/// assert_eq!(escape_for_terminal("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+/// ```
+pub fn escape_for_terminal(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_c0_c1_control_but_whitespace_is_unsafe() {
+        for u in 0u32..0x100 {
+            let c = char::from_u32(u).unwrap();
+            let expect = (u < 0x20 && !matches!(u, 0x9 | 0xa | 0xd)) || (0x7f..=0x9f).contains(&u);
+            assert_eq!(is_unsafe_control(c), expect, "U+{u:04X}");
+        }
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        assert!(matches!(strip_controls("成果\t简介\n"), Cow::Borrowed(_)));
+        assert!(matches!(escape_for_terminal("成果"), Cow::Borrowed(_)));
+    }
+}
