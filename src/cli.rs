@@ -607,7 +607,11 @@ fn import(
                 Verb::Update(fields) => format!("更新（{}）", fields.join("、")),
                 Verb::Unchanged => "不变".to_string(),
             };
-            println!("  {what:<6} {}  {}", a.display, escape_for_terminal(&a.title));
+            println!(
+                "  {what:<6} {}  {}",
+                a.display,
+                escape_for_terminal(&a.title)
+            );
         }
     }
     let skipped = if bad {

@@ -22,6 +22,7 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod pack;
+pub mod pathguess;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -34,14 +34,62 @@ const XLINK_NS: &[u8] = b"http://www.w3.org/1999/xlink";
 
 /// SVG elements that draw, group, describe or style, and nothing that runs.
 const ALLOWED: &[&str] = &[
-    "svg", "g", "defs", "symbol", "use", "title", "desc", "metadata", "switch", "view", "a",
-    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
-    "textPath", "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask",
-    "marker", "filter", "image", "style", "feBlend", "feColorMatrix", "feComponentTransfer",
-    "feComposite", "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap",
-    "feDistantLight", "feDropShadow", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR",
-    "feGaussianBlur", "feImage", "feMerge", "feMergeNode", "feMorphology", "feOffset",
-    "fePointLight", "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence",
+    "svg",
+    "g",
+    "defs",
+    "symbol",
+    "use",
+    "title",
+    "desc",
+    "metadata",
+    "switch",
+    "view",
+    "a",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "textPath",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "pattern",
+    "clipPath",
+    "mask",
+    "marker",
+    "filter",
+    "image",
+    "style",
+    "feBlend",
+    "feColorMatrix",
+    "feComponentTransfer",
+    "feComposite",
+    "feConvolveMatrix",
+    "feDiffuseLighting",
+    "feDisplacementMap",
+    "feDistantLight",
+    "feDropShadow",
+    "feFlood",
+    "feFuncA",
+    "feFuncB",
+    "feFuncG",
+    "feFuncR",
+    "feGaussianBlur",
+    "feImage",
+    "feMerge",
+    "feMergeNode",
+    "feMorphology",
+    "feOffset",
+    "fePointLight",
+    "feSpecularLighting",
+    "feSpotLight",
+    "feTile",
+    "feTurbulence",
 ];
 
 /// Why an SVG could not be checked.
@@ -207,7 +255,10 @@ fn ns_bytes(r: &ResolveResult) -> Option<Vec<u8>> {
 
 /// The element with its unsafe attributes removed, and a description of
 /// each removal.
-fn clean_attributes(reader: &NsReader<&[u8]>, e: &BytesStart) -> (BytesStart<'static>, Vec<String>) {
+fn clean_attributes(
+    reader: &NsReader<&[u8]>,
+    e: &BytesStart,
+) -> (BytesStart<'static>, Vec<String>) {
     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
     let mut out = BytesStart::new(name);
     let mut dropped = Vec::new();
@@ -250,16 +301,23 @@ fn safe_href(v: &str) -> bool {
     if v.starts_with('#') {
         return true;
     }
-    if ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    if [
+        "data:image/png",
+        "data:image/jpeg",
+        "data:image/gif",
+        "data:image/webp",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
     {
         return true;
     }
     // A scheme (`javascript:`, `http:`), a network path or an absolute path.
-    let has_scheme = lower
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let has_scheme = lower.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     !(has_scheme || v.starts_with('/') || v.starts_with('\\'))
 }
 
@@ -345,13 +403,31 @@ mod tests {
         );
         let r = run(&s);
         let out = String::from_utf8(r.bytes).unwrap();
-        for bad in ["script", "alert", "evil", "javascript", "foreignObject", "iframe", "<set", "@import", "https://x"] {
+        for bad in [
+            "script",
+            "alert",
+            "evil",
+            "javascript",
+            "foreignObject",
+            "iframe",
+            "<set",
+            "@import",
+            "https://x",
+        ] {
             assert!(!out.contains(bad), "{bad} left in {out}");
         }
         assert!(out.contains("<rect width=\"1\"/>"), "{out}");
         assert!(out.contains("<text>t</text>"), "{out}");
-        assert!(r.removed.contains(&"<script>".to_string()), "{:?}", r.removed);
-        assert!(r.removed.iter().any(|x| x == "事件属性 onload"), "{:?}", r.removed);
+        assert!(
+            r.removed.contains(&"<script>".to_string()),
+            "{:?}",
+            r.removed
+        );
+        assert!(
+            r.removed.iter().any(|x| x == "事件属性 onload"),
+            "{:?}",
+            r.removed
+        );
     }
 
     #[test]
@@ -359,7 +435,10 @@ mod tests {
         let s = format!("<?xml version=\"1.0\"?><?xml-stylesheet href=\"http://x/a.css\"?><!DOCTYPE svg [<!ENTITY a \"aaaa\">]>{HEAD}<text>x</text></svg>");
         let r = run(&s);
         let out = String::from_utf8(r.bytes).unwrap();
-        assert!(!out.contains("ENTITY") && !out.contains("stylesheet"), "{out}");
+        assert!(
+            !out.contains("ENTITY") && !out.contains("stylesheet"),
+            "{out}"
+        );
         assert!(out.starts_with("<?xml version=\"1.0\"?>"), "{out}");
     }
 
@@ -368,14 +447,25 @@ mod tests {
         let s = format!("{HEAD}<sodipodi:namedview xmlns:sodipodi=\"http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd\"/><rect width=\"2\"/></svg>");
         let r = run(&s);
         assert!(r.removed.is_empty());
-        assert!(!String::from_utf8(r.bytes).unwrap().contains("sodipodi:namedview"));
+        assert!(!String::from_utf8(r.bytes)
+            .unwrap()
+            .contains("sodipodi:namedview"));
     }
 
     #[test]
     fn broken_and_foreign_files_are_refused() {
-        assert!(matches!(sanitize(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>"), Err(SvgError::Malformed { .. })));
-        assert!(matches!(sanitize(b"<html><script>x</script></html>"), Err(SvgError::NotSvg)));
+        assert!(matches!(
+            sanitize(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>"),
+            Err(SvgError::Malformed { .. })
+        ));
+        assert!(matches!(
+            sanitize(b"<html><script>x</script></html>"),
+            Err(SvgError::NotSvg)
+        ));
         assert!(matches!(sanitize(b"\x89PNG\r\n"), Err(_)));
-        assert!(matches!(sanitize(b"<svg><script>x</script></svg>"), Err(SvgError::NotSvg)));
+        assert!(matches!(
+            sanitize(b"<svg><script>x</script></svg>"),
+            Err(SvgError::NotSvg)
+        ));
     }
 }

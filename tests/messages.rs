@@ -833,6 +833,58 @@ msg_test!(
     |d| page(d, "title: 关于\n", "见[说明](../docs/a.md)。\n"),
 );
 
+// ------------------------------------------------------ body paths, raw HTML
+
+msg_test!(
+    body_backslash_path_is_read_as_slash,
+    [
+        "content/pages/about.md:4:1: 警告: 图片路径“..\\media\\images\\tu.svg”中的反斜杠“\\”已按“/”处理：网页路径用正斜杠，请写成 ../media/images/tu.svg",
+    ],
+    |s| page(s, "title: 关于\n", "![图](..\\media\\images\\tu.svg)\n"),
+);
+
+msg_test!(
+    body_missing_media_suggests_the_file_it_guessed,
+    [
+        "content/pages/about.md:4:1: 错误: 图片“media/images/Tu.svg”指向的文件不存在（按本文件所在文件夹解析为 content/pages/media/images/Tu.svg）：是否指 content/media/images/tu.svg？请写成 ../media/images/tu.svg",
+    ],
+    |s| page(s, "title: 关于\n", "![图](media/images/Tu.svg)\n"),
+);
+
+msg_test!(
+    body_raw_html_nested_too_deep,
+    [
+        "content/pages/about.md:4:1281: 错误: 正文中的 HTML 标签嵌套超过 256 层：浏览器无法正常显示，请删去多余的 <div> 等标签（正文一般不需要 HTML，用 Markdown 即可）",
+    ],
+    |s| page(s, "title: 关于\n", &format!("{}x{}\n", "<div>".repeat(300), "</div>".repeat(300))),
+);
+
+msg_test!(body_email_autolink_is_a_link, [], |s| page(
+    s,
+    "title: 关于\n",
+    "联系 <a@b.cn>\n"
+),);
+
+msg_test!(
+    svg_media_with_a_script_is_published_without_it,
+    [
+        "content/media/images/tu.svg:1:1: 警告: SVG 图片中可能运行脚本或加载外部内容的部分不会发布，已移除：事件属性 onload、<script>",
+    ],
+    |s| w(
+        s,
+        "content/media/images/tu.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script></svg>\n",
+    ),
+);
+
+msg_test!(
+    svg_media_that_is_not_xml_is_refused,
+    [
+        "content/media/images/tu.svg:1:1: 错误: SVG 文件不是有效的 XML（标签没有正确配对或闭合），无法检查其中是否含有脚本，未发布；请用绘图软件重新导出为 SVG，或改用 PNG 图片",
+    ],
+    |s| w(s, "content/media/images/tu.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>\n"),
+);
+
 // ------------------------------------------------------------ meta-test
 
 /// The source files whose diagnostics this file covers.
@@ -1153,14 +1205,17 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/graph.rs", Variant, "是标题，请改写为它的编号"),
     ("src/graph.rs", Site, "重复出现：同一成果只需写一次"),
     // render/markdown.rs
+    ("src/render/markdown.rs", Site, "HTML 标签嵌套超过"),
     ("src/render/markdown.rs", Site, "不会发布，已移除"),
     ("src/render/markdown.rs", Site, "是外部网址"),
     ("src/render/markdown.rs", Site, "使用了不允许的协议"),
+    ("src/render/markdown.rs", Site, "”已按“/”处理：网页路径用正斜杠"),
     ("src/render/markdown.rs", Site, "是以 / 开头的绝对路径"),
     ("src/render/markdown.rs", Site, "指向 content/ 文件夹之外"),
     ("src/render/markdown.rs", Site, "不存在或是草稿（draft: true）"),
     ("src/render/markdown.rs", Site, "文件夹中只有记录文件"),
     ("src/render/markdown.rs", Site, "记录链接应写成 ../<类别>/<编号>.md"),
+    ("src/render/markdown.rs", Site, "）：是否指 content/media/images/tu.svg？请写成"),
     ("src/render/markdown.rs", Site, "指向的文件不存在（按本文件所在文件夹解析为"),
     // render/theme.rs
     ("src/render/theme.rs", Site, "找不到：没有 themes/"),

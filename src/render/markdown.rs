@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::content::Kind;
 use crate::diag::{Diagnostics, Pos};
@@ -40,6 +40,12 @@ pub struct Found {
 pub trait LinkTargets {
     fn record_exists(&self, kind: Kind, id: &str) -> bool;
     fn media_exists(&self, path: &str) -> bool;
+    /// The media file (`media/…`) a wrong path most likely meant: the same
+    /// file name (ignoring case), else the closest name; `None` if nothing
+    /// is close.
+    fn media_guess(&self, _path: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Context of one body: which file it comes from, where its body starts.
@@ -76,6 +82,8 @@ pub fn render(
     let mut found = Found::default();
     // Open images: (position, alt text so far).
     let mut images: Vec<(Pos, String)> = Vec::new();
+    let mut nesting = HtmlDepth::default();
+    let mut too_deep = false;
     let at = |off: usize| {
         let p = Pos::from_offset(body, off);
         Pos::new(p.line + ctx.body_line - 1, p.col)
@@ -83,6 +91,11 @@ pub fn render(
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let ev = without_controls(ev);
         let ev = match ev {
+            // `<a@b.cn>`: the HTML writer adds `mailto:` itself.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => ev,
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -123,6 +136,16 @@ pub fn render(
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
                 has_raw_html = true;
+                if !too_deep {
+                    if let Some(off) = nesting.feed(h) {
+                        too_deep = true;
+                        diags.error(
+                            ctx.display_path,
+                            at(range.start + off),
+                            format!("正文中的 HTML 标签嵌套超过 {MAX_HTML_DEPTH} 层：浏览器无法正常显示，请删去多余的 <div> 等标签（正文一般不需要 HTML，用 Markdown 即可）"),
+                        );
+                    }
+                }
                 let lower = h.to_ascii_lowercase();
                 if lower.contains("<script")
                     || lower.contains("<iframe")
@@ -240,6 +263,12 @@ pub fn render(
         }
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
+    if too_deep {
+        // Sanitising is quadratic in nesting depth: the raw HTML is dropped
+        // (the build fails on the error above anyway).
+        events.retain(|e| !matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+        has_raw_html = false;
+    }
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html {
         html = sanitize(&html, &raw_urls);
@@ -250,6 +279,64 @@ pub fn render(
         toc,
         found,
     }
+}
+
+/// Deepest raw-HTML element nesting a body may have (browsers stop
+/// nesting at 512; HTML parsing, and so sanitising, costs depth × tags).
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Open-element depth of the raw HTML of one body, fed event by event in
+/// one linear scan (void elements, `/>`, comments and declarations do not
+/// nest).
+#[derive(Default)]
+struct HtmlDepth {
+    depth: usize,
+}
+
+impl HtmlDepth {
+    /// Feed one fragment; the byte offset where the depth first exceeds
+    /// [`MAX_HTML_DEPTH`], if it does.
+    fn feed(&mut self, html: &str) -> Option<usize> {
+        const VOID: &[&str] = &[
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+            "source", "track", "wbr",
+        ];
+        let b = html.as_bytes();
+        let mut i = 0;
+        while let Some(j) = memchr_lt(&b[i..]) {
+            let start = i + j;
+            let rest = &b[start + 1..];
+            let end = rest
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(b.len(), |k| start + 1 + k);
+            if rest.first() == Some(&b'/') {
+                self.depth = self.depth.saturating_sub(1);
+            } else if rest.first().is_some_and(|c| c.is_ascii_alphabetic()) {
+                let name: String = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .map(|&c| (c as char).to_ascii_lowercase())
+                    .collect();
+                let self_closing = end > start && b.get(end.wrapping_sub(1)) == Some(&b'/');
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    self.depth += 1;
+                    if self.depth > MAX_HTML_DEPTH {
+                        return Some(start);
+                    }
+                }
+            }
+            i = (end + 1).min(b.len());
+            if i >= b.len() {
+                break;
+            }
+        }
+        None
+    }
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
 }
 
 /// Text, code and raw HTML events without control characters (ESC, BEL,
@@ -436,7 +523,23 @@ fn rewrite(
             return "#".into();
         }
     }
-    if dest.starts_with('/') || dest.starts_with('\\') {
+    // Windows habit: `..\media\images\a.jpg`. Read as `/`, with a warning
+    // that shows the portable spelling.
+    let fixed;
+    let dest = if dest.contains('\\') {
+        fixed = dest.replace('\\', "/");
+        diags.warning(
+            ctx.display_path,
+            pos,
+            format!(
+                "{what}路径“{dest}”中的反斜杠“\\”已按“/”处理：网页路径用正斜杠，请写成 {fixed}"
+            ),
+        );
+        fixed.as_str()
+    } else {
+        dest
+    };
+    if dest.starts_with('/') {
         diags.error(
             ctx.display_path,
             pos,
@@ -536,6 +639,14 @@ fn rewrite(
             ctx.display_path,
             pos,
             format!("{what}“{dest}”不存在：记录链接应写成 ../<类别>/<编号>.md，类别为 outcomes、holders、regions、cases、notices、pages 之一"),
+        );
+        return "#".into();
+    } else if let Some(guess) = targets.media_guess(&resolved) {
+        let suggest = format!("{}{guess}{suffix}", up(ctx.source_dir));
+        diags.error(
+            ctx.display_path,
+            pos,
+            format!("{what}“{dest}”指向的文件不存在（按本文件所在文件夹解析为 content/{resolved}）：是否指 content/{guess}？请写成 {suggest}"),
         );
         return "#".into();
     } else {

@@ -64,6 +64,9 @@ impl LinkTargets for Targets<'_> {
     fn media_exists(&self, path: &str) -> bool {
         self.media.contains(path)
     }
+    fn media_guess(&self, path: &str) -> Option<String> {
+        crate::pathguess::media_guess(self.media, path)
+    }
 }
 
 struct Ctx<'a> {
