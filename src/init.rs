@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 const FILES: &[(&str, &str)] = &[
     (
         "site.yaml",
-        "title: 我的成果推广门户\nsubtitle: 基础教育优秀教学成果推广应用\ndescription: 展示成果、应用方与典型案例的静态门户\nlanguage: zh-CN\n# base_url: https://example.org/   # 填写后生成 sitemap.xml 与订阅源\ntheme: default\nintro: |\n  本门户汇集本地区推广应用的优秀教学成果、应用方与典型案例。\n  在 content/ 下按类别新建 .md 文件即可发布新内容。\n",
+        "title: 我的成果推广门户\nsubtitle: 基础教育优秀教学成果推广应用\ndescription: 展示成果、应用方与典型案例的静态门户\nlanguage: zh-CN\n# base_url: https://example.org/   # 填写后生成 sitemap.xml 与订阅源\ntheme: default\n# intro：首页顶部的介绍文字（发布在门户上，写给读者看）。新建内容请用 chengguo new，见 docs/authoring.md。\nintro: |\n  本门户汇集本地区推广应用的优秀教学成果、应用方与典型案例，可按学段、学科、主题浏览，也可全文搜索。\n",
     ),
     (
         "content/holders/shili-jiaoyanshi.md",
@@ -25,7 +25,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/cases/shili-anli.md",
-        "---\ntitle: 单元作业设计让课堂更高效（示例案例）\ndate: 2025-05-20\nregion: shili-qu\nschool: 示例区第一小学\noutcomes: [shili-zuoye-sheji]\nstages: 小学\nsubjects: 数学\nthemes: 作业设计\nsummary: 一所小学应用作业设计成果的经验。\n---\n学校以单元为单位重构数学作业……（示例正文，可参阅[成果介绍](../outcomes/shili-zuoye-sheji.md)）\n",
+        "---\ntitle: 单元作业设计让课堂更高效（示例案例）\ndate: 2025-05-20\nregion: shili-qu\nschool: 示例区第一小学\noutcomes: [shili-zuoye-sheji]\nstages: 小学\nsubjects: 数学\nthemes: 作业设计\nsummary: 一所小学应用作业设计成果的经验。\nfeatured: true\n---\n学校以单元为单位重构数学作业……（示例正文，可参阅[成果介绍](../outcomes/shili-zuoye-sheji.md)）\n",
     ),
     (
         "content/notices/shili-tongzhi.md",
@@ -35,7 +35,9 @@ const FILES: &[(&str, &str)] = &[
         "content/pages/about.md",
         "---\ntitle: 关于本门户\nsummary: 门户简介与使用说明。\n---\n本门户由 chengguo 生成，可部署在任意网页服务器上，也可复制到 U 盘直接打开 index.html 使用。\n",
     ),
-    ("content/media/.keep", ""),
+    // The guide tells authors to put pictures here and documents beside it.
+    ("content/media/images/.keep", ""),
+    ("content/media/docs/.keep", ""),
 ];
 
 /// Create the starter site in `dir` (refusing to overwrite a site).

@@ -1059,3 +1059,89 @@ fn every_page_asks_dual_engine_browsers_for_webkit() {
         );
     }
 }
+
+/// Issue 15: `featured: true` on a case puts it in the home page's 推荐案例
+/// section (a template field that has no effect is a bug), and cases with
+/// a cover show it on their cards.
+#[test]
+fn featured_cases_are_on_the_home_page_with_their_covers() {
+    let out = sample();
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    let i = home
+        .find("<h2 id=\"h-featured-cases\">推荐案例</h2>")
+        .expect("推荐案例 section");
+    let section = &home[i..i + home[i..].find("</section>").unwrap()];
+    let featured: Vec<String> = content_ids("cases")
+        .into_iter()
+        .filter(|id| {
+            let t = fs::read_to_string(repo().join(format!("content/cases/{id}.md"))).unwrap();
+            t.contains("\nfeatured: true") && !is_draft("cases", id)
+        })
+        .collect();
+    assert!(!featured.is_empty(), "the sample has featured cases");
+    for id in &featured {
+        assert!(
+            section.contains(&format!("href=\"cases/{id}.html\"")),
+            "{id} not in 推荐案例"
+        );
+    }
+    assert_eq!(
+        section.matches("class=\"card\"").count(),
+        featured.len().min(6)
+    );
+    // Covers on cards: the featured cases with a cover show it.
+    assert!(
+        section.contains("<img class=\"card-cover\" src=\"media/images/"),
+        "{section}"
+    );
+    let list = fs::read_to_string(out.join("cases/index.html")).unwrap();
+    assert!(list.contains("<img class=\"card-cover\" src=\"../media/images/"));
+}
+
+/// Issue 15 (point 9) and issue 11 (accessibility): a favicon next to the
+/// pages (no request to the server root), distinct labels on the search
+/// landmarks, an h2 between a list page's h1 and its cards' h3, and no
+/// empty 成果简介 heading on outcome pages.
+#[test]
+fn favicon_landmark_labels_and_heading_order() {
+    let out = sample();
+    assert!(out.join("static/favicon.svg").is_file());
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("<link rel=\"icon\" href=\"static/favicon.svg\""));
+    let labels: Vec<&str> = home
+        .split("role=\"search\" aria-label=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(labels, ["全站搜索", "首页搜索"]);
+    let list = fs::read_to_string(out.join("outcomes/index.html")).unwrap();
+    let (h1, h2, h3) = (
+        list.find("<h1").unwrap(),
+        list.find("<h2").unwrap(),
+        list.find("<h3").unwrap(),
+    );
+    assert!(h1 < h2 && h2 < h3, "h1 {h1}, h2 {h2}, h3 {h3}");
+    let id = &content_ids("outcomes")[0];
+    let page = fs::read_to_string(out.join(format!("outcomes/{id}.html"))).unwrap();
+    assert!(!page.contains(">成果简介</h2>"), "empty 成果简介 heading");
+}
+
+/// Issue 15 (point 9): `init` makes the folders the guide names, and its
+/// home page shows no authoring instructions to readers.
+#[test]
+fn init_creates_media_folders_and_a_reader_facing_intro() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("site");
+    let r = run(t.path(), &["init".as_ref(), dir.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(dir.join("content/media/images").is_dir());
+    assert!(dir.join("content/media/docs").is_dir());
+    let r = build(t.path(), &dir, &dir.join("public"));
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let home = fs::read_to_string(dir.join("public/index.html")).unwrap();
+    assert!(
+        !home.contains("content/"),
+        "instructions for authors on the home page"
+    );
+    assert!(home.contains("推荐案例"), "the starter's featured case");
+}

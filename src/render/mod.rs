@@ -495,7 +495,7 @@ fn home(ctx: &Ctx) {
     let featured_cases: Vec<Card> = sorted_kind(g, Kind::Case)
         .into_iter()
         .filter(|&x| g.get(x).featured)
-        .take(3)
+        .take(6)
         .map(|x| card(g, x))
         .collect();
     let mut d = Diagnostics::new();

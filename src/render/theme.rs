@@ -37,6 +37,7 @@ pub const DEFAULT_FILES: &[(&str, &[u8])] = embed!(
     "static/style.css",
     "static/filter.js",
     "static/search.js",
+    "static/favicon.svg",
 );
 
 /// A loaded theme: compiled templates and the static files to publish.

@@ -37,6 +37,8 @@ pub struct Card {
     pub meta: Vec<String>,
     /// Facet values for client-side filtering: "stage=小学;subject=数学".
     pub facets: String,
+    /// A case's cover picture (URL relative to the root), shown on its card.
+    pub cover: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,6 +210,10 @@ pub fn card(g: &SiteGraph, id: RecId) -> Card {
         url: r.url(),
         summary: r.summary.clone(),
         date: r.date().map(str::to_string),
+        cover: match &r.data {
+            Data::Case(c) => c.cover.as_deref().map(|p| media_url(p).0),
+            _ => None,
+        },
         meta,
         facets: facets
             .iter()
