@@ -6,6 +6,8 @@
 //!   every outcome and case found by title and body words);
 //! - `tests/browser/serve.test.js`: `chengguo serve` reloads an open page
 //!   after an edit, shows errors as an overlay, recovers; video seeks;
+//! - `tests/browser/a11y.test.js`: axe-core on every page type at 390 and
+//!   1280 px, no violation of moderate impact or above;
 //! - `tests/browser/crawl.test.js`: every page reached by links from
 //!   index.html opened from disk, with no failed request, no JavaScript
 //!   error and no request outside the portal;
@@ -96,6 +98,13 @@ fn search_in_headless_chromium_from_file_and_http() {
 #[test]
 fn every_page_opens_from_disk_without_failed_requests() {
     run_node_test("crawl.test.js");
+}
+
+/// axe-core on every page type at 390 and 1280 px: no violation of
+/// moderate impact or above.
+#[test]
+fn every_page_type_passes_axe_core_at_phone_and_desktop_width() {
+    run_node_test("a11y.test.js");
 }
 
 #[test]

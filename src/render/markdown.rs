@@ -183,6 +183,13 @@ pub fn render(
                 }
                 ev
             }
+            // A task list's box, labelled for screen readers (pulldown-cmark
+            // writes a bare `<input type="checkbox">`).
+            Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"已完成\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"未完成\"> "
+            })),
             Event::Start(Tag::FootnoteDefinition(ref label)) => {
                 footnotes.push(label.to_string());
                 ev
