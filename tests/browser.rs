@@ -117,6 +117,32 @@ fn serve_reloads_open_pages_and_shows_errors_in_chromium() {
     );
 }
 
+/// docs/authoring.md's screenshots are made by a script from the real
+/// program (new → serve → a wrong date → the error box): it must keep
+/// working, here into a temp folder.
+#[test]
+fn authoring_guide_screenshots_can_be_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = common::sample_site_at(&tmp.path().join("site"));
+    let shots = tmp.path().join("shots");
+    run_node(
+        "screenshots.js",
+        &[
+            std::ffi::OsStr::new(common::BIN),
+            site.as_os_str(),
+            shots.as_os_str(),
+        ],
+    );
+    for name in ["preview-home.png", "case-phone.png", "error-box-phone.png"] {
+        let b = std::fs::read(shots.join(name)).unwrap();
+        assert!(b.starts_with(b"\x89PNG"), "{name}");
+        assert!(
+            common::repo().join("docs/images").join(name).is_file(),
+            "docs/images/{name} missing: node tests/browser/screenshots.js target/release/chengguo <site copy> docs/images"
+        );
+    }
+}
+
 /// The sample portal packed with `chengguo pack` and unzipped (with the zip
 /// crate: nothing new needed on CI) into a folder whose path has a space
 /// and Chinese, like a Windows desktop: the unzipped top folder.
