@@ -49,16 +49,22 @@ fn control_site(site: &Path) {
     );
 }
 
-const CONTROLS: &[u8] = &[0x00, 0x01, 0x07, 0x1b];
-
-#[test]
-fn control_characters_never_reach_published_files() {
+/// [`control_site`] built; the temp folder lives as long as the guard.
+fn built_control_site() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     control_site(&site);
     let out = tmp.path().join("out");
     let r = common::build(tmp.path(), &site, &out);
     assert_eq!(r.code, 0, "{}", r.dump());
+    (tmp, out)
+}
+
+const CONTROLS: &[u8] = &[0x00, 0x01, 0x07, 0x1b];
+
+#[test]
+fn control_characters_never_reach_published_files() {
+    let (_tmp, out) = built_control_site();
     let mut checked = 0;
     for f in files(&out) {
         let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -87,12 +93,7 @@ fn control_characters_never_reach_published_files() {
 
 #[test]
 fn feeds_stay_well_formed_xml() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    control_site(&site);
-    let out = tmp.path().join("out");
-    let r = common::build(tmp.path(), &site, &out);
-    assert_eq!(r.code, 0, "{}", r.dump());
+    let (_tmp, out) = built_control_site();
     for name in ["feeds/notices.xml", "feeds/cases.xml", "sitemap.xml"] {
         let xml = fs::read_to_string(out.join(name)).unwrap();
         let mut reader = quick_xml::Reader::from_str(&xml);
