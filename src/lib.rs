@@ -23,6 +23,7 @@ pub mod new;
 pub mod output;
 pub mod pack;
 pub mod render;
+pub mod safepath;
 pub mod search;
 pub mod serve;
 pub mod slug;
