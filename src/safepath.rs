@@ -198,16 +198,21 @@ pub fn join_inside(root: &Path, rel: &str) -> Result<PathBuf, PathProblem> {
     check_relative(rel)?;
     let mut p = root.to_path_buf();
     let mut link: Option<PathBuf> = None;
+    // Looking stops at the first link, or where nothing exists yet
+    // (nothing further down can redirect then).
+    let mut look = true;
     for c in rel.split('/') {
         p.push(c);
-        if link.is_some() {
+        if !look {
             continue;
         }
         match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => link = Some(p.clone()),
+            Ok(m) if m.file_type().is_symlink() => {
+                link = Some(p.clone());
+                look = false;
+            }
             Ok(_) => {}
-            // Nothing further down exists yet: nothing can redirect.
-            Err(_) => break,
+            Err(_) => look = false,
         }
     }
     debug_assert!(p.starts_with(root));
@@ -379,5 +384,6 @@ mod tests {
             root.join("alias/x.txt")
         );
         assert_eq!(join_inside(&root, "new/x").unwrap(), root.join("new/x"));
+        assert_eq!(join_inside(&root, "new/y/z").unwrap(), root.join("new/y/z"));
     }
 }

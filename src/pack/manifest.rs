@@ -144,7 +144,10 @@ pub fn parse(bytes: &[u8]) -> Parsed {
                 }
                 _ => out
                     .problems
-                    .push(format!("校验清单第 {line_no} 行无法识别：{line}")),
+                    .push(format!(
+                    "校验清单第 {line_no} 行无法识别：{}",
+                    crate::safepath::shown(line)
+                )),
             }
             continue;
         }
@@ -159,7 +162,10 @@ pub fn parse(bytes: &[u8]) -> Parsed {
             }
             _ => out
                 .problems
-                .push(format!("校验清单第 {line_no} 行无法识别：{line}")),
+                .push(format!(
+                    "校验清单第 {line_no} 行无法识别：{}",
+                    crate::safepath::shown(line)
+                )),
         }
     }
     if end.is_none() {
@@ -175,7 +181,8 @@ pub fn parse(bytes: &[u8]) -> Parsed {
             }),
             None => {
                 out.problems.push(format!(
-                    "校验清单第 {line_no} 行的文件 {p} 缺少大小（#size 行）"
+                    "校验清单第 {line_no} 行的文件 {} 缺少大小（#size 行）",
+                    crate::safepath::shown(&p)
                 ));
                 out.entries.push(Entry {
                     path: p,
