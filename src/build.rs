@@ -101,9 +101,7 @@ fn canonical_prefix(path: &Path) -> PathBuf {
 pub fn check_out_dir(site: &Path, out: &Path) -> Result<(), BuildError> {
     let out_c = canonical_prefix(out);
     for inside in ["content/", "themes/"] {
-        let Ok(src) = site.join(inside.trim_end_matches('/')).canonicalize() else {
-            continue;
-        };
+        let src = canonical_prefix(&site.join(inside.trim_end_matches('/')));
         if out_c.starts_with(&src) {
             return Err(BuildError::OutInsideSource {
                 out: out.to_path_buf(),

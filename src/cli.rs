@@ -502,7 +502,7 @@ fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
             }
             Problem::Corrupted => "已损坏（内容与校验值不符）".to_string(),
             Problem::Unreadable(e) => format!("无法读取（{e}）"),
-            Problem::Unsafe(why) => format!("清单中的路径不安全，未打开（{why}）"),
+            Problem::Unsafe(why) => format!("清单中的路径不安全，未打开：{why}"),
         };
         writeln!(err, "错误：{}：{what}", crate::safepath::shown(p))?;
     }
