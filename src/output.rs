@@ -26,7 +26,9 @@ pub const MARKER: &str = ".chengguo-output";
 pub enum OutputError {
     #[error("输出目录 {0} 已存在且不是 chengguo 生成的（缺少 {MARKER} 标记），为防止误删，拒绝覆盖；请换一个输出目录或先清空它")]
     Foreign(PathBuf),
-    #[error("输出目录 {0} 是符号链接，但它指向的 {1} 不存在或不是文件夹；请改正链接，或换一个输出目录")]
+    #[error(
+        "输出目录 {0} 是符号链接，但它指向的 {1} 不存在或不是文件夹；请改正链接，或换一个输出目录"
+    )]
     BrokenLink(PathBuf, PathBuf),
     #[error("{path}：{err}")]
     Io { path: PathBuf, err: io::Error },

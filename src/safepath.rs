@@ -57,7 +57,13 @@ pub fn shown(s: &str) -> String {
         return s.to_string();
     }
     s.chars()
-        .map(|c| if is_control(c) { code(c) } else { c.to_string() })
+        .map(|c| {
+            if is_control(c) {
+                code(c)
+            } else {
+                c.to_string()
+            }
+        })
         .collect()
 }
 
@@ -117,7 +123,10 @@ pub fn check_component(name: &str) -> Result<(), PathProblem> {
 fn is_reserved(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("").trim_end_matches(' ');
     let up = stem.to_ascii_uppercase();
-    if matches!(up.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") {
+    if matches!(
+        up.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
         return true;
     }
     let mut chars = up.chars();
@@ -254,7 +263,11 @@ pub enum LinkProblem {
 /// the file it names when that is a regular file inside `within`
 /// (canonicalised); otherwise why not. `within_label` names `within` in
 /// the message (`content/`).
-pub fn resolve_link(link: &Path, within: &Path, within_label: &str) -> Result<PathBuf, LinkProblem> {
+pub fn resolve_link(
+    link: &Path,
+    within: &Path,
+    within_label: &str,
+) -> Result<PathBuf, LinkProblem> {
     let target = std::fs::read_link(link)
         .map(|t| t.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -352,7 +365,16 @@ mod tests {
     #[test]
     fn relative_paths() {
         assert!(check_relative("a/b/c.html").is_ok());
-        for bad in ["", "/a", "a//b", "a/", "../a", "a/./b", "..\\..\\x", "C:\\x"] {
+        for bad in [
+            "",
+            "/a",
+            "a//b",
+            "a/",
+            "../a",
+            "a/./b",
+            "..\\..\\x",
+            "C:\\x",
+        ] {
             assert!(check_relative(bad).is_err(), "{bad:?}");
         }
         assert_eq!(

@@ -96,7 +96,10 @@ fn backslash_media_name_cannot_write_outside_the_output() {
         "{}",
         r.dump()
     );
-    assert!(!site.join("public").exists(), "a failed build writes nothing");
+    assert!(
+        !site.join("public").exists(),
+        "a failed build writes nothing"
+    );
 }
 
 #[test]
@@ -198,7 +201,10 @@ fn output_through_a_broken_symlink_is_refused() {
         t.path().join("nowhere").display()
     );
     assert!(r.stderr.lines().any(|l| l == expect), "{}", r.dump());
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
     assert!(!t.path().join("nowhere").exists());
 }
 
@@ -208,7 +214,11 @@ fn output_through_a_broken_symlink_is_refused() {
 fn output_inside_content_is_refused() {
     let t = tempfile::tempdir().unwrap();
     let site = mini_site(&t.path().join("site"));
-    for out in ["site/content/media/out", "site/content", "site/themes/x/static"] {
+    for out in [
+        "site/content/media/out",
+        "site/content",
+        "site/themes/x/static",
+    ] {
         let r = build(t.path(), &site, Path::new(out));
         assert_eq!(r.code, 1, "{out}\n{}", r.dump());
         let inside = if out.contains("themes") {
@@ -226,7 +236,11 @@ fn output_inside_content_is_refused() {
     symlink(site.join("content/media"), t.path().join("m")).unwrap();
     let r = build(t.path(), &site, Path::new("m/out"));
     assert_eq!(r.code, 1, "{}", r.dump());
-    assert!(r.stderr.contains("在站点的 content/ 文件夹中"), "{}", r.dump());
+    assert!(
+        r.stderr.contains("在站点的 content/ 文件夹中"),
+        "{}",
+        r.dump()
+    );
 }
 
 // ------------------------------------------------------------ point 9
@@ -267,7 +281,10 @@ fn symlinked_media_outside_content_is_an_error_and_never_copied() {
 // ------------------------------------------------------------ point 8
 
 fn pack(cwd: &Path, site: &Path, zip: &Path) -> Run {
-    common::run(cwd, &[os("pack"), site.as_os_str(), os("-o"), zip.as_os_str()])
+    common::run(
+        cwd,
+        &[os("pack"), site.as_os_str(), os("-o"), zip.as_os_str()],
+    )
 }
 
 #[test]
@@ -344,7 +361,11 @@ fn verify_reports_manifest_paths_that_leave_the_folder_and_never_opens_them() {
     w(&top.join(manifest::FILE), m);
     let r = common::run(t.path(), &[os("verify"), top.as_os_str()]);
     assert_eq!(r.code, 1, "{}", r.dump());
-    let errors: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("错误：")).collect();
+    let errors: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("错误："))
+        .collect();
     assert_eq!(
         errors,
         [
@@ -356,11 +377,7 @@ fn verify_reports_manifest_paths_that_leave_the_folder_and_never_opens_them() {
         "{}",
         r.dump()
     );
-    assert!(
-        r.stderr.contains("清单中路径不安全 4 个"),
-        "{}",
-        r.dump()
-    );
+    assert!(r.stderr.contains("清单中路径不安全 4 个"), "{}", r.dump());
 }
 
 // ------------------------------------------------------------ property test
@@ -383,9 +400,43 @@ impl Gen {
 /// Pieces file names are made of: separators of other systems, dots,
 /// Unicode, reserved names, control characters, Windows-forbidden ones.
 const PIECES: &[&str] = &[
-    "\\", "..", ".", "..\\", "..\\..\\", "a", "b1", "中文", "é", "ß", " ", "CON", "nul", "com1",
-    "LPT9", "aux.", ":", "C:", "*", "?", "\"", "<", ">", "|", "\u{1}", "\u{7}", "\u{1b}[2J",
-    "\u{7f}", "\u{85}", "~", "-", "_", ".png", ".txt", "\u{202e}", "%2e%2e", "\u{ff0f}",
+    "\\",
+    "..",
+    ".",
+    "..\\",
+    "..\\..\\",
+    "a",
+    "b1",
+    "中文",
+    "é",
+    "ß",
+    " ",
+    "CON",
+    "nul",
+    "com1",
+    "LPT9",
+    "aux.",
+    ":",
+    "C:",
+    "*",
+    "?",
+    "\"",
+    "<",
+    ">",
+    "|",
+    "\u{1}",
+    "\u{7}",
+    "\u{1b}[2J",
+    "\u{7f}",
+    "\u{85}",
+    "~",
+    "-",
+    "_",
+    ".png",
+    ".txt",
+    "\u{202e}",
+    "%2e%2e",
+    "\u{ff0f}",
 ];
 
 fn gen_name(g: &mut Gen) -> String {
@@ -413,7 +464,12 @@ fn generated_names_never_leave_the_output() {
         let t = tempfile::tempdir().unwrap();
         let site = mini_site(&t.path().join("site"));
         // The canary tree: beside the site and around it.
-        for c in ["canary/a.txt", "canary/x/b.txt", "canary.txt", "x/canary.txt"] {
+        for c in [
+            "canary/a.txt",
+            "canary/x/b.txt",
+            "canary.txt",
+            "x/canary.txt",
+        ] {
             w(&t.path().join(c), "canary");
         }
         let mut planted: Vec<(String, String)> = Vec::new(); // (shown path, name)
@@ -435,7 +491,11 @@ fn generated_names_never_leave_the_output() {
         let cache = site.join(".chengguo-cache");
         let before = snapshot(t.path(), &[&out, &cache]);
         let r = build(t.path(), &site, &out);
-        assert!(!r.stderr.contains("panicked"), "round {round}\n{}", r.dump());
+        assert!(
+            !r.stderr.contains("panicked"),
+            "round {round}\n{}",
+            r.dump()
+        );
         assert_eq!(
             snapshot(t.path(), &[&out, &cache]),
             before,
@@ -447,7 +507,11 @@ fn generated_names_never_leave_the_output() {
             for (rel, name) in &planted {
                 assert!(!obviously_bad(name), "round {round}: {name:?} accepted");
                 let f = out.join(rel);
-                assert!(f.is_file(), "round {round}: {rel:?} published\n{}", r.dump());
+                assert!(
+                    f.is_file(),
+                    "round {round}: {rel:?} published\n{}",
+                    r.dump()
+                );
                 assert!(f.starts_with(&out));
             }
         } else {

@@ -142,9 +142,7 @@ pub fn parse(bytes: &[u8]) -> Parsed {
                 Some((n, p)) if n.parse::<u64>().is_ok() => {
                     sizes.insert(p.to_string(), n.parse().unwrap_or(0));
                 }
-                _ => out
-                    .problems
-                    .push(format!(
+                _ => out.problems.push(format!(
                     "校验清单第 {line_no} 行无法识别：{}",
                     crate::safepath::shown(line)
                 )),
@@ -160,12 +158,10 @@ pub fn parse(bytes: &[u8]) -> Parsed {
             {
                 hashes.push((h.to_ascii_lowercase(), p.to_string(), line_no));
             }
-            _ => out
-                .problems
-                .push(format!(
-                    "校验清单第 {line_no} 行无法识别：{}",
-                    crate::safepath::shown(line)
-                )),
+            _ => out.problems.push(format!(
+                "校验清单第 {line_no} 行无法识别：{}",
+                crate::safepath::shown(line)
+            )),
         }
     }
     if end.is_none() {

@@ -900,6 +900,59 @@ mod tests {
     }
 
     #[test]
+    fn zip_entries_go_through_the_path_rule() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        std::fs::create_dir_all(out.join("media")).unwrap();
+        std::fs::write(out.join("index.html"), "x").unwrap();
+        std::fs::write(out.join("media/a\\..\\b.png"), "x").unwrap();
+        assert!(matches!(collect(&out), Err(PackError::UnsafeName { .. })));
+        std::fs::remove_file(out.join("media/a\\..\\b.png")).unwrap();
+        std::fs::write(out.join("media/CON.png"), "x").unwrap();
+        assert!(matches!(collect(&out), Err(PackError::UnsafeName { .. })));
+        std::fs::remove_file(out.join("media/CON.png")).unwrap();
+        assert_eq!(collect(&out).unwrap().len(), 1);
+        #[cfg(unix)]
+        {
+            std::fs::write(t.path().join("secret"), "key").unwrap();
+            std::os::unix::fs::symlink(t.path().join("secret"), out.join("media/k.png")).unwrap();
+            assert!(matches!(collect(&out), Err(PackError::Link(_))));
+        }
+    }
+
+    #[test]
+    fn only_packs_own_zips_are_replaced() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("a.zip");
+        assert!(check_zip_target(&p).is_ok(), "new file");
+        assert!(matches!(
+            check_zip_target(&t.path().join("notes.txt")),
+            Err(PackError::NotZipName(_))
+        ));
+        // Someone else's zip.
+        let mut z = ZipWriter::new(std::fs::File::create(&p).unwrap());
+        z.start_file("x.txt", SimpleFileOptions::default()).unwrap();
+        z.write_all(b"x").unwrap();
+        z.finish().unwrap();
+        assert!(matches!(check_zip_target(&p), Err(PackError::NotOurZip(_))));
+        // An older pack's zip: no comment, but its manifest.
+        let mut z = ZipWriter::new(std::fs::File::create(&p).unwrap());
+        z.start_file(
+            format!("门户/{}", manifest::FILE),
+            SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all("# chengguo 校验清单 v1\n".as_bytes()).unwrap();
+        z.finish().unwrap();
+        assert!(check_zip_target(&p).is_ok());
+        // The current pack's comment.
+        let mut z = ZipWriter::new(std::fs::File::create(&p).unwrap());
+        z.set_comment(ZIP_COMMENT).unwrap();
+        z.finish().unwrap();
+        assert!(check_zip_target(&p).is_ok());
+    }
+
+    #[test]
     fn top_name_from_zip_name() {
         let o = |z: &str| PackOptions {
             site: ".".into(),
