@@ -150,7 +150,9 @@ impl Staging {
                     // followed (its target is never read).
                     let regular = e.file_type().is_ok_and(|t| t.is_file());
                     if name.starts_with('.') && name != MARKER && regular {
-                        let _ = fs::copy(e.path(), self.dir.join(&name));
+                        if let Ok(dest) = crate::safepath::join_inside(&self.dir, &name) {
+                            let _ = fs::copy(e.path(), dest);
+                        }
                     }
                 }
             }
