@@ -63,6 +63,59 @@ pub enum BuildError {
     Output(#[from] OutputError),
     #[error("搜索索引：{0}")]
     Search(#[from] search::SearchError),
+    #[error("输出目录 {out} 在站点的 {inside} 文件夹中：每次生成都会把上一次的输出当作要发布的文件再复制一遍，越套越深；请把输出目录放到 {inside} 之外（默认是站点目录下的 public/）")]
+    OutInsideSource { out: PathBuf, inside: &'static str },
+}
+
+/// `path` with its longest existing prefix canonicalised (the rest, which
+/// does not exist yet, appended as it is).
+fn canonical_prefix(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(p), Some(n)) => {
+                rest.push(n.to_os_string());
+                cur = p;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Refuse an output folder inside the site's `content/` or `themes/`: its
+/// files would be read as input by the next build (and published again
+/// inside the new output, one level deeper each time).
+pub fn check_out_dir(site: &Path, out: &Path) -> Result<(), BuildError> {
+    let out_c = canonical_prefix(out);
+    for inside in ["content/", "themes/"] {
+        let src = canonical_prefix(&site.join(inside.trim_end_matches('/')));
+        if out_c.starts_with(&src) {
+            return Err(BuildError::OutInsideSource {
+                out: out.to_path_buf(),
+                inside,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The `/`-separated path below `content/` of a listed media file (the
+/// content stage only lists names that pass [`crate::safepath`]).
+pub fn media_rel(m: &Path) -> Option<String> {
+    crate::safepath::check_os_relative(m).ok()
 }
 
 /// Everything up to the site graph: shared by build, check and search.
@@ -175,6 +228,9 @@ pub fn run_keep_docs(
     on: &mut dyn FnMut(&Stage),
 ) -> Result<(Report, Vec<SearchDoc>), BuildError> {
     let start = Instant::now();
+    if opts.write {
+        check_out_dir(&opts.site, &opts.out_dir())?;
+    }
     let mut report = Report::default();
     let Loaded { cfg, graph, media } = load(&opts.site, &mut report, on);
 
@@ -194,10 +250,7 @@ pub fn run_keep_docs(
     let t = Instant::now();
     let mut docs: Vec<SearchDoc> = Vec::new();
     if let Some(theme) = &theme {
-        let media_set: HashSet<String> = media
-            .iter()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .collect();
+        let media_set: HashSet<String> = media.iter().filter_map(|m| media_rel(m)).collect();
         let r = render::render(&graph, &cfg, theme, &media_set, sink, &mut diags);
         report.pages = r.pages;
         if !opts.write {
@@ -209,7 +262,7 @@ pub fn run_keep_docs(
         let svgs = sanitize_svgs(&opts.site, &media, &mut diags);
         if let Some(s) = &staging {
             for m in &media {
-                let rel = m.to_string_lossy().replace('\\', "/");
+                let Some(rel) = media_rel(m) else { continue };
                 if is_svg(m) {
                     if let Some(bytes) = svgs.get(m) {
                         if let Err(e) = s.write(&rel, bytes) {
@@ -360,10 +413,7 @@ pub fn search_docs(site: &Path) -> Result<(Vec<SearchDoc>, Diagnostics), BuildEr
     let mut report = Report::default();
     let Loaded { graph, media, .. } = load(site, &mut report, &mut |_| {});
     let mut diags = report.diagnostics;
-    let media_set: HashSet<String> = media
-        .iter()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .collect();
+    let media_set: HashSet<String> = media.iter().filter_map(|m| media_rel(m)).collect();
     let docs = render::search_docs(&graph, &media_set, &mut diags);
     Ok((docs, diags))
 }

@@ -508,10 +508,12 @@ fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
             }
             Problem::Corrupted => "已损坏（内容与校验值不符）".to_string(),
             Problem::Unreadable(e) => format!("无法读取（{e}）"),
+            Problem::Unsafe(why) => format!("清单中的路径不安全，未打开：{why}"),
         };
-        writeln!(err, "错误：{p}：{what}")?;
+        writeln!(err, "错误：{}：{what}", crate::safepath::shown(p))?;
     }
     for p in &r.extra {
+        let p = crate::safepath::shown(p);
         writeln!(err, "警告：{p}：不在校验清单中（多出的文件）")?;
     }
     drop(err);
@@ -531,8 +533,14 @@ fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
         let trunc = r.count(|p| matches!(p, Problem::Truncated { .. }));
         let bad = r.count(|p| matches!(p, Problem::Corrupted));
         let unread = r.count(|p| matches!(p, Problem::Unreadable(_)));
+        let unsafe_paths = r.count(|p| matches!(p, Problem::Unsafe(_)));
         eprintln!(
-            "校验未通过：缺失 {missing} 个，不完整 {trunc} 个，损坏 {bad} 个，无法读取 {unread} 个{}。请从压缩包重新复制整个文件夹。",
+            "校验未通过：缺失 {missing} 个，不完整 {trunc} 个，损坏 {bad} 个，无法读取 {unread} 个{}{}。请从压缩包重新复制整个文件夹。",
+            if unsafe_paths > 0 {
+                format!("，清单中路径不安全 {unsafe_paths} 个")
+            } else {
+                String::new()
+            },
             if r.manifest_problems.is_empty() {
                 String::new()
             } else {

@@ -66,9 +66,15 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-    /// The path as printed: `/` separators on every system.
+    /// The path as printed: `/` separators on every system (on Unix a `\\`
+    /// is part of a file name and is shown as it is).
     pub fn path_display(&self) -> String {
-        self.path.display().to_string().replace('\\', "/")
+        let s = self.path.display().to_string();
+        if cfg!(windows) {
+            s.replace('\\', "/")
+        } else {
+            s
+        }
     }
 }
 
@@ -81,7 +87,7 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            crate::text::escape_for_terminal(&self.path_display()),
+            crate::safepath::shown(&self.path_display()),
             self.pos.line,
             self.pos.col,
             label,

@@ -24,6 +24,7 @@ pub mod output;
 pub mod pack;
 pub mod pathguess;
 pub mod render;
+pub mod safepath;
 pub mod search;
 pub mod serve;
 pub mod slug;

@@ -2,6 +2,13 @@
 //! to the output folder; only when the whole build succeeded is the staging
 //! folder swapped in (two renames), so a failed build never touches the last
 //! good output, and files no longer produced disappear.
+//!
+//! Paths and links: every file written into the staging folder goes through
+//! [`crate::safepath::join_inside`]; deleting (an old output, a stale
+//! staging folder) never follows a symbolic link, it removes the link
+//! itself. An output folder given as a symbolic link to a folder (`-o
+//! link`, or `public -> /srv/portal`) is built into the folder the link
+//! names, and the link is kept; a link naming nothing is refused.
 
 use std::fs;
 use std::io;
@@ -19,8 +26,33 @@ pub const MARKER: &str = ".chengguo-output";
 pub enum OutputError {
     #[error("输出目录 {0} 已存在且不是 chengguo 生成的（缺少 {MARKER} 标记），为防止误删，拒绝覆盖；请换一个输出目录或先清空它")]
     Foreign(PathBuf),
+    #[error(
+        "输出目录 {0} 是符号链接，但它指向的 {1} 不存在或不是文件夹；请改正链接，或换一个输出目录"
+    )]
+    BrokenLink(PathBuf, PathBuf),
     #[error("{path}：{err}")]
     Io { path: PathBuf, err: io::Error },
+}
+
+/// A path problem as the `io::Error` a [`Sink`] returns.
+fn path_err(p: crate::safepath::PathProblem) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, p.to_string())
+}
+
+/// The folder an output path stands for: the path itself, or, when it is a
+/// symbolic link, the folder the link names (built into, link kept).
+pub fn resolve_target(target: &Path) -> Result<PathBuf, OutputError> {
+    match fs::symlink_metadata(target) {
+        Ok(m) if m.file_type().is_symlink() => match target.canonicalize() {
+            Ok(real) if real.is_dir() => Ok(real),
+            Ok(real) => Err(OutputError::BrokenLink(target.to_path_buf(), real)),
+            Err(_) => Err(OutputError::BrokenLink(
+                target.to_path_buf(),
+                fs::read_link(target).unwrap_or_default(),
+            )),
+        },
+        _ => Ok(target.to_path_buf()),
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -41,6 +73,7 @@ pub struct Staging {
 impl Staging {
     /// Create an empty staging folder beside `target`.
     pub fn create(target: &Path) -> Result<Staging, OutputError> {
+        let target = &resolve_target(target)?;
         check_replaceable(target)?;
         let parent = target
             .parent()
@@ -53,8 +86,11 @@ impl Staging {
             .unwrap_or_else(|| "public".into());
         remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        if fs::symlink_metadata(&dir).is_ok() {
+            // remove_dir_all removes a link itself, never what it names.
+            fs::remove_dir_all(&dir)
+                .or_else(|_| fs::remove_file(&dir))
+                .map_err(io_err(&dir))?;
         }
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let s = Staging {
@@ -75,9 +111,10 @@ impl Staging {
         &self.dir
     }
 
-    /// Copy a file into the staging folder.
+    /// Copy a file into the staging folder (`to` is checked by
+    /// [`crate::safepath::join_inside`]).
     pub fn copy(&self, from: &Path, to: &str) -> io::Result<()> {
-        let dest = self.dir.join(to);
+        let dest = crate::safepath::join_inside(&self.dir, to).map_err(path_err)?;
         if let Some(p) = dest.parent() {
             fs::create_dir_all(p)?;
         }
@@ -105,12 +142,17 @@ impl Staging {
     /// output (such as `.gitignore`) are kept.
     pub fn commit(self) -> Result<(), OutputError> {
         let target = self.target.clone();
-        if target.exists() {
+        if fs::symlink_metadata(&target).is_ok() {
             if let Ok(rd) = fs::read_dir(&target) {
                 for e in rd.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    if name.starts_with('.') && name != MARKER && e.path().is_file() {
-                        let _ = fs::copy(e.path(), self.dir.join(&name));
+                    // Regular files only: a dot-file that is a link is not
+                    // followed (its target is never read).
+                    let regular = e.file_type().is_ok_and(|t| t.is_file());
+                    if name.starts_with('.') && name != MARKER && regular {
+                        if let Ok(dest) = crate::safepath::join_inside(&self.dir, &name) {
+                            let _ = fs::copy(e.path(), dest);
+                        }
                     }
                 }
             }
@@ -148,7 +190,7 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let dest = self.dir.join(path);
+        let dest = crate::safepath::join_inside(&self.dir, path).map_err(path_err)?;
         if let Some(p) = dest.parent() {
             fs::create_dir_all(p)?;
         }
@@ -190,46 +232,66 @@ fn remove_stale(parent: &Path, name: &str) {
 
 /// Remove a folder tree, its top-level entries in parallel (a national
 /// portal has ~15,000 files; deleting them one by one dominates a rebuild).
+/// Never follows a symbolic link: a link (at any depth, `dir` itself
+/// included) is removed as a link, what it names is left alone.
 fn remove_tree_parallel(dir: &Path) {
     use rayon::prelude::*;
-    if let Ok(rd) = fs::read_dir(dir) {
-        let entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-        entries.par_iter().for_each(|p| {
-            if p.is_dir() {
-                let files: Vec<PathBuf> = fs::read_dir(p)
-                    .map(|rd| rd.flatten().map(|e| e.path()).collect())
-                    .unwrap_or_default();
-                files.par_iter().for_each(|f| {
-                    let _ = if f.is_dir() {
-                        fs::remove_dir_all(f)
-                    } else {
-                        fs::remove_file(f)
-                    };
-                });
-                let _ = fs::remove_dir_all(p);
-            } else {
-                let _ = fs::remove_file(p);
-            }
-        });
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_dir() => {}
+        Ok(_) => {
+            let _ = fs::remove_file(dir);
+            return;
+        }
+        Err(_) => return,
     }
+    // (path, is a real folder), from the entries' own types (lstat).
+    let list = |d: &Path| -> Vec<(PathBuf, bool)> {
+        fs::read_dir(d)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| {
+                        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                        (e.path(), is_dir)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    list(dir).par_iter().for_each(|(p, is_dir)| {
+        if *is_dir {
+            list(p).par_iter().for_each(|(f, is_dir)| {
+                // std's remove_dir_all does not follow links either.
+                let _ = if *is_dir {
+                    fs::remove_dir_all(f)
+                } else {
+                    fs::remove_file(f)
+                };
+            });
+            let _ = fs::remove_dir_all(p);
+        } else {
+            let _ = fs::remove_file(p);
+        }
+    });
     let _ = fs::remove_dir_all(dir);
 }
 
 fn check_replaceable(target: &Path) -> Result<(), OutputError> {
-    if !target.exists() {
+    let Ok(meta) = fs::symlink_metadata(target) else {
         return Ok(());
-    }
-    if !target.is_dir() {
+    };
+    if !meta.is_dir() {
         return Err(OutputError::Foreign(target.to_path_buf()));
     }
-    if target.join(MARKER).is_file() {
+    let is_regular = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+    if is_regular(&target.join(MARKER)) {
         return Ok(());
     }
     let rd = fs::read_dir(target).map_err(io_err(target))?;
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         // An output folder holding only dot-files (a .gitignore) is fine.
-        if !(name.starts_with('.') && e.path().is_file()) {
+        let regular = e.file_type().is_ok_and(|t| t.is_file());
+        if !(name.starts_with('.') && regular) {
             return Err(OutputError::Foreign(target.to_path_buf()));
         }
     }

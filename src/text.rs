@@ -1,7 +1,7 @@
 //! Text hygiene for everything the program prints or publishes: control
 //! characters that came in with content (ESC, BEL, NUL, U+0001, DEL, the C1
 //! range) are removed from published text (HTML, feeds, search records) and
-//! shown escaped (`\u{1b}`) in terminal messages, so a record can neither
+//! shown escaped (`U+001B`) in terminal messages, so a record can neither
 //! clear a terminal or set its title nor make an XML feed ill-formed.
 //!
 //! Tab, line feed and carriage return are ordinary whitespace and kept.
@@ -37,12 +37,12 @@ pub fn strip_controls(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// `s` with unsafe control characters written as `\u{1b}` (and, for a
-/// one-line message, newlines as `\n`), for printing on a terminal.
+/// `s` with unsafe control characters written as `U+001B` (the notation
+/// of [`crate::safepath::shown`] for file names), for printing on a terminal.
 ///
 /// ```
 /// use chengguo::text::escape_for_terminal;
-/// assert_eq!(escape_for_terminal("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+/// assert_eq!(escape_for_terminal("a\u{1b}]0;x\u{7}b"), "aU+001B]0;xU+0007b");
 /// ```
 pub fn escape_for_terminal(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_unsafe_control) {
@@ -51,7 +51,7 @@ pub fn escape_for_terminal(s: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if is_unsafe_control(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            out.push_str(&format!("U+{:04X}", c as u32));
         } else {
             out.push(c);
         }

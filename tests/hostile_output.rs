@@ -139,7 +139,7 @@ fn terminal_messages_show_control_characters_escaped() {
         );
     }
     assert!(
-        r.errors().iter().any(|l| l.contains("小学\\u{1b}[2J")),
+        r.errors().iter().any(|l| l.contains("小学U+001B[2J")),
         "the value is shown escaped: {:?}",
         r.errors()
     );

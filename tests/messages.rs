@@ -885,6 +885,72 @@ msg_test!(
     |s| w(s, "content/media/images/tu.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>\n"),
 );
 
+// ------------------------------------------------------------ file names and links (media, theme static)
+
+msg_test!(
+    media_name_with_backslashes,
+    [
+        "content/media/x\\..\\..\\canary.txt:1:1: 错误: 文件名“x\\..\\..\\canary.txt”含有反斜杠“\\”（在 Windows 上是路径分隔符）：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个文件改名（可用中文、英文字母、数字、-、_ 和 .）",
+    ],
+    |d| w(d, "content/media/x\\..\\..\\canary.txt", "x"),
+);
+
+msg_test!(
+    media_folder_with_a_reserved_name,
+    [
+        "content/media/con:1:1: 错误: 文件名“con”是 Windows 保留的设备名（CON、PRN、AUX、NUL、COM1–COM9、LPT1–LPT9，带不带扩展名都一样），在 Windows 上无法创建：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个文件夹改名（可用中文、英文字母、数字、-、_ 和 .）",
+    ],
+    |d| {
+        w(d, "content/media/con/a.png", "x");
+        w(d, "content/media/con/b\\c.png", "x");
+    },
+);
+
+#[cfg(unix)]
+msg_test!(
+    media_links,
+    [
+        "content/media/broken.png:1:1: 错误: “broken.png”是符号链接（快捷方式），指向的 none.png 不存在，不会发布：请把文件本身复制到 content/media/ 中",
+        "content/media/folder:1:1: 错误: “folder”是符号链接（快捷方式），指向文件夹 docs（不会跟随文件夹链接），不会发布：请把文件本身复制到 content/media/ 中",
+        "content/media/secret.txt:1:1: 错误: “secret.txt”是符号链接（快捷方式），指向 content/ 文件夹之外的 ../../secret.txt，不会发布：请把文件本身复制到 content/media/ 中",
+    ],
+    |d| {
+        use std::os::unix::fs::symlink;
+        w(d, "secret.txt", "private");
+        let m = d.join("content/media");
+        symlink("none.png", m.join("broken.png")).unwrap();
+        symlink("docs", m.join("folder")).unwrap();
+        symlink("../../secret.txt", m.join("secret.txt")).unwrap();
+        // A link to a file inside content/ is published as that file.
+        symlink("docs/a.pdf", m.join("same.pdf")).unwrap();
+    },
+);
+
+msg_test!(
+    theme_static_name_with_a_drive,
+    [
+        "themes/default/static/C:x.css:1:1: 错误: 文件名“C:x.css”以盘符“C:”开头（Windows 会把它当作另一个磁盘上的路径）：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个文件改名（可用中文、英文字母、数字、-、_ 和 .）",
+    ],
+    |d| w(d, "themes/default/static/C:x.css", "x"),
+);
+
+#[cfg(unix)]
+msg_test!(
+    theme_static_link_outside,
+    [
+        "themes/default/static/key.css:1:1: 错误: “key.css”是符号链接（快捷方式），指向 themes/ 文件夹之外的 ../../../secret.txt，不会发布：请把文件本身复制到主题的 static/ 中",
+    ],
+    |d| {
+        w(d, "secret.txt", "private");
+        w(d, "themes/default/static/ok.css", "x");
+        std::os::unix::fs::symlink(
+            "../../../secret.txt",
+            d.join("themes/default/static/key.css"),
+        )
+        .unwrap();
+    },
+);
+
 // ------------------------------------------------------------ meta-test
 
 /// The source files whose diagnostics this file covers.
@@ -1168,6 +1234,8 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/content/mod.rs", Site, "不是内容文件夹，已忽略"),
     ("src/content/mod.rs", Site, "不是 .md 记录文件"),
     ("src/content/mod.rs", Site, "重复：与"),
+    ("src/content/mod.rs", Site, "这样的名字在有的系统上会指向别处或无法创建"),
+    ("src/content/mod.rs", Site, "请把文件本身复制到 content/media/ 中"),
     ("src/content/mod.rs", Site, "错误: 文件名“"),
     ("src/content/mod.rs", Variant, "（是否要改名为 about.md？）"),
     ("src/content/mod.rs", Site, "无法读取文件："),
@@ -1222,4 +1290,6 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/render/theme.rs", Site, "无法读取主题文件"),
     ("src/render/theme.rs", Site, "模板不是 UTF-8 编码"),
     ("src/render/theme.rs", Site, "模板语法错误"),
+    ("src/render/theme.rs", Site, "不会发布；请给这个文件改名"),
+    ("src/render/theme.rs", Site, "请把文件本身复制到主题的 static/ 中"),
 ];

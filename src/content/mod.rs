@@ -120,10 +120,11 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
         return loaded;
     }
     let mut files: Vec<(Kind, PathBuf, String)> = Vec::new();
-    for entry in walkdir::WalkDir::new(&content)
+    let mut walk = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
         .min_depth(1)
-    {
+        .into_iter();
+    while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -147,8 +148,12 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
         let top = comps.next().unwrap_or_default();
         let is_file = entry.file_type().is_file();
         if top == "media" {
-            if is_file {
-                loaded.media.push(relc.to_path_buf());
+            match media_entry(site, &content, &entry, diags) {
+                Media::File(m) => loaded.media.push(m),
+                Media::Folder | Media::Other => {}
+                // A folder whose name breaks the rule: reported, not entered.
+                Media::Refused if entry.file_type().is_dir() => walk.skip_current_dir(),
+                Media::Refused => {}
             }
             continue;
         }
@@ -225,6 +230,69 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
     }
     loaded.sources = keep;
     loaded
+}
+
+/// What an entry under `content/media/` is.
+enum Media {
+    /// A file to publish: its path below `content/`.
+    File(PathBuf),
+    /// A folder to enter.
+    Folder,
+    /// Reported as an error (a bad name, a link not followed).
+    Refused,
+    /// Neither file nor folder (a socket, a device): not published.
+    Other,
+}
+
+/// One entry under `content/media/`. Names breaking [`crate::safepath`]'s
+/// rule are errors (the file is never copied under another name); a
+/// symbolic link is read as the file it names only when that is a regular
+/// file inside `content/`, otherwise it is an error saying it is a link.
+fn media_entry(
+    site: &Path,
+    content: &Path,
+    entry: &walkdir::DirEntry,
+    diags: &mut Diagnostics,
+) -> Media {
+    let path = entry.path();
+    let relc = path.strip_prefix(content).unwrap_or(path);
+    let ft = entry.file_type();
+    if entry.depth() > 1 {
+        if let Err(problem) = crate::safepath::check_os_relative(Path::new(entry.file_name())) {
+            let what = if ft.is_dir() { "文件夹" } else { "文件" };
+            diags.error(
+                rel(site, path),
+                Pos::START,
+                format!(
+                    "{problem}：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个{what}改名（可用中文、英文字母、数字、-、_ 和 .）"
+                ),
+            );
+            return Media::Refused;
+        }
+    }
+    if ft.is_symlink() {
+        let name = crate::safepath::shown(&entry.file_name().to_string_lossy());
+        return match crate::safepath::resolve_link(path, content, "content/") {
+            Ok(_) => Media::File(relc.to_path_buf()),
+            Err(why) => {
+                diags.error(
+                    rel(site, path),
+                    Pos::START,
+                    format!(
+                        "“{name}”是符号链接（快捷方式），{why}，不会发布：请把文件本身复制到 content/media/ 中"
+                    ),
+                );
+                Media::Refused
+            }
+        };
+    }
+    if ft.is_dir() {
+        Media::Folder
+    } else if ft.is_file() {
+        Media::File(relc.to_path_buf())
+    } else {
+        Media::Other
+    }
 }
 
 /// For a file name that is nearly an id (capitals, `_`, spaces): the id it

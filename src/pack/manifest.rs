@@ -142,9 +142,10 @@ pub fn parse(bytes: &[u8]) -> Parsed {
                 Some((n, p)) if n.parse::<u64>().is_ok() => {
                     sizes.insert(p.to_string(), n.parse().unwrap_or(0));
                 }
-                _ => out
-                    .problems
-                    .push(format!("校验清单第 {line_no} 行无法识别：{line}")),
+                _ => out.problems.push(format!(
+                    "校验清单第 {line_no} 行无法识别：{}",
+                    crate::safepath::shown(line)
+                )),
             }
             continue;
         }
@@ -157,9 +158,10 @@ pub fn parse(bytes: &[u8]) -> Parsed {
             {
                 hashes.push((h.to_ascii_lowercase(), p.to_string(), line_no));
             }
-            _ => out
-                .problems
-                .push(format!("校验清单第 {line_no} 行无法识别：{line}")),
+            _ => out.problems.push(format!(
+                "校验清单第 {line_no} 行无法识别：{}",
+                crate::safepath::shown(line)
+            )),
         }
     }
     if end.is_none() {
@@ -175,7 +177,8 @@ pub fn parse(bytes: &[u8]) -> Parsed {
             }),
             None => {
                 out.problems.push(format!(
-                    "校验清单第 {line_no} 行的文件 {p} 缺少大小（#size 行）"
+                    "校验清单第 {line_no} 行的文件 {} 缺少大小（#size 行）",
+                    crate::safepath::shown(&p)
                 ));
                 out.entries.push(Entry {
                     path: p,

@@ -46,6 +46,9 @@ pub const START_FILE: &str = "打开门户.html";
 pub const README_FILE: &str = "使用说明.txt";
 /// Default name of the zip (and its top folder), written into the site folder.
 pub const DEFAULT_NAME: &str = "成果门户U盘版";
+/// The zip comment every pack writes: how `pack -o` recognises a zip it may
+/// replace (together with an older pack's manifest entry).
+pub const ZIP_COMMENT: &str = "chengguo pack: portal for USB sticks, see 校验清单.sha256";
 /// FAT32 cannot hold a file of 4 GiB or more.
 pub const FAT32_MAX: u64 = u32::MAX as u64;
 /// Cluster size for the on-stick estimate.
@@ -93,7 +96,11 @@ impl PackOptions {
             .unwrap_or(&stem)
             .trim()
             .to_string();
-        if stem.is_empty() || stem.starts_with('.') || !manifest::path_ok(&stem) {
+        if stem.is_empty()
+            || stem.starts_with('.')
+            || !manifest::path_ok(&stem)
+            || crate::safepath::check_component(&stem).is_err()
+        {
             DEFAULT_NAME.to_string()
         } else {
             stem
@@ -118,6 +125,17 @@ pub enum PackError {
     },
     #[error("文件名 {0} 含有换行、反斜杠或不是 UTF-8，无法写入校验清单；请改名后重新生成")]
     BadName(PathBuf),
+    #[error("门户输出目录中的 {path} 不能放入压缩包：{problem}；请改名后重新生成")]
+    UnsafeName {
+        path: PathBuf,
+        problem: crate::safepath::PathProblem,
+    },
+    #[error("门户输出目录中的 {0} 是符号链接，不是 chengguo 生成的文件；为免把别处的文件打进压缩包，拒绝打包：请删除它，或加 --rebuild 重新生成")]
+    Link(PathBuf),
+    #[error("-o {0}：压缩包的文件名应以 .zip 结尾")]
+    NotZipName(PathBuf),
+    #[error("{0} 已存在，且不是 chengguo pack 制作的压缩包：为防止误覆盖，拒绝写入（文件未改动）；请换一个文件名，或先自行删除它")]
+    NotOurZip(PathBuf),
     #[error("输出目录 {0} 不存在或为空，无法打包")]
     NoOutput(PathBuf),
     #[error("压缩包 {0} 不能放在门户输出目录中")]
@@ -140,6 +158,7 @@ pub fn prepare(opts: &PackOptions, on: &mut dyn FnMut(&Stage)) -> Result<Prepare
     if !opts.site.join(crate::config::FILE).is_file() {
         return Err(PackError::NotSite(opts.site.clone()));
     }
+    check_zip_target(&opts.zip_path())?;
     let bopts = build::Options {
         site: opts.site.clone(),
         out: None,
@@ -177,6 +196,57 @@ pub fn prepare(opts: &PackOptions, on: &mut dyn FnMut(&Stage)) -> Result<Prepare
         out,
         _lock: Some(lock),
     })
+}
+
+/// `pack -o` writes only a `.zip` that does not exist yet or that pack
+/// wrote before (its comment is [`ZIP_COMMENT`], or, from older versions,
+/// it holds `<top>/校验清单.sha256` starting with the manifest's first
+/// line). Anything else (a `notes.txt`, a folder, a link, someone else's
+/// zip) is refused and left untouched.
+pub fn check_zip_target(zip: &Path) -> Result<(), PackError> {
+    let is_zip_name = zip
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if !is_zip_name {
+        return Err(PackError::NotZipName(zip.to_path_buf()));
+    }
+    match std::fs::symlink_metadata(zip) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(PackError::Read {
+            path: zip.to_path_buf(),
+            err,
+        }),
+        Ok(m) if m.is_file() && is_pack_zip(zip) => Ok(()),
+        Ok(_) => Err(PackError::NotOurZip(zip.to_path_buf())),
+    }
+}
+
+/// Whether `zip` is a zip written by `pack`.
+pub fn is_pack_zip(zip: &Path) -> bool {
+    let Ok(f) = File::open(zip) else {
+        return false;
+    };
+    let Ok(mut a) = zip::ZipArchive::new(std::io::BufReader::new(f)) else {
+        return false;
+    };
+    if a.comment() == ZIP_COMMENT.as_bytes() {
+        return true;
+    }
+    let suffix = format!("/{}", manifest::FILE);
+    let Some(name) = a
+        .file_names()
+        .flatten()
+        .find(|n| n.ends_with(&suffix) && n.matches('/').count() == 1)
+        .map(|n| n.into_owned())
+    else {
+        return false;
+    };
+    let Ok(entry) = a.by_name(&name) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    let _ = entry.take(64).read_to_end(&mut head);
+    head.starts_with("# chengguo 校验清单".as_bytes())
 }
 
 /// The site's title from site.yaml (for the start page and the manifest);
@@ -253,23 +323,15 @@ pub fn windows_problem(path: &str) -> Option<&'static str> {
     if path.chars().count() > WINDOWS_PATH_MAX {
         return Some("路径过长");
     }
-    for seg in path.split('/') {
-        if seg
-            .chars()
-            .any(|c| matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') || (c as u32) < 32)
-        {
-            return Some("含有 Windows 不允许的字符");
-        }
-        if seg.ends_with('.') || seg.ends_with(' ') {
-            return Some("以点或空格结尾");
-        }
-        let stem = seg.split('.').next().unwrap_or("").to_ascii_uppercase();
-        let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-            || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-                && stem.len() == 4
-                && stem.as_bytes()[3].is_ascii_digit());
-        if reserved {
-            return Some("是 Windows 保留的设备名");
+    // The same rule as every path the program writes (crate::safepath);
+    // pack refuses names that break it, so this is a second look.
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        use crate::safepath::PathProblem as P;
+        match crate::safepath::check_component(seg) {
+            Ok(()) => {}
+            Err(P::Reserved(_)) => return Some("是 Windows 保留的设备名"),
+            Err(P::TrailingDotOrSpace(_)) => return Some("以点或空格结尾"),
+            Err(_) => return Some("含有 Windows 不允许的字符"),
         }
     }
     None
@@ -397,14 +459,19 @@ fn collect(out: &Path) -> Result<Vec<Src>, PackError> {
                 .map_or_else(|| out.to_path_buf(), Path::to_path_buf),
             err: e.into(),
         })?;
+        if entry.file_type().is_symlink() {
+            return Err(PackError::Link(entry.path().to_path_buf()));
+        }
         if entry.file_type().is_dir() {
             continue;
         }
         let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
-        let Some(rel_s) = rel.to_str() else {
-            return Err(PackError::BadName(entry.path().to_path_buf()));
-        };
-        let rel_s = rel_s.replace(std::path::MAIN_SEPARATOR, "/");
+        // Every zip entry name goes through the one path rule.
+        let rel_s =
+            crate::safepath::check_os_relative(rel).map_err(|problem| PackError::UnsafeName {
+                path: entry.path().to_path_buf(),
+                problem,
+            })?;
         if !manifest::path_ok(&rel_s) {
             return Err(PackError::BadName(entry.path().to_path_buf()));
         }
@@ -456,6 +523,7 @@ struct Done {
 pub fn write_zip(opts: &PackOptions, out: &Path, title: &str) -> Result<PackReport, PackError> {
     let start = Instant::now();
     let zip_path = opts.zip_path();
+    check_zip_target(&zip_path)?;
     let top = opts.top_name();
     let files = collect(out)?;
     if files.is_empty() {
@@ -498,6 +566,9 @@ pub fn write_zip(opts: &PackOptions, out: &Path, title: &str) -> Result<PackRepo
         })?;
     }
     let result = write_entries(&tmp, &top, title, &files, &skipped, opts.no_video);
+    // Checked again just before the rename: the target may have appeared
+    // (or changed) while the zip was being written.
+    let result = result.and_then(|r| check_zip_target(&zip_path).map(|()| r));
     let mut report = match result {
         Ok(r) => r,
         Err(e) => {
@@ -530,10 +601,16 @@ fn write_entries(
         path: tmp.to_path_buf(),
         err,
     };
-    let file = File::create(tmp).map_err(|err| PackError::Write {
-        path: tmp.to_path_buf(),
-        err,
-    })?;
+    // A leftover of this pid (or a planted link) is removed, never written through.
+    let _ = std::fs::remove_file(tmp);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+        .map_err(|err| PackError::Write {
+            path: tmp.to_path_buf(),
+            err,
+        })?;
     let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
     let left_out_rels: std::collections::HashSet<&str> =
         skipped.iter().map(|f| f.rel.as_str()).collect();
@@ -718,6 +795,7 @@ fn write_entries(
     )
     .map_err(zerr)?;
 
+    zip.set_comment(ZIP_COMMENT).map_err(zerr)?;
     let w = zip.finish().map_err(zerr)?;
     let file = w.into_inner().map_err(|e| PackError::Write {
         path: tmp.to_path_buf(),
@@ -819,6 +897,59 @@ mod tests {
         assert_eq!(windows_problem("门户/portal/media/docs/com10.txt"), None);
         assert!(windows_problem("门户/portal/media/docs/a.").is_some());
         assert!(windows_problem(&format!("门户/{}", "x".repeat(300))).is_some());
+    }
+
+    #[test]
+    fn zip_entries_go_through_the_path_rule() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        std::fs::create_dir_all(out.join("media")).unwrap();
+        std::fs::write(out.join("index.html"), "x").unwrap();
+        std::fs::write(out.join("media/a\\..\\b.png"), "x").unwrap();
+        assert!(matches!(collect(&out), Err(PackError::UnsafeName { .. })));
+        std::fs::remove_file(out.join("media/a\\..\\b.png")).unwrap();
+        std::fs::write(out.join("media/CON.png"), "x").unwrap();
+        assert!(matches!(collect(&out), Err(PackError::UnsafeName { .. })));
+        std::fs::remove_file(out.join("media/CON.png")).unwrap();
+        assert_eq!(collect(&out).unwrap().len(), 1);
+        #[cfg(unix)]
+        {
+            std::fs::write(t.path().join("secret"), "key").unwrap();
+            std::os::unix::fs::symlink(t.path().join("secret"), out.join("media/k.png")).unwrap();
+            assert!(matches!(collect(&out), Err(PackError::Link(_))));
+        }
+    }
+
+    #[test]
+    fn only_packs_own_zips_are_replaced() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("a.zip");
+        assert!(check_zip_target(&p).is_ok(), "new file");
+        assert!(matches!(
+            check_zip_target(&t.path().join("notes.txt")),
+            Err(PackError::NotZipName(_))
+        ));
+        // Someone else's zip.
+        let mut z = ZipWriter::new(std::fs::File::create(&p).unwrap());
+        z.start_file("x.txt", SimpleFileOptions::default()).unwrap();
+        z.write_all(b"x").unwrap();
+        z.finish().unwrap();
+        assert!(matches!(check_zip_target(&p), Err(PackError::NotOurZip(_))));
+        // An older pack's zip: no comment, but its manifest.
+        let mut z = ZipWriter::new(std::fs::File::create(&p).unwrap());
+        z.start_file(
+            format!("门户/{}", manifest::FILE),
+            SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all("# chengguo 校验清单 v1\n".as_bytes()).unwrap();
+        z.finish().unwrap();
+        assert!(check_zip_target(&p).is_ok());
+        // The current pack's comment.
+        let mut z = ZipWriter::new(std::fs::File::create(&p).unwrap());
+        z.set_comment(ZIP_COMMENT).unwrap();
+        z.finish().unwrap();
+        assert!(check_zip_target(&p).is_ok());
     }
 
     #[test]

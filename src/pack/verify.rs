@@ -36,6 +36,9 @@ pub enum Problem {
     Corrupted,
     /// Could not be read (a failing stick).
     Unreadable(String),
+    /// The manifest names a path that breaks the path rule (`..\\..\\x`,
+    /// `C:\\x`, `/etc/passwd`, `../x`): reported, never opened.
+    Unsafe(crate::safepath::PathProblem),
 }
 
 #[derive(Debug, Default)]
@@ -166,15 +169,12 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, VerifyError> {
 }
 
 fn check_one(top: &Path, e: &manifest::Entry) -> Option<Problem> {
-    // Manifest paths are '/'-separated and relative; refuse anything that
-    // would leave the folder.
-    if e.path.starts_with('/') || e.path.split('/').any(|s| s == ".." || s.is_empty()) {
-        return Some(Problem::Unreadable("清单中的路径无效".into()));
-    }
-    let p = e
-        .path
-        .split('/')
-        .fold(top.to_path_buf(), |acc, s| acc.join(s));
+    // Manifest paths are data this run did not write: the one path rule,
+    // and no link inside the folder may carry the path elsewhere.
+    let p = match crate::safepath::join_inside(top, &e.path) {
+        Ok(p) => p,
+        Err(problem) => return Some(Problem::Unsafe(problem)),
+    };
     let meta = match std::fs::metadata(&p) {
         Ok(m) if m.is_file() => m,
         Ok(_) => return Some(Problem::Missing),

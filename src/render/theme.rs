@@ -80,13 +80,26 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
         .map(|(p, b)| (p.to_string(), b.to_vec()))
         .collect();
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let mut walk = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
+        while let Some(entry) = walk.next() {
             let Ok(entry) = entry else { continue };
-            if !entry.file_type().is_file() {
+            let relp = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            if relp.starts_with("static") && entry.depth() > 1 {
+                // Published files: the one path rule, links judged.
+                match static_entry(site, name, &entry, diags) {
+                    Static::Read => {}
+                    Static::Enter | Static::Skip => continue,
+                    Static::Refused => {
+                        if entry.file_type().is_dir() {
+                            walk.skip_current_dir();
+                        }
+                        continue;
+                    }
+                }
+            } else if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = relp.to_string_lossy().replace('\\', "/");
             if !(rel.starts_with("templates/") || rel.starts_with("static/")) {
                 continue;
             }
@@ -165,6 +178,69 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
         return None;
     }
     Some(Theme { tera, statics })
+}
+
+/// What to do with an entry under a theme's `static/`.
+enum Static {
+    /// A file to publish (a link to a regular file inside `themes/`: its bytes).
+    Read,
+    /// A folder to enter.
+    Enter,
+    /// Reported as an error: a bad name (a folder: not entered) or a link.
+    Refused,
+    /// Neither file nor folder.
+    Skip,
+}
+
+/// Judge one entry below `themes/<name>/static/`: its name must pass
+/// [`crate::safepath`]'s rule (never rewritten); a symbolic link is read
+/// as the file it names only when that is a regular file inside `themes/`.
+fn static_entry(
+    site: &Path,
+    name: &str,
+    entry: &walkdir::DirEntry,
+    diags: &mut Diagnostics,
+) -> Static {
+    let dir = site.join("themes").join(name);
+    let shown_path = || {
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        format!("themes/{name}/{}", rel.to_string_lossy())
+    };
+    let ft = entry.file_type();
+    if let Err(problem) = crate::safepath::check_os_relative(Path::new(entry.file_name())) {
+        let what = if ft.is_dir() { "文件夹" } else { "文件" };
+        diags.error(
+            shown_path(),
+            Pos::START,
+            format!(
+                "{problem}：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个{what}改名（可用中文、英文字母、数字、-、_ 和 .）"
+            ),
+        );
+        return Static::Refused;
+    }
+    if ft.is_symlink() {
+        let file = crate::safepath::shown(&entry.file_name().to_string_lossy());
+        return match crate::safepath::resolve_link(entry.path(), &site.join("themes"), "themes/") {
+            Ok(_) => Static::Read,
+            Err(why) => {
+                diags.error(
+                    shown_path(),
+                    Pos::START,
+                    format!(
+                        "“{file}”是符号链接（快捷方式），{why}，不会发布：请把文件本身复制到主题的 static/ 中"
+                    ),
+                );
+                Static::Refused
+            }
+        };
+    }
+    if ft.is_dir() {
+        Static::Enter
+    } else if ft.is_file() {
+        Static::Read
+    } else {
+        Static::Skip
+    }
 }
 
 /// Autoescaping for templates: the five characters that matter in HTML text
