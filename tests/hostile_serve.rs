@@ -182,7 +182,12 @@ fn only_requests_naming_this_machine_are_answered() {
         String::new(),
         format!("Host: 127.0.0.1:{port}\r\nHost: evil.example\r\n"),
     ];
-    for path in ["/", "/index.html", "/__chengguo/status", "/__chengguo/live.js"] {
+    for path in [
+        "/",
+        "/index.html",
+        "/__chengguo/status",
+        "/__chengguo/live.js",
+    ] {
         for h in &foreign {
             let r = srv.get_with(path, h);
             assert_eq!(r.status, 403, "{path} with {h:?}: {}", r.head);
@@ -248,7 +253,13 @@ fn ranges_follow_rfc_9110_and_oversized_heads_are_harmless() {
     let len = full.body.len();
     let range = |spec: &str| srv.get_with(video, &format!("Host: 127.0.0.1\r\nRange: {spec}\r\n"));
     // Not a valid byte range (a sign, last < first, a space): ignored.
-    for spec in ["bytes=+1-2", "bytes=1-+2", "bytes=-+2", "bytes=5-1", "bytes=1 -2"] {
+    for spec in [
+        "bytes=+1-2",
+        "bytes=1-+2",
+        "bytes=-+2",
+        "bytes=5-1",
+        "bytes=1 -2",
+    ] {
         let r = range(spec);
         assert_eq!(r.status, 200, "{spec}: {}", r.head);
         assert_eq!(r.body, full.body, "{spec}");
@@ -273,12 +284,20 @@ fn ranges_follow_rfc_9110_and_oversized_heads_are_harmless() {
 
     // Heads over 16 KiB, one long header or very many: 431 (or closed),
     // never served, and the server goes on.
-    let long = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}\r\n\r\n", "x".repeat(20_000));
+    let long = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}\r\n\r\n",
+        "x".repeat(20_000)
+    );
     let many = format!(
         "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n{}\r\n",
-        (0..500).map(|i| format!("X-{i}: y\r\n")).collect::<String>()
+        (0..500)
+            .map(|i| format!("X-{i}: y\r\n"))
+            .collect::<String>()
     );
-    let endless = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}", "x".repeat(200_000));
+    let endless = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}",
+        "x".repeat(200_000)
+    );
     for req in [long, many, endless] {
         if let Some(r) = srv.raw(req.as_bytes()) {
             assert_eq!(r.status, 431, "{}", r.head);
@@ -308,7 +327,12 @@ fn a_broken_first_build_shows_its_errors_on_every_page() {
         .replacen("title: 江津区", "title: 【旧】江津区", 1);
     std::fs::write(&case, &broken).unwrap();
     let srv = Server::start(&site);
-    for path in ["/", "/index.html", "/cases/jiangjin-kecheng-lingdaoli.html", "/nope.html"] {
+    for path in [
+        "/",
+        "/index.html",
+        "/cases/jiangjin-kecheng-lingdaoli.html",
+        "/nope.html",
+    ] {
         let r = srv.get(path);
         assert_eq!(r.status, 503, "{path}: {}", r.head);
         let page = r.text();
@@ -340,7 +364,11 @@ fn a_broken_first_build_shows_its_errors_on_every_page() {
             assert!(!r.text().contains("【旧】"));
             break;
         }
-        assert!(Instant::now() < deadline, "no page after the fix: {}", r.head);
+        assert!(
+            Instant::now() < deadline,
+            "no page after the fix: {}",
+            r.head
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -292,7 +292,10 @@ fn serve_answers_rebuilds_shows_errors_and_recovers() {
     let _ = s.write_all(&huge);
     drop(s);
     assert_eq!(srv.get("/").status, 200, "still serving");
-    assert_eq!(srv.raw("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status, 405);
+    assert_eq!(
+        srv.raw("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status,
+        405
+    );
     // A folder without its slash is redirected (relative links need it).
     let redirect = srv.get("/media");
     assert_eq!(redirect.status, 301);

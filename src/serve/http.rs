@@ -259,18 +259,12 @@ mod tests {
             parse_range("bytes=0-99999999999999999999999", 1000),
             Ok(Some((0, 999)))
         );
-        assert_eq!(
-            parse_range("bytes=99999999999999999999999-", 1000),
-            Err(())
-        );
+        assert_eq!(parse_range("bytes=99999999999999999999999-", 1000), Err(()));
         assert_eq!(
             parse_range("bytes=-99999999999999999999999", 1000),
             Ok(Some((0, 999)))
         );
-        assert_eq!(
-            parse_range("bytes=18446744073709551615-", 1000),
-            Err(())
-        );
+        assert_eq!(parse_range("bytes=18446744073709551615-", 1000), Err(()));
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //! - The preview is built into `.chengguo-cache/serve/` with the normal
 //!   pipeline ([`crate::build::run`], staging + atomic swap), so `public/`
 //!   is never touched and a failed rebuild leaves the last good preview.
-//! - [`http`] serves that folder. Every HTML page gets one script tag
+//! - [`server`] (hyper) serves that folder by the rules of [`http`] (only
+//!   to `Host` values naming this machine). Every HTML page gets one script tag
 //!   (`/__chengguo/live.js?g=<generation>`) added before `</body>`; the
 //!   script listens on `/__chengguo/events` (server-sent events) and reloads
 //!   the page when a newer build is ready, or shows the build's errors as an
-//!   overlay (file, line, column, message) while the content is broken. The
-//!   files on disk are exactly what `chengguo build` writes.
+//!   overlay (grouped by file: line, column, message) while the content is
+//!   broken. Until a build of this session succeeds, every page request gets
+//!   a page listing the errors instead (`broken`). The files on disk are
+//!   exactly what `chengguo build` writes.
 //! - A rebuild writes the pages first (the build without its search stage)
 //!   and tells open pages to reload; then it updates the search index and
 //!   exports it into a fresh folder under `.chengguo-cache/serve-search/`,

@@ -55,7 +55,11 @@ struct Ctx {
 
 /// Serve `root` on `listener` from a thread of its own, for as long as the
 /// process runs.
-pub(super) fn spawn(listener: std::net::TcpListener, root: PathBuf, shared: Arc<Shared>) -> io::Result<()> {
+pub(super) fn spawn(
+    listener: std::net::TcpListener,
+    root: PathBuf,
+    shared: Arc<Shared>,
+) -> io::Result<()> {
     let port = listener.local_addr()?.port();
     listener.set_nonblocking(true)?;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -319,10 +323,7 @@ async fn route(asked: &Asked, ctx: &Ctx) -> Response<Body> {
             }
             r
         }
-        Resolved::Forbidden => text(
-            StatusCode::FORBIDDEN,
-            "禁止访问：只能访问预览目录中的文件",
-        ),
+        Resolved::Forbidden => text(StatusCode::FORBIDDEN, "禁止访问：只能访问预览目录中的文件"),
         Resolved::NotFound => not_found(ctx, status.generation).await,
     }
 }
@@ -337,7 +338,9 @@ fn wants_page(path: &str, resolved: &Resolved) -> bool {
             let last = path.rsplit('/').next().unwrap_or("");
             match last.rsplit_once('.') {
                 None => true,
-                Some((_, ext)) => ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm"),
+                Some((_, ext)) => {
+                    ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
+                }
             }
         }
         Resolved::AddSlash | Resolved::Forbidden => false,
