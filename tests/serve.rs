@@ -51,9 +51,11 @@ impl Server {
         let mut seen = String::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = rx
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("serve did not start:\n{seen}"));
+            let Ok(line) = rx.recv_timeout(left) else {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("serve did not start:\n{seen}");
+            };
             seen.push_str(&line);
             seen.push('\n');
             if let Some(url) = line.strip_prefix("预览地址：") {
