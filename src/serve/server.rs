@@ -4,8 +4,9 @@
 //!
 //! - At most [`MAX_CONNECTIONS`] connections are served at once (open pages
 //!   keep one each for live reload); a connection beyond that gets a short
-//!   503 and is closed (at most as many of those again at a time; beyond
-//!   that a connection is closed at once).
+//!   503 and is closed (at most as many of those again at a time, each
+//!   given [`REFUSE_TIMEOUT`] for its request; beyond that new connections
+//!   wait in the kernel's queue until one of those is done).
 //! - A request head must arrive within [`HEAD_TIMEOUT`] and fit in
 //!   [`MAX_HEAD`] bytes (hyper answers 431 otherwise); one request per
 //!   connection.
@@ -39,6 +40,9 @@ pub const MAX_CONNECTIONS: usize = 64;
 pub const MAX_HEAD: usize = 16 * 1024;
 /// Time a client has to send its request head.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a connection beyond [`MAX_CONNECTIONS`] has to send its request
+/// head before it is closed instead of answered with 503.
+pub const REFUSE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Threads reading files.
 pub const BLOCKING_THREADS: usize = 4;
 /// Bytes read from a file at a time.
@@ -100,7 +104,12 @@ async fn accept(listener: std::net::TcpListener, ctx: Arc<Ctx>) {
                 let _ = builder().serve_connection(TokioIo::new(stream), svc).await;
                 drop(permit);
             });
-        } else if let Ok(permit) = Arc::clone(&refusing).try_acquire_owned() {
+        } else {
+            // Beyond the refusals too: wait (the next connections queue in
+            // the kernel) until a refusal is done, within REFUSE_TIMEOUT.
+            let Ok(permit) = Arc::clone(&refusing).acquire_owned().await else {
+                return;
+            };
             tokio::spawn(async move {
                 let svc = hyper::service::service_fn(|_req| async {
                     let mut r = text(
@@ -113,11 +122,13 @@ async fn accept(listener: std::net::TcpListener, ctx: Arc<Ctx>) {
                         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                     Ok::<_, Infallible>(r)
                 });
-                let _ = builder().serve_connection(TokioIo::new(stream), svc).await;
+                let _ = builder()
+                    .header_read_timeout(REFUSE_TIMEOUT)
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
                 drop(permit);
             });
         }
-        // Else: dropped, closing the connection.
     }
 }
 
