@@ -31,7 +31,7 @@ host, port = addr.group(1), int(addr.group(2))
 print(f"first build + start: {first:.2f} s")
 
 s = socket.create_connection((host, port))
-s.sendall(b"GET /__chengguo/events HTTP/1.1\r\nHost: x\r\n\r\n")
+s.sendall(b"GET /__chengguo/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 f = s.makefile("rb")
 
 def wait_generation(g):

@@ -1,70 +1,15 @@
-//! A small HTTP/1.1 file server for the preview: GET and HEAD on one folder,
-//! byte ranges (so `<video>` can seek), UTF-8 content types, and the
-//! live-reload endpoints of [`super`]. One thread per connection, one
-//! request per connection (`Connection: close`): it serves one author's
-//! browser on loopback, not the public.
+//! The preview server's request rules, apart from the HTTP machinery
+//! (hyper, in [`super::server`]): which `Host` values are answered, how a
+//! URL path maps to a file, content types, and byte ranges.
 //!
 //! Safety: the request path is percent-decoded, must not contain `..`,
 //! backslashes or NUL, and the resolved file (symlinks followed) must lie
-//! inside the served folder; anything else is 403.
+//! inside the served folder; anything else is 403. Only requests naming
+//! this machine in `Host` are answered ([`host_allowed`]), so a web page
+//! elsewhere cannot read the preview through DNS rebinding.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::net::TcpStream;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-/// A parsed request line plus the headers we use.
-#[derive(Debug)]
-pub struct Request {
-    pub method: String,
-    /// Decoded path, without query string.
-    pub path: String,
-    pub query: String,
-    pub range: Option<String>,
-}
-
-/// Read one request head (at most 16 KiB).
-pub fn read_request(stream: &TcpStream) -> io::Result<Option<Request>> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut r = BufReader::new(stream.take(16 * 1024));
-    let mut line = String::new();
-    if r.read_line(&mut line)? == 0 {
-        return Ok(None);
-    }
-    let mut parts = line.split_whitespace();
-    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return Ok(None);
-    };
-    let method = method.to_string();
-    let (raw_path, query) = target.split_once('?').unwrap_or((target, ""));
-    let mut range = None;
-    loop {
-        let mut h = String::new();
-        if r.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("range") {
-                range = Some(v.trim().to_string());
-            }
-        }
-    }
-    let Some(path) = percent_decode(raw_path) else {
-        return Ok(Some(Request {
-            method,
-            path: "\0".into(),
-            query: query.into(),
-            range,
-        }));
-    };
-    Ok(Some(Request {
-        method,
-        path,
-        query: query.to_string(),
-        range,
-    }))
-}
 
 /// `%XX` decoding to UTF-8; `None` for malformed escapes or invalid UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
@@ -162,101 +107,125 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// A byte range of a file of `len` bytes, from a `Range` header value.
-/// `Err(())` when the header is a byte range that cannot be satisfied; a
-/// header we do not understand (several ranges, other units) is ignored
-/// (`Ok(None)`: send the whole file), as RFC 9110 allows.
+/// A byte range of a file of `len` bytes, from a `Range` header value
+/// (RFC 9110 §14.1.2: `bytes=first-last`, `bytes=first-`, `bytes=-suffix`,
+/// positions made of digits only). `Err(())` when it is a valid byte range
+/// that cannot be satisfied (416); a header that is not one valid byte range
+/// (a sign or other non-digit, several ranges, another unit) is ignored
+/// (`Ok(None)`: send the whole file), as RFC 9110 allows. A last position
+/// past the end, however many digits it has, means "to the end".
 #[allow(clippy::result_unit_err)]
 pub fn parse_range(h: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
-    let Some(spec) = h.trim().strip_prefix("bytes=") else {
+    let h = h.trim();
+    let Some(spec) = h
+        .get(..6)
+        .filter(|unit| unit.eq_ignore_ascii_case("bytes="))
+        .map(|_| &h[6..])
+    else {
         return Ok(None);
     };
-    if spec.contains(',') {
-        return Ok(None);
-    }
     let Some((a, b)) = spec.trim().split_once('-') else {
         return Ok(None);
     };
-    let (a, b) = (a.trim(), b.trim());
-    let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().map_err(|_| ())?;
-        if n == 0 {
-            return Err(());
-        }
-        (len.saturating_sub(n), len.saturating_sub(1))
-    } else {
-        let s: u64 = a.parse().map_err(|_| ())?;
-        let e = if b.is_empty() {
-            len.saturating_sub(1)
-        } else {
-            b.parse::<u64>().map_err(|_| ())?.min(len.saturating_sub(1))
-        };
-        (s, e)
+    let (Some(first), Some(last)) = (digits(a), digits(b)) else {
+        return Ok(None);
     };
-    if len == 0 || start >= len || start > end {
+    let (start, end) = match (first, last) {
+        (None, None) => return Ok(None),
+        // The last `n` bytes.
+        (None, Some(n)) => {
+            if n == 0 || len == 0 {
+                return Err(());
+            }
+            (len.saturating_sub(n), len - 1)
+        }
+        (Some(s), last) => {
+            if let Some(e) = last {
+                if e < s {
+                    // Not a valid range-spec (RFC 9110: last >= first).
+                    return Ok(None);
+                }
+            }
+            let e = last.unwrap_or(u64::MAX).min(len.saturating_sub(1));
+            (s, e)
+        }
+    };
+    if len == 0 || start >= len {
         return Err(());
     }
     Ok(Some((start, end)))
 }
 
-/// Write a complete small response.
-pub fn respond(
-    mut w: impl Write,
-    status: &str,
-    ctype: &str,
-    body: &[u8],
-    head_only: bool,
-    extra: &str,
-) -> io::Result<()> {
-    write!(
-        w,
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n{extra}Connection: close\r\n\r\n",
-        body.len()
-    )?;
-    if !head_only {
-        w.write_all(body)?;
+/// A range position: `Some(None)` for an empty one, `Some(Some(n))` for
+/// ASCII digits (saturating at `u64::MAX`: such a position is past the end
+/// of any file), `None` for anything else (a sign, a space, a letter).
+fn digits(s: &str) -> Option<Option<u64>> {
+    if s.is_empty() {
+        return Some(None);
     }
-    w.flush()
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(Some(s.bytes().fold(0u64, |n, b| {
+        n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+    })))
 }
 
-/// Send a file (or the requested byte range of it), streaming.
-pub fn send_file(
-    mut w: impl Write,
-    path: &Path,
-    range: Option<&str>,
-    head_only: bool,
-) -> io::Result<()> {
-    let mut f = File::open(path)?;
-    let len = f.metadata()?.len();
-    let ctype = content_type(path);
-    let (status, start, end) = match range.map(|h| parse_range(h, len)) {
-        None | Some(Ok(None)) => ("200 OK", 0, len.saturating_sub(1)),
-        Some(Ok(Some((s, e)))) => ("206 Partial Content", s, e),
-        Some(Err(())) => {
-            return respond(
-                w,
-                "416 Range Not Satisfiable",
-                "text/plain; charset=utf-8",
-                "请求的范围无效".as_bytes(),
-                head_only,
-                &format!("Content-Range: bytes */{len}\r\n"),
-            );
-        }
+/// Whether a request's `Host` (the header's value; `None` when it is
+/// missing) names this machine on the served `port`: `localhost`, a
+/// loopback address (`127.0.0.1`, `[::1]`), or the address the request
+/// arrived at (`local`, for `--bind` to a network address: an address
+/// typed as digits cannot be rebound), each with or without `:port`. Any
+/// other name could point at this machine through DNS rebinding, so a page
+/// on the web could read the preview; such requests are refused.
+pub fn host_allowed(host: Option<&str>, port: u16, local: Option<IpAddr>) -> bool {
+    let Some(host) = host else {
+        return false;
     };
-    let count = if len == 0 { 0 } else { end - start + 1 };
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {count}\r\nAccept-Ranges: bytes\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n"
-    );
-    if status.starts_with("206") {
-        head.push_str(&format!("Content-Range: bytes {start}-{end}/{len}\r\n"));
+    let (name, port_part) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let port_part = match after {
+            "" => None,
+            p => match p.strip_prefix(':') {
+                Some(p) => Some(p),
+                None => return false,
+            },
+        };
+        match inside.parse::<std::net::Ipv6Addr>() {
+            Ok(ip) => (Name::Ip(IpAddr::V6(ip)), port_part),
+            Err(_) => return false,
+        }
+    } else {
+        let (n, p) = match host.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        };
+        let name = if n.eq_ignore_ascii_case("localhost") {
+            Name::Localhost
+        } else {
+            match n.parse::<std::net::Ipv4Addr>() {
+                Ok(ip) => Name::Ip(IpAddr::V4(ip)),
+                Err(_) => return false,
+            }
+        };
+        (name, p)
+    };
+    if let Some(p) = port_part {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse() != Ok(port) {
+            return false;
+        }
     }
-    head.push_str("\r\n");
-    w.write_all(head.as_bytes())?;
-    if !head_only && count > 0 {
-        f.seek(SeekFrom::Start(start))?;
-        io::copy(&mut f.take(count), &mut w)?;
+    match name {
+        Name::Localhost => true,
+        Name::Ip(ip) => ip.is_loopback() || Some(ip) == local,
     }
-    w.flush()
+}
+
+enum Name {
+    Localhost,
+    Ip(IpAddr),
 }
 
 #[cfg(test)]
@@ -270,10 +239,71 @@ mod tests {
         assert_eq!(parse_range("bytes=-100", 1000), Ok(Some((900, 999))));
         assert_eq!(parse_range("bytes=0-5000", 1000), Ok(Some((0, 999))));
         assert_eq!(parse_range("bytes=1000-", 1000), Err(()));
-        assert_eq!(parse_range("bytes=5-1", 1000), Err(()));
         assert_eq!(parse_range("bytes=0-1,5-6", 1000), Ok(None));
         assert_eq!(parse_range("items=0-1", 1000), Ok(None));
-        assert_eq!(parse_range("bytes=x-1", 1000), Err(()));
+        assert_eq!(parse_range("Bytes=0-1", 1000), Ok(Some((0, 1))));
+        assert_eq!(parse_range("bytes=-0", 1000), Err(()));
+        assert_eq!(parse_range("bytes=0-0", 0), Err(()));
+        // Not a valid range-spec: ignored, the whole file is sent.
+        assert_eq!(parse_range("bytes=5-1", 1000), Ok(None));
+        assert_eq!(parse_range("bytes=x-1", 1000), Ok(None));
+        assert_eq!(parse_range("bytes=+1-2", 1000), Ok(None));
+        assert_eq!(parse_range("bytes=1-+2", 1000), Ok(None));
+        assert_eq!(parse_range("bytes=-+2", 1000), Ok(None));
+        assert_eq!(parse_range("bytes=-", 1000), Ok(None));
+        assert_eq!(parse_range("bytes=1 -2", 1000), Ok(None));
+        // Positions beyond u64: an end past the file means to its end, a
+        // start past it cannot be satisfied, a suffix longer than the file
+        // is the whole file.
+        assert_eq!(
+            parse_range("bytes=0-99999999999999999999999", 1000),
+            Ok(Some((0, 999)))
+        );
+        assert_eq!(parse_range("bytes=99999999999999999999999-", 1000), Err(()));
+        assert_eq!(
+            parse_range("bytes=-99999999999999999999999", 1000),
+            Ok(Some((0, 999)))
+        );
+        assert_eq!(parse_range("bytes=18446744073709551615-", 1000), Err(()));
+    }
+
+    #[test]
+    fn hosts() {
+        let ok = |h: &str| host_allowed(Some(h), 4000, None);
+        for h in [
+            "127.0.0.1",
+            "127.0.0.1:4000",
+            "localhost",
+            "LocalHost:4000",
+            "[::1]",
+            "[::1]:4000",
+        ] {
+            assert!(ok(h), "{h}");
+        }
+        for h in [
+            "",
+            "evil.example",
+            "evil.example:4000",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "127.0.0.1:4001",
+            "127.0.0.1:",
+            "127.0.0.1:+4000",
+            "localhost:4000:4000",
+            "[::1]4000",
+            "[::1",
+            "192.168.1.5:4000",
+            "0.0.0.0:4000",
+            "[::]:4000",
+        ] {
+            assert!(!ok(h), "{h}");
+        }
+        assert!(!host_allowed(None, 4000, None));
+        // --bind to a network address: that address, as digits, too.
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.5:4000"), 4000, Some(lan)));
+        assert!(!host_allowed(Some("192.168.1.6:4000"), 4000, Some(lan)));
+        assert!(!host_allowed(Some("rebind.example:4000"), 4000, Some(lan)));
     }
 
     #[test]

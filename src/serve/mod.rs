@@ -4,12 +4,15 @@
 //! - The preview is built into `.chengguo-cache/serve/` with the normal
 //!   pipeline ([`crate::build::run`], staging + atomic swap), so `public/`
 //!   is never touched and a failed rebuild leaves the last good preview.
-//! - [`http`] serves that folder. Every HTML page gets one script tag
+//! - [`server`] (hyper) serves that folder by the rules of [`http`] (only
+//!   to `Host` values naming this machine). Every HTML page gets one script tag
 //!   (`/__chengguo/live.js?g=<generation>`) added before `</body>`; the
 //!   script listens on `/__chengguo/events` (server-sent events) and reloads
 //!   the page when a newer build is ready, or shows the build's errors as an
-//!   overlay (file, line, column, message) while the content is broken. The
-//!   files on disk are exactly what `chengguo build` writes.
+//!   overlay (grouped by file: line, column, message) while the content is
+//!   broken. Until a build of this session succeeds, every page request gets
+//!   a page listing the errors instead (`broken`). The files on disk are
+//!   exactly what `chengguo build` writes.
 //! - A rebuild writes the pages first (the build without its search stage)
 //!   and tells open pages to reload; then it updates the search index and
 //!   exports it into a fresh folder under `.chengguo-cache/serve-search/`,
@@ -20,13 +23,14 @@
 //!   and WSL) and debounced: a rebuild starts once the files have been quiet
 //!   for [`DEBOUNCE`]; changes during a rebuild cause one more rebuild.
 
+mod broken;
 pub mod http;
+pub mod server;
 
-use std::io::Write;
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
@@ -34,7 +38,6 @@ use serde::Serialize;
 
 use crate::build::{self, Options, Report};
 use crate::search::SearchDoc;
-use http::Resolved;
 
 /// Quiet time after the last file event before a rebuild starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(80);
@@ -83,27 +86,31 @@ pub struct Status {
     pub errors: Vec<Problem>,
 }
 
-/// Shared between the rebuild loop and the connection threads.
-#[derive(Default)]
+/// Shared between the rebuild loop and the server.
 struct Shared {
-    status: Mutex<Status>,
-    changed: Condvar,
+    /// Watched by every open event stream.
+    status: tokio::sync::watch::Sender<Status>,
     /// The folder served at `/search/` (a numbered export under
     /// [`preview_search_dir`]) and the fingerprint of the documents it was
     /// made from; switched in one step when a new one is ready.
     search: Mutex<Option<(PathBuf, String)>>,
 }
 
+impl Default for Shared {
+    fn default() -> Shared {
+        Shared {
+            status: tokio::sync::watch::Sender::new(Status::default()),
+            search: Mutex::new(None),
+        }
+    }
+}
+
 impl Shared {
     fn status(&self) -> Status {
-        self.status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.status.borrow().clone()
     }
     fn set(&self, s: Status) {
-        *self.status.lock().unwrap_or_else(|e| e.into_inner()) = s;
-        self.changed.notify_all();
+        self.status.send_replace(s);
     }
 }
 
@@ -145,24 +152,17 @@ pub fn serve(
     if let Some(docs) = docs {
         index(&opts.site, &docs, &shared, log);
     }
+    let generation = u64::from(first.is_empty());
     shared.set(Status {
-        generation: u64::from(first.is_empty()),
+        generation,
         errors: first,
     });
 
-    {
-        let shared = Arc::clone(&shared);
-        let out = out.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming().flatten() {
-                let shared = Arc::clone(&shared);
-                let out = out.clone();
-                std::thread::spawn(move || {
-                    let _ = handle(conn, &out, &shared);
-                });
-            }
-        });
+    if generation == 0 {
+        log.line("预览还没有成功生成过：浏览器中的每个页面会列出上面的错误，修正后预览会自动出现");
     }
+    server::spawn(listener, out.clone(), Arc::clone(&shared))
+        .map_err(|err| ServeError::Bind { addr, err })?;
     let url = format!("http://{local}/");
     ready(&url);
 
@@ -215,6 +215,8 @@ pub fn serve(
                 "页面已更新，用时 {:.2} 秒，已通知浏览器刷新",
                 t.elapsed().as_secs_f64()
             ));
+        } else if s.generation == 0 {
+            log.line("预览还没有成功生成过：浏览器中会列出这些错误，修正后预览会自动出现");
         } else {
             log.line("仍在显示上一次成功生成的页面；修正后会自动刷新");
         }
@@ -453,140 +455,6 @@ fn snapshot(
     m
 }
 
-fn handle(stream: TcpStream, root: &Path, shared: &Shared) -> std::io::Result<()> {
-    let Some(req) = http::read_request(&stream)? else {
-        return Ok(());
-    };
-    let mut w = std::io::BufWriter::new(&stream);
-    let head = req.method == "HEAD";
-    if req.method != "GET" && !head {
-        return http::respond(
-            &mut w,
-            "405 Method Not Allowed",
-            "text/plain; charset=utf-8",
-            "只支持 GET 与 HEAD".as_bytes(),
-            false,
-            "Allow: GET, HEAD\r\n",
-        );
-    }
-    match req.path.as_str() {
-        "/__chengguo/live.js" => {
-            return http::respond(
-                &mut w,
-                "200 OK",
-                "text/javascript; charset=utf-8",
-                LIVE_JS.as_bytes(),
-                head,
-                "",
-            )
-        }
-        "/__chengguo/status" => {
-            let body = serde_json::to_vec(&shared.status()).unwrap_or_default();
-            return http::respond(
-                &mut w,
-                "200 OK",
-                "application/json; charset=utf-8",
-                &body,
-                head,
-                "",
-            );
-        }
-        "/__chengguo/events" => {
-            drop(w);
-            return events(stream, shared, head);
-        }
-        _ => {}
-    }
-    let search_root = shared
-        .search
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
-        .map(|(dir, _)| dir)
-        .filter(|_| req.path.starts_with("/search/"));
-    let resolved = match &search_root {
-        Some(sr) => http::resolve(sr, &req.path),
-        None => http::resolve(root, &req.path),
-    };
-    match resolved {
-        Resolved::File(p) => {
-            if http::content_type(&p).starts_with("text/html") {
-                let html = std::fs::read(&p)?;
-                let g = shared.status().generation;
-                let body = inject(&html, g);
-                http::respond(
-                    &mut w,
-                    "200 OK",
-                    "text/html; charset=utf-8",
-                    &body,
-                    head,
-                    "",
-                )
-            } else {
-                http::send_file(&mut w, &p, req.range.as_deref(), head)
-            }
-        }
-        Resolved::AddSlash => {
-            let loc = format!(
-                "Location: {}/{}\r\n",
-                encode_path(&req.path),
-                if req.query.is_empty() {
-                    String::new()
-                } else {
-                    format!("?{}", req.query)
-                }
-            );
-            http::respond(
-                &mut w,
-                "301 Moved Permanently",
-                "text/plain; charset=utf-8",
-                b"",
-                head,
-                &loc,
-            )
-        }
-        Resolved::Forbidden => http::respond(
-            &mut w,
-            "403 Forbidden",
-            "text/plain; charset=utf-8",
-            "禁止访问：只能访问预览目录中的文件".as_bytes(),
-            head,
-            "",
-        ),
-        Resolved::NotFound => {
-            let page = root.join("404.html");
-            let body = match std::fs::read(&page) {
-                Ok(html) => inject(&html, shared.status().generation),
-                Err(_) => inject(
-                    "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>找不到页面</title><body><p>找不到页面（预览尚未成功生成时也会如此）。</p></body></html>".as_bytes(),
-                    shared.status().generation,
-                ),
-            };
-            http::respond(
-                &mut w,
-                "404 Not Found",
-                "text/html; charset=utf-8",
-                &body,
-                head,
-                "",
-            )
-        }
-    }
-}
-
-/// Percent-encode a decoded path for a `Location` header.
-fn encode_path(p: &str) -> String {
-    let mut s = String::new();
-    for b in p.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
-}
-
 /// The page with the live-reload script tag added before `</body>`.
 pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     let tag = format!("<script src=\"/__chengguo/live.js?g={generation}\"></script>");
@@ -600,33 +468,4 @@ pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
 
 fn find_last(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).rposition(|w| w == n)
-}
-
-/// Server-sent events: the current status now, then every change, with a
-/// comment line every 15 s to keep the connection (and detect a closed tab).
-fn events(stream: TcpStream, shared: &Shared, head: bool) -> std::io::Result<()> {
-    let mut w = &stream;
-    w.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")?;
-    if head {
-        return Ok(());
-    }
-    let mut last: Option<Status> = None;
-    loop {
-        let s = {
-            let guard = shared.status.lock().unwrap_or_else(|e| e.into_inner());
-            let (guard, _) = shared
-                .changed
-                .wait_timeout_while(guard, Duration::from_secs(15), |s| last.as_ref() == Some(s))
-                .unwrap_or_else(|e| e.into_inner());
-            guard.clone()
-        };
-        if last.as_ref() == Some(&s) {
-            w.write_all(b": keep-alive\n\n")?;
-        } else {
-            let data = serde_json::to_string(&s).unwrap_or_default();
-            write!(w, "event: status\ndata: {data}\n\n")?;
-            last = Some(s);
-        }
-        w.flush()?;
-    }
 }

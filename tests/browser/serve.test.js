@@ -17,6 +17,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
   '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
 const CASE = 'content/cases/jiangjin-kecheng-lingdaoli.md';
 const CASE_URL = 'cases/jiangjin-kecheng-lingdaoli.html';
+const CASE2 = 'content/cases/jiangjin-zhongxue-kecheng.md';
 
 let failures = 0;
 function check(ok, what) {
@@ -42,7 +43,7 @@ function startServer(bin, site) {
 
 async function main() {
   const [bin, site] = process.argv.slice(2);
-  const { child, base } = await startServer(bin, site);
+  let { child, base } = await startServer(bin, site);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ARGS });
   try {
     const page = await browser.newPage();
@@ -69,14 +70,37 @@ async function main() {
     check(times.length === 7, 'page reloaded itself after each of 7 edits');
     check(median < 1000, `median change-to-reload under 1 s (${median} ms)`);
 
-    // Broken content: overlay with file:line:col, old page kept.
+    // Broken content in two files: the overlay names each file once, then
+    // 行:列 and the message; at 390 px it stays small and can be collapsed
+    // (remembered over a reload); the old page is kept.
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.evaluate(() => { window.__notReloaded = true; });
-    fs.writeFileSync(file, original.replace('title: 江津区', 'title: 【第7次修改】江津区').replace('date: 2023-12-06', 'date: 2023-13-45'));
-    await page.waitForSelector('#chengguo-errors', { timeout: 15000 });
+    const file2 = path.join(site, CASE2);
+    const original2 = fs.readFileSync(file2, 'utf8');
+    const badStages = (t) => t.replace(/^stages: \[.*\]$/m, 'stages: [小学甲, 初中乙]');
+    fs.writeFileSync(file, badStages(original.replace('title: 江津区', 'title: 【第7次修改】江津区').replace('date: 2023-12-06', 'date: 2023-13-45')));
+    fs.writeFileSync(file2, badStages(original2.replace(/^date: .*$/m, 'date: 2023-02-30')));
+    await page.waitForFunction(() => document.querySelectorAll('#chengguo-errors .chengguo-file').length === 2, null, { timeout: 15000 });
     const overlay = await page.textContent('#chengguo-errors');
-    check(overlay.includes(`${CASE}:3:7`), `overlay names file:line:col (${overlay.slice(0, 160)})`);
+    const count = Number((/内容有 (\d+) 个错误/.exec(overlay) || [])[1]);
+    check(count >= 5, `at least 5 errors shown (${count})`);
+    check(overlay.includes('页面仍显示上一次成功生成的结果'), 'overlay says the last good build is shown');
+    check(overlay.includes(CASE) && overlay.includes('3:7 '), `overlay names the file and 行:列 (${overlay.slice(0, 200)})`);
+    check(overlay.split(CASE).length === 2 && overlay.split(CASE2).length === 2, 'each file is named once');
     check(overlay.includes('2023-13-45'), 'overlay says what was found');
+    const box = await page.$eval('#chengguo-errors', (b) => b.getBoundingClientRect().height);
+    check(box <= 844 * 0.4, `overlay at 390 px covers at most 40 % of the height (${Math.round(box)} px of 844)`);
     check(await page.evaluate(() => window.__notReloaded === true), 'page not reloaded while broken');
+    await page.click('#chengguo-errors-toggle');
+    const small = await page.$eval('#chengguo-errors', (b) => b.getBoundingClientRect().height);
+    check(small < 80 && !(await page.isVisible('#chengguo-errors-list')), `collapsed overlay is one bar (${Math.round(small)} px)`);
+    await page.reload();
+    await page.waitForSelector('#chengguo-errors', { timeout: 15000 });
+    check(!(await page.isVisible('#chengguo-errors-list')), 'collapsed state kept over a reload');
+    await page.click('#chengguo-errors-toggle');
+    check(await page.isVisible('#chengguo-errors-list'), 'expanded again');
+    await page.evaluate(() => { window.__notReloaded = true; });
+    await page.setViewportSize({ width: 1280, height: 720 });
     // A page opened while broken shows the overlay too.
     const other = await browser.newPage();
     await other.goto(base + 'index.html');
@@ -84,6 +108,7 @@ async function main() {
     check(true, 'a page opened while broken shows the overlay');
 
     // Fixed: reload, overlay gone.
+    fs.writeFileSync(file2, original2);
     fs.writeFileSync(file, original);
     await page.waitForFunction(() => !window.__notReloaded, null, { timeout: 15000, polling: 10 });
     await page.waitForLoadState('load');
@@ -121,6 +146,29 @@ async function main() {
     } else {
       check(false, 'found a page with a local video');
     }
+
+    // A first build with errors: every page is the list of errors (not the
+    // earlier session's pages left on disk), kept current, and the real
+    // page appears by itself once they are fixed.
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGINT');
+    await exited;
+    fs.writeFileSync(file, original.replace('date: 2023-12-06', 'date: 2023-13-45'));
+    ({ child, base } = await startServer(bin, site));
+    const first = await browser.newPage();
+    first.on('pageerror', (e) => jsErrors.push(e.message));
+    const resp = await first.goto(base + CASE_URL);
+    const brokenText = (await first.$('#chengguo-broken')) ? await first.textContent('#chengguo-broken') : '';
+    check(resp.status() === 503 && brokenText.includes('预览还没有生成'), `a broken first build gives the error page (${resp.status()})`);
+    check(brokenText.includes(CASE) && brokenText.includes('3:7') && brokenText.includes('2023-13-45'), `error page names file, 行:列 and message (${brokenText.slice(0, 200)})`);
+    check(brokenText.includes('预览会自动出现') && !brokenText.includes('找不到页面'), 'error page says the preview appears once fixed');
+    fs.writeFileSync(file, badStages(original.replace('date: 2023-12-06', 'date: 2023-13-45')));
+    await first.waitForFunction(() => Number(document.getElementById('chengguo-broken').getAttribute('data-errors')) >= 2, null, { timeout: 15000 });
+    check(true, 'error page follows new errors without a reload');
+    fs.writeFileSync(file, original);
+    await first.waitForFunction(() => !document.getElementById('chengguo-broken') && document.querySelector('h1') &&
+      document.querySelector('h1').textContent.includes('江津区'), null, { timeout: 20000 });
+    check(true, 'the real page appears by itself after the fix');
     check(jsErrors.length === 0, `no JavaScript errors (${jsErrors.join('; ')})`);
   } finally {
     await browser.close();
