@@ -43,7 +43,7 @@ pub enum ReadError {
     },
     #[error("{path} 中没有任何工作表")]
     NoSheets { path: PathBuf },
-    #[error("{path} 第{row}行：CSV 格式错误（{msg}）")]
+    #[error("{path} 第{row}行：CSV 格式错误，请用 Excel 或 WPS 打开后重新保存（详情：{msg}）")]
     Csv {
         path: PathBuf,
         row: usize,
