@@ -593,3 +593,28 @@ pub fn write_all(
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_gets_an_apostrophe_numbers_do_not() {
+        for s in ["=1+2", "+86", "-乙校", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(&Cell::Text(s.into())), format!("'{s}"));
+        }
+        assert_eq!(csv_text(&Cell::Text("甲=乙".into())), "甲=乙");
+        assert_eq!(csv_text(&Cell::Text("'=x".into())), "'=x");
+        assert_eq!(csv_text(&Cell::Int(-3)), "-3");
+    }
+
+    #[test]
+    fn long_text_is_cut_to_excels_limit_at_a_character_boundary() {
+        assert_eq!(fit_cell("短"), None);
+        let s = "😀".repeat(20_000); // 40,000 UTF-16 units
+        let cut = fit_cell(&s).unwrap();
+        assert!(cut.encode_utf16().count() <= XLSX_MAX_CELL);
+        assert!(cut.ends_with(TRUNCATED_MARK));
+        assert!(cut.starts_with("😀😀"));
+    }
+}

@@ -72,7 +72,7 @@ pub enum ReadError {
     },
     #[error("{path} 解压后超过 {limit} 的上限（文件可能已损坏或被特意构造）；未导入任何内容")]
     UnpackedTooLarge { path: PathBuf, limit: String },
-    #[error("{path}{sheet} 的单元格 {cell} 有内容，超出可导入的范围（最多 {max_rows} 行、{max_cols} 列）；请删除多余的行和列，或把表格拆分后分别导入")]
+    #[error("{path}{sheet}：单元格 {cell} 有内容，超出可导入的范围（最多 {max_rows} 行、{max_cols} 列）；请删除多余的行和列，或把表格拆分后分别导入")]
     OutOfRange {
         path: PathBuf,
         sheet: String,
@@ -80,7 +80,7 @@ pub enum ReadError {
         max_rows: usize,
         max_cols: usize,
     },
-    #[error("{path}{sheet} 的已用区域 {from}:{to} 有 {cells} 个单元格，超过 {max} 个单元格的上限；请删除多余的行和列，或把表格拆分后分别导入")]
+    #[error("{path}{sheet}：已用区域 {from}:{to} 有 {cells} 个单元格，超过 {max} 个单元格的上限；请删除多余的行和列，或把表格拆分后分别导入")]
     TooManyCells {
         path: PathBuf,
         sheet: String,
