@@ -11,8 +11,9 @@
 //!   `export --format csv`; the .xlsx export holds strings, never formulas;
 //!   the CSV imports back unchanged;
 //! - import time linear in rows (a ratio, never an absolute time);
-//! - a CSV mixing UTF-8 and GBK lines, a truncated .xlsx, a 附件1 cell
-//!   longer than Excel's 32,767 characters.
+//! - a CSV mixing UTF-8 and GBK lines (or in neither encoding), a truncated
+//!   or password-protected .xlsx, a 附件1 cell longer than Excel's 32,767
+//!   characters.
 
 mod common;
 
@@ -35,7 +36,12 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.unwrap();
-        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().to_string();
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         if rel.starts_with(".chengguo-cache") || !e.file_type().is_file() {
             continue;
         }
@@ -79,12 +85,19 @@ fn import_bounded(cwd: &Path, file: &Path, site: &Path) -> Run {
 /// Import `file` into a fresh empty site under the memory limit; assert
 /// exit 1, `message` in stderr, and no file of the site changed.
 fn refused(cwd: &Path, file: &Path, message: &str) {
-    let site = empty_site(cwd, &format!("site-{}", file.file_stem().unwrap().to_string_lossy()));
+    let site = empty_site(
+        cwd,
+        &format!("site-{}", file.file_stem().unwrap().to_string_lossy()),
+    );
     let before = snapshot(&site);
     let r = import_bounded(cwd, file, &site);
     assert_eq!(r.code, 1, "a clean refusal, not an abort: {}", r.dump());
     let want = format!("{}{message}", file.display());
-    assert!(r.stderr.contains(&want), "expected “{want}” in:\n{}", r.dump());
+    assert!(
+        r.stderr.contains(&want),
+        "expected “{want}” in:\n{}",
+        r.dump()
+    );
     assert!(!r.stderr.contains("panicked"), "{}", r.dump());
     assert!(before == snapshot(&site), "nothing written");
 }
@@ -167,7 +180,10 @@ fn xlsx_parts<'a>(sheet: Part<'a>, shared: Part<'a>) -> Vec<Part<'a>> {
 }
 
 fn shared_strings(items: &[&str]) -> String {
-    let si: String = items.iter().map(|s| format!("<si><t>{s}</t></si>")).collect();
+    let si: String = items
+        .iter()
+        .map(|s| format!("<si><t>{s}</t></si>"))
+        .collect();
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">{si}</sst>"#,
@@ -205,7 +221,9 @@ fn a_shared_string_inflating_to_1_1_gb_is_refused_before_reading() {
     let f = cwd.join("bigstring.xlsx");
     let sst = shared_strings(&["成果名称", "X"]);
     let at = sst.rfind("X</t>").unwrap();
-    let sheet = format!(r#"{SHEET_HEAD}<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>{SHEET_TAIL}"#);
+    let sheet = format!(
+        r#"{SHEET_HEAD}<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>{SHEET_TAIL}"#
+    );
     write_zip(
         &f,
         &xlsx_parts(
@@ -317,7 +335,10 @@ fn xls_declaring_a_huge_range_is_refused() {
     stream.extend(rec(0x0200, &dims));
     stream.extend(rec(0x000A, &[]));
     let mut cf = cfb::create(&f).unwrap();
-    cf.create_stream("/Workbook").unwrap().write_all(&stream).unwrap();
+    cf.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&stream)
+        .unwrap();
     cf.flush().unwrap();
     drop(cf);
     refused(
@@ -350,7 +371,13 @@ fn a_truncated_xlsx_is_explained_in_chinese() {
     );
     let r = cmd(
         cwd,
-        &["import", cut.to_str().unwrap(), "site-cut", "--kind", "outcomes"],
+        &[
+            "import",
+            cut.to_str().unwrap(),
+            "site-cut",
+            "--kind",
+            "outcomes",
+        ],
     );
     let first = r.stderr.lines().next().unwrap_or("");
     assert!(first.starts_with("错误："), "{}", r.dump());
@@ -368,7 +395,11 @@ fn a_csv_mixing_utf8_and_gbk_lines_names_the_encodings() {
     let mut bytes = "成果名称,获奖年度,获奖等级,持有单位,省份,学段\r\n作业设计,2022,一等奖,甲校,四川省,小学\r\n"
         .as_bytes()
         .to_vec();
-    bytes.extend_from_slice(&encoding_rs::GB18030.encode("课堂教学,2022,二等奖,乙校,四川省,初中\r\n").0);
+    bytes.extend_from_slice(
+        &encoding_rs::GB18030
+            .encode("课堂教学,2022,二等奖,乙校,四川省,初中\r\n")
+            .0,
+    );
     fs::write(&f, bytes).unwrap();
     refused(
         cwd,
@@ -443,7 +474,10 @@ fn formula_cells_are_neutralised_in_published_and_exported_csv() {
     assert_eq!(r.code, 0, "{}", r.dump());
     let published = fs::read(out.join("data/fujian1.csv")).unwrap();
     let text = String::from_utf8(published[3..].to_vec()).unwrap();
-    assert_eq!(text.split("\r\n").nth(1).unwrap(), FORMULA_ROW.trim_end_matches("\r\n"));
+    assert_eq!(
+        text.split("\r\n").nth(1).unwrap(),
+        FORMULA_ROW.trim_end_matches("\r\n")
+    );
 
     let r = cmd(
         cwd,
@@ -458,7 +492,10 @@ fn formula_cells_are_neutralised_in_published_and_exported_csv() {
     );
     assert_eq!(r.code, 0, "{}", r.dump());
     let exported = fs::read(cwd.join("x/附件1-成果信息一览表.csv")).unwrap();
-    assert_eq!(exported, published, "export and portal write the same bytes");
+    assert_eq!(
+        exported, published,
+        "export and portal write the same bytes"
+    );
     // Numbers stay numbers: 序号 and 获奖年度 have no apostrophe.
     assert!(FORMULA_ROW.starts_with("1,") && FORMULA_ROW.contains(",2022,"));
 
@@ -476,8 +513,11 @@ fn formula_cells_are_neutralised_in_published_and_exported_csv() {
     let path = cwd.join("xx/附件1-成果信息一览表.xlsx");
     let mut z = zip::ZipArchive::new(fs::File::open(&path).unwrap()).unwrap();
     let mut sheet = String::new();
-    std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet)
-        .unwrap();
+    std::io::Read::read_to_string(
+        &mut z.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
     assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "{sheet}");
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(&path).unwrap();
@@ -555,10 +595,14 @@ fn a_cell_over_excels_limit_is_cut_with_a_mark_and_a_located_warning() {
         panic!("partners cell");
     };
     assert_eq!(cell.encode_utf16().count(), 32_767);
-    assert!(cell.ends_with("…【超出 Excel 单元格 32767 字符的上限，以下已截断；全文见 CSV 文件或网站】"));
+    assert!(cell
+        .ends_with("…【超出 Excel 单元格 32767 字符的上限，以下已截断；全文见 CSV 文件或网站】"));
     assert!(cell.starts_with("长长长"));
     let csv = fs::read_to_string(out.join("data/fujian1.csv")).unwrap();
-    assert!(csv.contains(&"长".repeat(40_000)), "the CSV keeps the whole text");
+    assert!(
+        csv.contains(&"长".repeat(40_000)),
+        "the CSV keeps the whole text"
+    );
 
     let r = cmd(
         cwd,
@@ -638,5 +682,70 @@ fn import_time_is_linear_in_rows() {
     assert!(
         t2.is_some(),
         "10× the rows took more than 20× the time of {t1:?}"
+    );
+}
+
+#[test]
+fn a_password_protected_xlsx_says_so() {
+    let t = tempfile::tempdir().unwrap();
+    let cwd = t.path();
+    // Excel saves an encrypted workbook as a Compound File.
+    let f = cwd.join("locked.xlsx");
+    let mut cf = cfb::create(&f).unwrap();
+    cf.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(b"x")
+        .unwrap();
+    cf.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(b"x")
+        .unwrap();
+    cf.flush().unwrap();
+    drop(cf);
+    refused(
+        cwd,
+        &f,
+        " 设有打开密码，无法读取；请在 Excel 或 WPS 中取消密码后另存，再导入",
+    );
+}
+
+#[test]
+fn parts_adding_up_past_512_mb_are_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let cwd = t.path();
+    let f = cwd.join("parts.xlsx");
+    let sheet = format!(r#"{SHEET_HEAD}<row r="1"><c r="A1" t="s"><v>0</v></c></row>{SHEET_TAIL}"#);
+    let mut parts = xlsx_parts(
+        part("xl/worksheets/sheet1.xml", sheet),
+        part("xl/sharedStrings.xml", shared_strings(&["成果名称"])),
+    );
+    for name in ["xl/media/a.bin", "xl/media/b.bin", "xl/media/c.bin"] {
+        parts.push(Part {
+            name,
+            text: String::new(),
+            at: 0,
+            pad: 200 * 1024 * 1024,
+            fill: 0,
+        });
+    }
+    write_zip(&f, &parts);
+    refused(
+        cwd,
+        &f,
+        " 解压后超过 512.0 MB 的上限（文件可能已损坏或被特意构造）；未导入任何内容",
+    );
+}
+
+#[test]
+fn a_csv_in_neither_utf8_nor_gb18030_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let cwd = t.path();
+    let f = cwd.join("big5.csv");
+    // 0xFF never starts a GB18030 character.
+    fs::write(&f, b"title,province\n\xFF\xFE,x\n").unwrap();
+    refused(
+        cwd,
+        &f,
+        " 第2行：文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取；请用 Excel 或 WPS 打开，另存为“CSV UTF-8（逗号分隔）”或 Excel 工作簿（.xlsx），再导入",
     );
 }

@@ -745,7 +745,8 @@ fn bad_cells_are_all_reported_and_nothing_is_written() {
     let r = import(cwd, &cwd.join("broken.xlsx"), &sample, "outcomes", &[]);
     assert_eq!(r.code, 1, "{}", r.dump());
     assert!(
-        r.stderr.contains("broken.xlsx 无法作为 .xlsx 文件读取：文件已损坏或不完整"),
+        r.stderr
+            .contains("broken.xlsx 无法作为 .xlsx 文件读取：文件已损坏或不完整"),
         "{}",
         r.stderr
     );

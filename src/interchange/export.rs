@@ -361,7 +361,8 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
 pub const XLSX_MAX_CELL: usize = 32_767;
 
 /// What replaces the end of a text cut to [`XLSX_MAX_CELL`].
-pub const TRUNCATED_MARK: &str = "…【超出 Excel 单元格 32767 字符的上限，以下已截断；全文见 CSV 文件或网站】";
+pub const TRUNCATED_MARK: &str =
+    "…【超出 Excel 单元格 32767 字符的上限，以下已截断；全文见 CSV 文件或网站】";
 
 /// A text cell cut to fit an .xlsx cell.
 #[derive(Debug, Clone, PartialEq)]

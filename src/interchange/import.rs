@@ -1349,9 +1349,7 @@ fn plan_regions(
                             .ok_or_else(|| cands.iter().map(|o| holder_of(o)).collect()),
                     );
                 }
-                outcome_ids
-                    .contains(name)
-                    .then(|| Ok(name.to_string()))
+                outcome_ids.contains(name).then(|| Ok(name.to_string()))
             };
             let mut ambiguous: Option<(String, Vec<String>)> = None;
             let mut resolve = |name: &str| -> Option<String> {

@@ -94,7 +94,13 @@ impl Extent {
 
     /// A non-empty block of cells: 0-based first row and column, and how many
     /// rows and columns it repeats over (1, 1 for one cell).
-    pub fn add(&mut self, row: usize, col: usize, rows: usize, cols: usize) -> Result<(), ReadError> {
+    pub fn add(
+        &mut self,
+        row: usize,
+        col: usize,
+        rows: usize,
+        cols: usize,
+    ) -> Result<(), ReadError> {
         let last_row = row.saturating_add(rows.max(1) - 1);
         let last_col = col.saturating_add(cols.max(1) - 1);
         if last_row >= MAX_ROWS || last_col >= MAX_COLS {
@@ -212,8 +218,8 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 pub fn check_ods(path: &Path) -> Result<(), ReadError> {
     use quick_xml::events::Event;
     let file = std::fs::File::open(path).map_err(|e| ReadError::open_io(path, &e))?;
-    let mut zip =
-        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| ReadError::corrupt(path, ".ods", e))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|e| ReadError::corrupt(path, ".ods", e))?;
     let content = match zip.by_name("content.xml") {
         Ok(c) => c,
         // calamine reports the missing part.
@@ -275,7 +281,10 @@ pub fn check_ods(path: &Path) -> Result<(), ReadError> {
                 }
                 match e.name().as_ref() {
                     "table:table" if !empty => {
-                        extent = Some(Extent::new(path, &attr(e, "table:name").unwrap_or_default()));
+                        extent = Some(Extent::new(
+                            path,
+                            &attr(e, "table:name").unwrap_or_default(),
+                        ));
                         row = 0;
                     }
                     "table:table-row" => {

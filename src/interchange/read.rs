@@ -244,7 +244,8 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, (usize, usize)> {
 fn mostly_chinese(line: &str) -> bool {
     let (mut cjk, mut other) = (0usize, 0usize);
     for c in line.chars().filter(|c| !c.is_ascii()) {
-        if matches!(c, '\u{3000}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}' | '\u{f900}'..='\u{faff}') {
+        if matches!(c, '\u{3000}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}' | '\u{f900}'..='\u{faff}')
+        {
             cjk += 1;
         } else {
             other += 1;
@@ -422,7 +423,12 @@ where
 
 /// Workbooks calamine reads into a dense range (.ods, .xls), after their
 /// extent was checked by [`limits`].
-fn read_dense<W>(path: &Path, mut wb: W, sheet: Option<&str>, what: &str) -> Result<Sheet, ReadError>
+fn read_dense<W>(
+    path: &Path,
+    mut wb: W,
+    sheet: Option<&str>,
+    what: &str,
+) -> Result<Sheet, ReadError>
 where
     W: calamine::Reader<FileReader>,
     W::Error: std::fmt::Display,
