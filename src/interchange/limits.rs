@@ -264,11 +264,9 @@ pub fn check_ods(path: &Path) -> Result<(), ReadError> {
                     row_repeat = 1;
                 }
             }
-            Event::Text(ref t) if in_cell > 0 => {
-                if t.chars().any(|c| !c.is_whitespace()) {
-                    if let (Some((r, c, rr, cc)), Some(x)) = (pending.take(), extent.as_mut()) {
-                        x.add(r, c, rr, cc)?;
-                    }
+            Event::Text(ref t) if in_cell > 0 && t.chars().any(|c| !c.is_whitespace()) => {
+                if let (Some((r, c, rr, cc)), Some(x)) = (pending.take(), extent.as_mut()) {
+                    x.add(r, c, rr, cc)?;
                 }
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
