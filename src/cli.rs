@@ -696,6 +696,9 @@ fn export(
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
     let written = export::write_all(&loaded.graph, &loaded.cfg, &theme, &media, format, &out)?;
+    for m in written.iter().flat_map(|w| &w.warnings) {
+        eprintln!("警告：{m}");
+    }
     println!("导出到 {}：", out.display());
     for w in &written {
         println!(

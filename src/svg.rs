@@ -23,11 +23,11 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{Namespace, QName, ResolveResult};
-use quick_xml::reader::NsReader;
-use quick_xml::writer::Writer;
+use quick_xml_038::events::attributes::Attribute;
+use quick_xml_038::events::{BytesStart, Event};
+use quick_xml_038::name::{Namespace, QName, ResolveResult};
+use quick_xml_038::reader::NsReader;
+use quick_xml_038::writer::Writer;
 
 const SVG_NS: &[u8] = b"http://www.w3.org/2000/svg";
 const XLINK_NS: &[u8] = b"http://www.w3.org/1999/xlink";
@@ -124,7 +124,7 @@ pub fn sanitize(input: &[u8]) -> Result<Sanitized, SvgError> {
     let mut in_style = false;
     let mut seen_root = false;
     let mut buf = Vec::new();
-    let malformed = |reader: &NsReader<&[u8]>, e: quick_xml::Error| SvgError::Malformed {
+    let malformed = |reader: &NsReader<&[u8]>, e: quick_xml_038::Error| SvgError::Malformed {
         offset: reader.error_position() as usize,
         detail: describe_xml_error(&e),
     };
@@ -364,8 +364,8 @@ fn note(list: &mut Vec<String>, what: String) {
     }
 }
 
-fn describe_xml_error(e: &quick_xml::Error) -> String {
-    use quick_xml::Error as E;
+fn describe_xml_error(e: &quick_xml_038::Error) -> String {
+    use quick_xml_038::Error as E;
     match e {
         E::Syntax(_) => "标签或属性写法不完整".into(),
         E::IllFormed(_) => "标签没有正确配对或闭合".into(),

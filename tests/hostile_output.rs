@@ -96,13 +96,13 @@ fn feeds_stay_well_formed_xml() {
     let (_tmp, out) = built_control_site();
     for name in ["feeds/notices.xml", "feeds/cases.xml", "sitemap.xml"] {
         let xml = fs::read_to_string(out.join(name)).unwrap();
-        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut reader = quick_xml_038::Reader::from_str(&xml);
         reader.config_mut().check_end_names = true;
         let mut n = 0;
         loop {
             match reader.read_event() {
-                Ok(quick_xml::events::Event::Eof) => break,
-                Ok(quick_xml::events::Event::Text(t)) => {
+                Ok(quick_xml_038::events::Event::Eof) => break,
+                Ok(quick_xml_038::events::Event::Text(t)) => {
                     // Decoding checks the characters are allowed in XML text.
                     let s = t.decode().unwrap();
                     assert!(

@@ -744,7 +744,12 @@ fn bad_cells_are_all_reported_and_nothing_is_written() {
     fs::write(cwd.join("broken.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
     let r = import(cwd, &cwd.join("broken.xlsx"), &sample, "outcomes", &[]);
     assert_eq!(r.code, 1, "{}", r.dump());
-    assert!(r.stderr.starts_with("错误：无法读取"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("broken.xlsx 无法作为 .xlsx 文件读取：文件已损坏或不完整"),
+        "{}",
+        r.stderr
+    );
     assert!(before == snapshot(&sample), "nothing written");
 }
 

@@ -58,6 +58,9 @@ pub struct Table {
     /// Column widths in Excel character units.
     pub widths: Vec<f64>,
     pub rows: Vec<Vec<Cell>>,
+    /// Per row: the record it comes from (`content/outcomes/x.md`), for
+    /// messages about its cells.
+    pub sources: Vec<String>,
 }
 
 impl Table {
@@ -76,7 +79,7 @@ pub enum ExportError {
     Brief(String),
     #[error("生成 {file} 失败：{msg}")]
     Xlsx { file: String, msg: String },
-    #[error("无法写入 {path}：{err}")]
+    #[error("无法写入 {path}：{}", super::io_text(err))]
     Write {
         path: std::path::PathBuf,
         err: std::io::Error,
@@ -174,6 +177,7 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
             6.0, 44.0, 10.0, 10.0, 18.0, 30.0, 30.0, 12.0, 18.0, 18.0, 30.0, 10.0, 12.0, 16.0, 24.0,
         ],
         rows: Vec::new(),
+        sources: Vec::new(),
     };
     let mut t3 = Table {
         key: "fujian3",
@@ -192,6 +196,7 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
         ],
         widths: vec![6.0, 12.0, 8.0, 44.0, 10.0, 10.0, 30.0, 18.0, 10.0],
         rows: Vec::new(),
+        sources: Vec::new(),
     };
     for (i, &id) in outcomes.iter().enumerate() {
         let r = g.get(id);
@@ -199,6 +204,9 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
         let contact = o.contact.clone().unwrap_or_default();
         let holder = holder_title(g, o);
         let n = Cell::Int(i as i64 + 1);
+        let src = r.display_path.to_string_lossy().replace('\\', "/");
+        t1.sources.push(src.clone());
+        t3.sources.push(src);
         t1.rows.push(vec![
             n.clone(),
             r.title.as_str().into(),
@@ -247,6 +255,7 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
         ],
         widths: vec![6.0, 12.0, 20.0, 10.0, 44.0, 30.0, 24.0, 36.0, 10.0, 10.0],
         rows: Vec::new(),
+        sources: Vec::new(),
     };
     let mut t5 = Table {
         key: "fujian5",
@@ -264,6 +273,7 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
         ],
         widths: vec![6.0, 12.0, 8.0, 20.0, 10.0, 10.0, 60.0, 20.0],
         rows: Vec::new(),
+        sources: Vec::new(),
     };
     for (i, &id) in regions.iter().enumerate() {
         let r = g.get(id);
@@ -297,7 +307,10 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
             })
             .collect();
         let province = r.province().unwrap_or("").to_string();
+        let src = r.display_path.to_string_lossy().replace('\\', "/");
+        t5.sources.push(src.clone());
         if apply_rows.is_empty() {
+            t4.sources.push(src.clone());
             t4.rows.push(vec![
                 Cell::Int(t4.rows.len() as i64 + 1),
                 province.as_str().into(),
@@ -312,6 +325,7 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
             ]);
         }
         for (title, holder, dep, schools) in apply_rows {
+            t4.sources.push(src.clone());
             t4.rows.push(vec![
                 Cell::Int(t4.rows.len() as i64 + 1),
                 province.as_str().into(),
@@ -343,9 +357,69 @@ pub fn tables(g: &SiteGraph) -> Vec<Table> {
     vec![t1, t3, t4, t5]
 }
 
+/// Excel's limit on the length of a cell's text, in UTF-16 units.
+pub const XLSX_MAX_CELL: usize = 32_767;
+
+/// What replaces the end of a text cut to [`XLSX_MAX_CELL`].
+pub const TRUNCATED_MARK: &str =
+    "…【超出 Excel 单元格 32767 字符的上限，以下已截断；全文见 CSV 文件或网站】";
+
+/// A text cell cut to fit an .xlsx cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Truncated {
+    /// The record the row comes from.
+    pub source: String,
+    /// 0-based data row and the column's header.
+    pub row: usize,
+    pub column: &'static str,
+    /// Length of the full text in characters.
+    pub chars: usize,
+}
+
+impl Truncated {
+    /// The warning shown for it (`file`: the .xlsx file's name).
+    pub fn message(&self, t: &Table, file: &str) -> String {
+        format!(
+            "{} 第{}行「{}」有 {} 个字符，超过 Excel 单元格 32767 个字符的上限；{file} 中该单元格已截断并注明，CSV 文件中为全文",
+            t.title(),
+            self.row + 2,
+            self.column,
+            self.chars
+        )
+    }
+}
+
+/// `s` cut so that it and [`TRUNCATED_MARK`] fit [`XLSX_MAX_CELL`] UTF-16
+/// units (at a character boundary), or `None` when it fits as it is.
+pub fn fit_cell(s: &str) -> Option<String> {
+    let units = |x: &str| x.chars().map(char::len_utf16).sum::<usize>();
+    if units(s) <= XLSX_MAX_CELL {
+        return None;
+    }
+    let room = XLSX_MAX_CELL - units(TRUNCATED_MARK);
+    let mut used = 0;
+    let end = s
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > room
+        })
+        .map_or(s.len(), |(i, _)| i);
+    Some(format!("{}{TRUNCATED_MARK}", &s[..end]))
+}
+
+/// An .xlsx workbook and the cells cut to fit it.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub bytes: Vec<u8>,
+    pub truncated: Vec<Truncated>,
+}
+
 /// The table as an .xlsx workbook (byte-identical for the same table: the
-/// document's creation date is fixed).
-pub fn xlsx(t: &Table) -> Result<Vec<u8>, ExportError> {
+/// document's creation date is fixed). Text is always written as text,
+/// never as a formula (`write_string`); a text longer than Excel's cell
+/// limit is cut with a visible mark ([`fit_cell`]) and reported.
+pub fn xlsx(t: &Table) -> Result<Workbook, ExportError> {
     use rust_xlsxwriter::{
         Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
     };
@@ -369,6 +443,7 @@ pub fn xlsx(t: &Table) -> Result<Vec<u8>, ExportError> {
         .set_text_wrap();
     let body = Format::new().set_align(FormatAlign::Top).set_text_wrap();
     let ws = wb.add_worksheet();
+    let mut truncated = Vec::new();
     ws.set_name(t.name).map_err(err)?;
     for (c, h) in t.headers.iter().enumerate() {
         let c = c as u16;
@@ -387,9 +462,21 @@ pub fn xlsx(t: &Table) -> Result<Vec<u8>, ExportError> {
                         .map_err(err)?;
                 }
                 Cell::Text(s) if s.is_empty() => {}
-                Cell::Text(s) => {
-                    ws.write_string_with_format(r, c, s, &body).map_err(err)?;
-                }
+                Cell::Text(s) => match fit_cell(s) {
+                    None => {
+                        ws.write_string_with_format(r, c, s, &body).map_err(err)?;
+                    }
+                    Some(cut) => {
+                        ws.write_string_with_format(r, c, &cut, &body)
+                            .map_err(err)?;
+                        truncated.push(Truncated {
+                            source: t.sources.get(r as usize - 1).cloned().unwrap_or_default(),
+                            row: r as usize - 1,
+                            column: t.headers.get(c as usize).copied().unwrap_or(""),
+                            chars: s.chars().count(),
+                        });
+                    }
+                },
             }
         }
     }
@@ -398,10 +485,24 @@ pub fn xlsx(t: &Table) -> Result<Vec<u8>, ExportError> {
         ws.autofilter(0, 0, t.rows.len() as u32, t.headers.len() as u16 - 1)
             .map_err(err)?;
     }
-    wb.save_to_buffer().map_err(err)
+    let bytes = wb.save_to_buffer().map_err(err)?;
+    Ok(self::Workbook { bytes, truncated })
 }
 
-/// The table as CSV: UTF-8 with BOM (Excel then reads it as UTF-8), CRLF.
+/// A cell as CSV text. A text cell that a spreadsheet would read as a
+/// formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return:
+/// OWASP's CSV-injection list) gets a leading `'`, which Excel and WPS show
+/// as plain text; number cells (序号, 获奖年度, 应用成果数) are written as
+/// they are. `chengguo import` drops that `'` again.
+pub fn csv_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) if s.starts_with(super::read::FORMULA_START) => format!("'{s}"),
+        _ => c.text(),
+    }
+}
+
+/// The table as CSV: UTF-8 with BOM (Excel then reads it as UTF-8), CRLF;
+/// formula-like text cells neutralised ([`csv_text`]).
 pub fn csv(t: &Table) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -410,7 +511,7 @@ pub fn csv(t: &Table) -> Vec<u8> {
             .from_writer(&mut out);
         let _ = w.write_record(&t.headers);
         for row in &t.rows {
-            let _ = w.write_record(row.iter().map(Cell::text));
+            let _ = w.write_record(row.iter().map(csv_text));
         }
         let _ = w.flush();
     }
@@ -431,6 +532,9 @@ pub struct Written {
     /// Data rows (outcomes for 附件2).
     pub rows: usize,
     pub bytes: usize,
+    /// Warnings about the file (cells cut to fit an .xlsx cell), each
+    /// starting with the record's path.
+    pub warnings: Vec<String>,
 }
 
 /// Write 附件1–5 of a loaded site into `out` (created if missing):
@@ -446,23 +550,37 @@ pub fn write_all(
     let werr = |path: std::path::PathBuf| move |err| ExportError::Write { path, err };
     std::fs::create_dir_all(out).map_err(werr(out.to_path_buf()))?;
     let mut written = Vec::new();
-    let mut put = |name: String, bytes: &[u8], rows: usize| -> Result<(), ExportError> {
+    let mut put = |name: String,
+                   bytes: &[u8],
+                   rows: usize,
+                   warnings: Vec<String>|
+     -> Result<(), ExportError> {
         let path = out.join(&name);
         std::fs::write(&path, bytes).map_err(werr(path))?;
         written.push(Written {
             file: name,
             rows,
             bytes: bytes.len(),
+            warnings,
         });
         Ok(())
     };
     let tables = tables(g);
     for (i, t) in tables.iter().enumerate() {
-        let (ext, bytes) = match format {
-            Format::Xlsx => ("xlsx", xlsx(t)?),
-            Format::Csv => ("csv", csv(t)),
+        let (ext, bytes, warnings) = match format {
+            Format::Xlsx => {
+                let wb = xlsx(t)?;
+                let file = t.file_name("xlsx");
+                let warnings = wb
+                    .truncated
+                    .iter()
+                    .map(|x| format!("{}：{}", x.source, x.message(t, &file)))
+                    .collect();
+                ("xlsx", wb.bytes, warnings)
+            }
+            Format::Csv => ("csv", csv(t), Vec::new()),
         };
-        put(t.file_name(ext), &bytes, t.rows.len())?;
+        put(t.file_name(ext), &bytes, t.rows.len(), warnings)?;
         if i == 0 {
             let html = crate::render::brief_page(g, cfg, theme, media, false)
                 .map_err(ExportError::Brief)?;
@@ -470,8 +588,34 @@ pub fn write_all(
                 "附件2-成果简介汇编.html".to_string(),
                 html.as_bytes(),
                 g.count(Kind::Outcome),
+                Vec::new(),
             )?;
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_gets_an_apostrophe_numbers_do_not() {
+        for s in ["=1+2", "+86", "-乙校", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(&Cell::Text(s.into())), format!("'{s}"));
+        }
+        assert_eq!(csv_text(&Cell::Text("甲=乙".into())), "甲=乙");
+        assert_eq!(csv_text(&Cell::Text("'=x".into())), "'=x");
+        assert_eq!(csv_text(&Cell::Int(-3)), "-3");
+    }
+
+    #[test]
+    fn long_text_is_cut_to_excels_limit_at_a_character_boundary() {
+        assert_eq!(fit_cell("短"), None);
+        let s = "😀".repeat(20_000); // 40,000 UTF-16 units
+        let cut = fit_cell(&s).unwrap();
+        assert!(cut.encode_utf16().count() <= XLSX_MAX_CELL);
+        assert!(cut.ends_with(TRUNCATED_MARK));
+        assert!(cut.starts_with("😀😀"));
+    }
 }

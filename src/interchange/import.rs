@@ -10,7 +10,7 @@
 //! `FILE 第N行 「列名」: 说明（可用值：…）；是否要写“…”？`, N being the row
 //! number Excel shows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -128,7 +128,7 @@ pub enum ImportError {
     },
     #[error("{path}：{err}")]
     Edit { path: String, err: EditError },
-    #[error("无法写入 {path}：{err}")]
+    #[error("无法写入 {path}：{}", super::io_text(err))]
     Write { path: PathBuf, err: std::io::Error },
 }
 
@@ -408,9 +408,10 @@ fn nfkc(s: &str) -> String {
 /// Split a list cell on 、，,；; and line breaks; trimmed, no empties or repeats.
 pub fn split_list(cell: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for part in cell.split(['、', '，', ',', '；', ';', '\n']) {
         let p = part.trim();
-        if !p.is_empty() && !out.iter().any(|x| x == p) {
+        if !p.is_empty() && seen.insert(p) {
             out.push(p.to_string());
         }
     }
@@ -632,17 +633,41 @@ fn set_or_remove(changes: &mut Vec<(String, Change)>, key: &str, v: Option<Yv>) 
     ));
 }
 
-/// Ids taken in one kind: existing plus planned.
-struct Ids(Vec<String>);
+/// Ids taken in one kind: existing plus planned. A hash set, and per base
+/// the next suffix to try, so that planning n new records is linear in n
+/// (issue 10) even when every title gives the same base.
+struct Ids {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
 
 impl Ids {
     fn new(existing: &[Existing]) -> Ids {
-        Ids(existing.iter().map(|e| e.id.clone()).collect())
+        Ids {
+            taken: existing.iter().map(|e| e.id.clone()).collect(),
+            next: HashMap::new(),
+        }
     }
+    /// As [`crate::slug::unique_id`]: the base, else `base-2`, `base-3` …,
+    /// the lowest free one (ids are never released, so the search can go on
+    /// where it stopped last time).
     fn fresh(&mut self, title: &str) -> String {
-        let base = crate::slug::slug(title);
-        let id = crate::slug::unique_id(base.as_deref(), |x| self.0.iter().any(|t| t == x));
-        self.0.push(id.clone());
+        let base = crate::slug::slug(title)
+            .filter(|b| crate::content::valid_id(b))
+            .unwrap_or_else(|| "jilu".to_string());
+        let id = if !self.taken.contains(&base) {
+            base
+        } else {
+            let n = self.next.entry(base.clone()).or_insert(2);
+            loop {
+                let id = format!("{base}-{n}");
+                *n += 1;
+                if !self.taken.contains(&id) {
+                    break id;
+                }
+            }
+        };
+        self.taken.insert(id.clone());
         id
     }
 }
@@ -1230,9 +1255,13 @@ fn plan_regions(
             .map_or(id.clone(), |t| t.to_string())
     };
     let outcome_titles: Vec<&str> = site.outcomes.iter().map(|o| o.title.as_str()).collect();
+    let outcome_ids: HashSet<&str> = site.outcomes.iter().map(|o| o.id.as_str()).collect();
     let mut groups: Vec<RegionGroup> = Vec::new();
+    // Group index by (name key, province); per group the outcomes applied.
+    let mut group_of: HashMap<(String, String), usize> = HashMap::new();
+    let mut applied: Vec<HashSet<String>> = Vec::new();
     // Regions with a bad row are left out as a whole (never half-updated).
-    let mut tainted: Vec<String> = Vec::new();
+    let mut tainted: HashSet<String> = HashSet::new();
     for row in rows {
         let before = cx.errors.len();
         let title_key = name_key(cx.cell(row, Field::Title));
@@ -1320,10 +1349,7 @@ fn plan_regions(
                             .ok_or_else(|| cands.iter().map(|o| holder_of(o)).collect()),
                     );
                 }
-                site.outcomes
-                    .iter()
-                    .any(|o| o.id == name)
-                    .then(|| Ok(name.to_string()))
+                outcome_ids.contains(name).then(|| Ok(name.to_string()))
             };
             let mut ambiguous: Option<(String, Vec<String>)> = None;
             let mut resolve = |name: &str| -> Option<String> {
@@ -1383,19 +1409,18 @@ fn plan_regions(
             Vec::new()
         };
         if cx.errors.len() > before {
-            tainted.push(title_key);
+            tainted.insert(title_key);
             continue;
         }
         let (Some(title), Some(province)) = (title, province) else {
             continue;
         };
         let key = (name_key(&title), province.clone());
-        let gi = match groups
-            .iter()
-            .position(|g| (name_key(&g.title), g.province.clone()) == key)
-        {
-            Some(i) => i,
+        let gi = match group_of.get(&key) {
+            Some(&i) => i,
             None => {
+                group_of.insert(key, groups.len());
+                applied.push(HashSet::new());
                 groups.push(RegionGroup {
                     first_row: row.number,
                     title: title.clone(),
@@ -1465,12 +1490,14 @@ fn plan_regions(
                 &mut conflict,
             );
         }
-        let repeated = outcomes
-            .iter()
-            .enumerate()
-            .any(|(i, o)| g.applies.iter().any(|a| &a.outcome == o) || outcomes[..i].contains(o));
+        let repeated = {
+            let mut in_row: HashSet<&str> = HashSet::new();
+            outcomes
+                .iter()
+                .any(|o| applied[gi].contains(o) || !in_row.insert(o.as_str()))
+        };
         if conflict.is_some() || repeated {
-            tainted.push(title_key.clone());
+            tainted.insert(title_key.clone());
         }
         if let Some((f, r, old)) = conflict {
             cx.err(
@@ -1493,6 +1520,7 @@ fn plan_regions(
             continue;
         }
         for o in outcomes {
+            applied[gi].insert(o.clone());
             g.applies.push(ApplyRow {
                 outcome: o,
                 department: cx
@@ -1504,14 +1532,20 @@ fn plan_regions(
         }
     }
     let mut ids = Ids::new(&site.regions);
+    // Existing regions by (name key, province); the first one wins, as a scan would.
+    let mut region_by_key: HashMap<(String, &str), &Existing> = HashMap::new();
+    for r in &site.regions {
+        region_by_key
+            .entry((name_key(&r.title), r.province.as_str()))
+            .or_insert(r);
+    }
     for g in groups
         .iter()
         .filter(|g| !tainted.contains(&name_key(&g.title)))
     {
-        let existing = site
-            .regions
-            .iter()
-            .find(|r| name_key(&r.title) == name_key(&g.title) && r.province == g.province);
+        let existing = region_by_key
+            .get(&(name_key(&g.title), g.province.as_str()))
+            .copied();
         let mut changes: Vec<(String, Change)> =
             vec![("province".into(), Change::Set(Yv::Str(g.province.clone())))];
         if let Some((_, d)) = &g.demonstration {
@@ -1554,11 +1588,16 @@ fn plan_regions(
                     _ => Vec::new(),
                 })
                 .unwrap_or_default();
+            let mut old_by_outcome: HashMap<&str, &(String, Option<Yv>, Option<Yv>)> =
+                HashMap::new();
+            for o in &old {
+                old_by_outcome.entry(o.0.as_str()).or_insert(o);
+            }
             let list: Vec<Yv> = g
                 .applies
                 .iter()
                 .map(|a| {
-                    let prev = old.iter().find(|(o, _, _)| *o == a.outcome);
+                    let prev = old_by_outcome.get(a.outcome.as_str()).copied();
                     let mut m = vec![("outcome".to_string(), Yv::Str(a.outcome.clone()))];
                     let dep = if cx.has(Field::Department) {
                         a.department.clone().map(Yv::Str)

@@ -7,6 +7,7 @@
 //!
 //! - [`columns`]: Chinese column headers ↔ fields, with accepted variants.
 //! - [`read`]: reading a sheet or CSV into rows with spreadsheet row numbers.
+//! - [`limits`]: file, unpacked and sheet-extent limits checked before reading.
 //! - [`import`]: checking every cell, matching existing records, the plan.
 //! - [`edit`]: line-based editing of block-style front matter.
 //! - [`export`]: the 附件 tables and their .xlsx/CSV bytes.
@@ -18,6 +19,7 @@ pub mod columns;
 pub mod edit;
 pub mod export;
 pub mod import;
+pub mod limits;
 pub mod read;
 pub mod stats;
 
@@ -53,4 +55,20 @@ impl SheetKind {
 pub fn name_key(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// An I/O error in Chinese, the system's text kept as a detail.
+pub fn io_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限（文件可能正在 Excel 或 WPS 中打开，或为只读）",
+        K::AlreadyExists => "文件已存在",
+        K::StorageFull => "磁盘空间不足",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::ReadOnlyFilesystem => "磁盘为只读",
+        K::InvalidData | K::UnexpectedEof => "文件内容不完整或已损坏",
+        _ => "读写失败",
+    };
+    format!("{what}（详情：{e}）")
 }

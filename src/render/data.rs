@@ -94,14 +94,28 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
     let files: Vec<(String, Vec<u8>, String, Vec<u8>)> = tables
         .par_iter()
         .map(|t| {
-            let x = export::xlsx(t).unwrap_or_else(|e| {
-                ctx.errors.lock().unwrap().error(
-                    format!("data/{}.xlsx", t.key),
-                    Pos::START,
-                    e.to_string(),
-                );
-                Vec::new()
-            });
+            let x = match export::xlsx(t) {
+                Ok(wb) => {
+                    // A cell cut to Excel's limit: a warning on the record.
+                    let file = format!("data/{}.xlsx", t.key);
+                    for cut in &wb.truncated {
+                        ctx.errors.lock().unwrap().warning(
+                            &cut.source,
+                            Pos::START,
+                            cut.message(t, &file),
+                        );
+                    }
+                    wb.bytes
+                }
+                Err(e) => {
+                    ctx.errors.lock().unwrap().error(
+                        format!("data/{}.xlsx", t.key),
+                        Pos::START,
+                        e.to_string(),
+                    );
+                    Vec::new()
+                }
+            };
             (
                 format!("data/{}.xlsx", t.key),
                 x,
