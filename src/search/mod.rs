@@ -68,7 +68,7 @@ pub mod query;
 pub mod words;
 
 pub use export::{export_static, ExportSummary};
-pub use highlight::snippet;
+pub use highlight::{highlight, snippet};
 pub use index::{build_index, is_fresh, IndexSummary};
 pub use query::{query, Engine};
 

@@ -143,6 +143,15 @@
       end = Math.min(Math.max(start + maxChars, ranges[0][1]), n);
     } else { start = 0; end = Math.min(maxChars, n); }
     for (var i = 0; i < ranges.length; i++) if (ranges[i][0] < end && ranges[i][1] > end) end = ranges[i][1];
+    return render(chars, ranges, start, end);
+  }
+  // The whole text, every match marked, nothing cut (titles): highlight.rs `highlight`.
+  function highlight(text, query) {
+    var chars = cps(String(text || ''));
+    return render(chars, matchRanges(text, query), 0, chars.length);
+  }
+  function render(chars, ranges, start, end) {
+    var n = chars.length;
     var out = start > 0 ? '\u2026' : '';
     var pos = start;
     for (var r = 0; r < ranges.length; r++) {
@@ -471,7 +480,7 @@
       var k = meta.kinds[docsInfo.kind[ord]] || ['', ''];
       var r = {
         id: row[0], kind: k[0], kindLabel: k[1], title: row[1],
-        titleHtml: snippet(row[1], hl, 100000), url: row[2], snippet: snip, score: h[2], exact: exact
+        titleHtml: highlight(row[1], hl), url: row[2], snippet: snip, score: h[2], exact: exact
       };
       if (snip !== null) return r;
       r.snippet = snippet(row[3], hl, SNIPPET_CHARS);
@@ -508,7 +517,7 @@
   var api = window.chengguo = window.chengguo || {};
   api.search = search;
   api._engine = {
-    rank: rank, details: details, snippet: snippet, matchRanges: matchRanges, normalize: normalize,
+    rank: rank, details: details, snippet: snippet, highlight: highlight, matchRanges: matchRanges, normalize: normalize,
     queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
     getMeta: getMeta, getFacets: getFacets, base: base, metaOf: function () { return meta; },
     docsOf: function () { return docsInfo; }
