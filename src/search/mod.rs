@@ -64,6 +64,7 @@ pub mod analyzer;
 pub mod export;
 pub mod highlight;
 pub mod index;
+mod phrases;
 pub mod query;
 pub mod words;
 
