@@ -26,7 +26,7 @@ pub const FORMAT_VERSION: u32 = 2;
 const STORE_SHARDS: usize = 760;
 /// Most shards of the records' other strings (needed only for a result
 /// whose match is in one of them and not in its summary).
-const EXTRA_SHARDS: usize = 64;
+const EXTRA_SHARDS: usize = 160;
 /// Upper bound on files written (issue 11: at most 2,000).
 const MAX_FILES: usize = 1990;
 /// Phrase files: most files, and the target size of one (base64 bytes).
@@ -36,10 +36,12 @@ const PHRASE_FILE_TARGET: usize = 24 * 1024;
 /// cost more than this (record-level + positions, base64 bytes), or more
 /// than a thousandth of all postings on a small site.
 const PHRASE_MIN_COST: usize = 16 * 1024;
+/// Longest string value taken as a phrase.
+const MAX_PHRASE_CHARS: usize = 16;
 /// Word-table shards.
 const WORD_SHARDS: usize = 32;
 /// Routing shards (which terms live in a file of their own).
-const ROUTE_SHARDS: usize = 32;
+const ROUTE_SHARDS: usize = 96;
 
 /// What [`export_static`] wrote, for the CLI's stage line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -309,6 +311,42 @@ fn write_family(
     Ok(())
 }
 
+/// Bits needed for the numbers 0..=max.
+fn bit_width(max: usize) -> u32 {
+    usize::BITS - max.leading_zeros()
+}
+
+/// First global value index of facet `fi`.
+fn facet_offset(list: &[(String, String, Vec<String>)], fi: usize) -> usize {
+    list[..fi].iter().map(|f| f.2.len()).sum()
+}
+
+/// Bit stream, least significant bit first (bit i is bit i % 8 of byte i / 8).
+#[derive(Default)]
+struct BitWriter {
+    out: Vec<u8>,
+    n: usize,
+}
+
+impl BitWriter {
+    fn put(&mut self, v: u64, width: u32) {
+        for b in 0..width {
+            if self.n % 8 == 0 {
+                self.out.push(0);
+            }
+            if (v >> b) & 1 == 1 {
+                if let Some(last) = self.out.last_mut() {
+                    *last |= 1 << (self.n % 8);
+                }
+            }
+            self.n += 1;
+        }
+    }
+    fn finish(self) -> Vec<u8> {
+        self.out
+    }
+}
+
 struct Writer<'a> {
     out: &'a Path,
     files: usize,
@@ -445,7 +483,23 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     // (small sites: relative to the index size, so that the path is used there too)
     let total: usize = encoded.iter().chain(&encoded_pos).map(|e| e.1.len()).sum();
     let min_cost = PHRASE_MIN_COST.min(total / 1000);
-    let word_list: BTreeSet<&str> = words.weights.keys().map(String::as_str).collect();
+    // candidates: the query words, and every other string value (themes,
+    // subjects, names of schools and people) as a whole, normalised
+    let extra_values: BTreeSet<String> = infos
+        .iter()
+        .flat_map(|d| d.extra.iter())
+        .map(|e| super::analyzer::normalize(e))
+        .filter(|e| {
+            let n = e.chars().count();
+            (3..=MAX_PHRASE_CHARS).contains(&n) && !e.chars().any(super::analyzer::is_space)
+        })
+        .collect();
+    let word_list: BTreeSet<&str> = words
+        .weights
+        .keys()
+        .map(String::as_str)
+        .chain(extra_values.iter().map(String::as_str))
+        .collect();
     let candidates: Vec<&str> = word_list
         .into_iter()
         .filter(|w| {
@@ -470,7 +524,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let store_shards = n_docs.div_ceil(8).clamp(1, STORE_SHARDS);
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
-    let extra_shards = n_docs.div_ceil(100).clamp(1, EXTRA_SHARDS);
+    let extra_shards = n_docs.div_ceil(40).clamp(1, EXTRA_SHARDS);
     let extra_block = n_docs.div_ceil(extra_shards).max(1);
     let extra_shards = n_docs.div_ceil(extra_block);
     // phrases packed in order into files of about PHRASE_FILE_TARGET bytes
@@ -589,28 +643,43 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         }
     }
     let mut docs_bin = Vec::with_capacity(n_docs * 5);
-    let mut facets_bin = Vec::new();
+    // per record and facet: the facet's local value indexes, ascending
+    let mut local: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n_docs]; facet_list.len()];
     for (ord, d) in infos.iter().enumerate() {
         let k = kinds.iter().position(|k| k.0 == d.kind).unwrap_or(0);
         docs_bin.push(k as u8);
         docs_bin.extend_from_slice(&norms[ord]);
-        let mut ids: Vec<usize> = Vec::new();
         for (key, vs) in &d.facets {
             if let Some(fi) = facet_list.iter().position(|f| &f.0 == key) {
                 for v in vs {
                     if let Some(&ix) = value_ix.get(&(fi, v.as_str())) {
-                        ids.push(ix);
+                        local[fi][ord].push(ix - facet_offset(&facet_list, fi));
                     }
                 }
             }
         }
-        ids.sort_unstable();
-        ids.dedup();
-        put_varint(&mut facets_bin, ids.len() as u64);
-        for ix in ids {
-            put_varint(&mut facets_bin, ix as u64);
+    }
+    // bit-packed columns: per facet, per record the count, then the local
+    // indexes, each in the facet's fixed widths (meta.facetBits)
+    let mut bits = BitWriter::default();
+    let mut facet_bits: Vec<[u32; 2]> = Vec::new();
+    for (fi, col) in local.iter_mut().enumerate() {
+        for l in col.iter_mut() {
+            l.sort_unstable();
+            l.dedup();
+        }
+        let max_count = col.iter().map(Vec::len).max().unwrap_or(0);
+        let cw = bit_width(max_count);
+        let iw = bit_width(facet_list[fi].2.len().saturating_sub(1));
+        facet_bits.push([cw, iw]);
+        for l in col.iter() {
+            bits.put(l.len() as u64, cw);
+            for &ix in l {
+                bits.put(ix as u64, iw);
+            }
         }
     }
+    let facets_bin = bits.finish();
     w.write(
         "docs.js",
         &format!(
@@ -676,6 +745,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "wordShards": WORD_SHARDS,
         "wordSingle": words.single,
         "maxWordChars": MAX_WORD_CHARS,
+        "facetBits": facet_bits,
         "storeBlock": store_block,
         "extraBlock": extra_block,
         "kinds": kinds,

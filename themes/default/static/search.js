@@ -207,12 +207,24 @@
   function getFacets() {
     if (facetsInfo) return Promise.resolve(facetsInfo);
     return load('facets.js', 'facets').then(function (b64) {
-      var r = new Reader(b64bytes(b64)), out = [];
-      for (var d = 0; d < meta.docs; d++) {
-        var n = r.v(), ids = [];
-        for (var i = 0; i < n; i++) ids.push(r.v());
-        out.push(ids);
+      // bit-packed columns (LSB first): per facet, per record the count,
+      // then the facet's local value indexes (widths in meta.facetBits)
+      var b = b64bytes(b64), bit = 0, out = [], d;
+      function get(w) {
+        var v = 0;
+        for (var k = 0; k < w; k++, bit++) if (b[bit >> 3] & (1 << (bit & 7))) v += 1 << k;
+        return v;
       }
+      for (d = 0; d < meta.docs; d++) out.push([]);
+      var offset = 0;
+      meta.facets.forEach(function (f, fi) {
+        var cw = meta.facetBits[fi][0], iw = meta.facetBits[fi][1];
+        for (d = 0; d < meta.docs; d++) {
+          var n = get(cw);
+          for (var i = 0; i < n; i++) out[d].push(offset + get(iw));
+        }
+        offset += f[2].length;
+      });
       // value index -> [facet index, value]
       var table = [];
       meta.facets.forEach(function (f, fi) { f[2].forEach(function (v) { table.push([fi, v]); }); });
