@@ -331,7 +331,7 @@ struct BitWriter {
 impl BitWriter {
     fn put(&mut self, v: u64, width: u32) {
         for b in 0..width {
-            if self.n % 8 == 0 {
+            if self.n.is_multiple_of(8) {
                 self.out.push(0);
             }
             if (v >> b) & 1 == 1 {
@@ -419,12 +419,10 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             let doc: TantivyDocument = store
                 .get(d)
                 .map_err(|e| SearchError::Index(e.to_string()))?;
-            let text = |f| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            };
-            summaries[ord] = text(fields.text[1]);
+            summaries[ord] = doc
+                .get_first(fields.text[1])
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
         }
     }
 

@@ -191,7 +191,7 @@ mod tests {
                 '立', '德', '树', '人', '阿', '拉', '伯', ' ', '\n', 'Ａ', 'a', 'A', '①', '㈱',
                 '<', '&', '😀', 'e', '\u{301}', 'İ', 'ß', 'ﬁ', '\u{3000}', '〔', 'Σ',
             ];
-            if self.next() % 5 == 0 {
+            if self.next().is_multiple_of(5) {
                 char::from_u32((self.next() % 0x2FFFF) as u32).unwrap_or('x')
             } else {
                 POOL[(self.next() % POOL.len() as u64) as usize]
