@@ -119,7 +119,7 @@ fn text(r: &mut Rng, words: usize) -> String {
             // a random CJK character for variety
             s.push(char::from_u32(0x4e00 + r.below(400) as u32).unwrap_or('中'));
         } else {
-            let w: &str = r.pick(WORDS);
+            let w: &&str = r.pick(WORDS);
             s.push_str(w);
         }
     }
