@@ -41,6 +41,7 @@ const MAX_PHRASE_CHARS: usize = 16;
 /// Word-table shards.
 const WORD_SHARDS: usize = 32;
 /// Routing shards (which terms live in a file of their own).
+/// Most routing shards (a site gets one per 100 records, at least one).
 const ROUTE_SHARDS: usize = 96;
 
 /// What [`export_static`] wrote, for the CLI's stage line.
@@ -522,6 +523,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let store_shards = n_docs.div_ceil(8).clamp(1, STORE_SHARDS);
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
+    let route_shards = n_docs.div_ceil(100).clamp(1, ROUTE_SHARDS);
     let extra_shards = n_docs.div_ceil(40).clamp(1, EXTRA_SHARDS);
     let extra_block = n_docs.div_ceil(extra_shards).max(1);
     let extra_shards = n_docs.div_ceil(extra_block);
@@ -542,7 +544,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         }
     }
     let fixed_files =
-        3 + WORD_SHARDS + ROUTE_SHARDS + store_shards + extra_shards + phrase_files.len();
+        3 + WORD_SHARDS + route_shards + store_shards + extra_shards + phrase_files.len();
     let budget = MAX_FILES.saturating_sub(fixed_files).max(4);
     // record-level parts are needed by every query: 60% of the files
     let docs_budget = budget * 3 / 5;
@@ -565,20 +567,20 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     write_family(&mut w, &phrases, &phrase_fam, "", "x-")?;
     // routing: big terms → [record-level big file | -1, positions big file | -1];
     // phrases → their file
-    let mut routes: Vec<BTreeMap<&str, [i64; 2]>> = vec![BTreeMap::new(); ROUTE_SHARDS];
+    let mut routes: Vec<BTreeMap<&str, [i64; 2]>> = vec![BTreeMap::new(); route_shards];
     for (fam_ix, fam) in [&docs_fam, &pos_fam].iter().enumerate() {
         for (t, &f) in &fam.big {
-            let e = routes[hash32(t) as usize % ROUTE_SHARDS]
+            let e = routes[hash32(t) as usize % route_shards]
                 .entry(t.as_str())
                 .or_insert([-1, -1]);
             e[fam_ix] = f as i64;
         }
     }
-    let mut phrase_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); ROUTE_SHARDS];
+    let mut phrase_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
     for (fi, f) in phrase_fam.big_files.iter().enumerate() {
         for &i in f {
             let p = phrases[i].0.as_str();
-            phrase_routes[hash32(p) as usize % ROUTE_SHARDS].insert(p, fi);
+            phrase_routes[hash32(p) as usize % route_shards].insert(p, fi);
         }
     }
     for (i, (m, x)) in routes.iter().zip(&phrase_routes).enumerate() {
@@ -739,7 +741,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "fieldnormTable": norm_table,
         "termShards": docs_fam.shards,
         "posShards": pos_fam.shards,
-        "routeShards": ROUTE_SHARDS,
+        "routeShards": route_shards,
         "wordShards": WORD_SHARDS,
         "wordSingle": words.single,
         "maxWordChars": MAX_WORD_CHARS,
