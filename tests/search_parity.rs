@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use chengguo::search::{build_index, export_static, snippet, Engine};
+use chengguo::search::highlight::{self, highlight};
+use chengguo::search::{analyzer, build_index, export_static, snippet, Engine};
 use search_common::*;
 
 fn node() -> String {
@@ -55,7 +56,9 @@ fn runtime_agrees_with_cli_and_brute_force() {
     let docs = corpus(500, 80, 2024);
     build_index(&docs, &cache).unwrap();
     let ex = export_static(&cache, &out).unwrap();
-    assert!(ex.files <= 1000);
+    assert!(ex.files <= 2000);
+    // the precomputed phrase postings are exercised (作业设计 and the like)
+    assert!(out.join("x-0.js").is_file(), "no phrase postings written");
 
     let mut qs = queries(&docs, 600, 5);
     qs.extend(
@@ -98,6 +101,7 @@ fn runtime_agrees_with_cli_and_brute_force() {
     let e = Engine::open(&cache).unwrap();
     let nf: Vec<Vec<String>> = docs.iter().map(fields).collect();
     let mut order_same = 0;
+    let mut long_titles = 0;
     for (q, js) in qs.iter().zip(&lines) {
         assert_eq!(js["q"].as_str().unwrap(), q);
         let js_exact: Vec<String> = js["exact"]
@@ -132,7 +136,33 @@ fn runtime_agrees_with_cli_and_brute_force() {
         if js_exact == cli_exact {
             order_same += 1;
         }
+        // titles are shown whole, every match marked (as the CLI prints them)
+        let words: Vec<String> = js["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let chunks = analyzer::query_chunks(q).join(" ");
+        for row in js["rows"].as_array().unwrap() {
+            let id = row[0].as_str().unwrap();
+            let d = docs.iter().find(|d| d.id == id).unwrap();
+            let hl = if truth.contains(id) {
+                chunks.clone()
+            } else {
+                words.join(" ")
+            };
+            let want = highlight(&d.title, &hl);
+            assert_eq!(row[1].as_str().unwrap(), want, "title of {id}, query {q:?}");
+            // a match more than 16 characters in (the snippet window cut those)
+            let first = highlight::match_ranges(&d.title, &hl).first().map(|r| r.0);
+            long_titles += usize::from(first.is_some_and(|s| s > 16));
+        }
     }
+    assert!(
+        long_titles > 0,
+        "no title with a match after its start was checked"
+    );
     // Scores are computed in f32 on both sides; the order may only differ on
     // exact ties of floating-point rounding.
     assert!(
@@ -145,13 +175,19 @@ fn runtime_agrees_with_cli_and_brute_force() {
 #[test]
 fn runtime_snippets_equal_rust_highlighter() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut cases: Vec<(String, String, usize)> = vec![
+    let mut cases: Vec<(String, String, i64)> = vec![
         ("坚持立德树人根本任务".into(), "立德树人".into(), 40),
         ("哈哈哈哈".into(), "哈哈".into(), 10),
         ("阿拉伯半岛".into(), "阿拉伯 半岛".into(), 10),
         ("学习ＳＴＥＡＭ课程".into(), "steam".into(), 20),
         ("a㈱b<i>&'\"".into(), "株".into(), 20),
         ("İstanbul ΣΑΣ ß ﬁ ①".into(), "i̇s σας fi 1".into(), 30),
+        // titles: whole, never cut (maxChars < 0 → `highlight`)
+        (
+            "关于推进县域内城乡学校共同体建设促进义务教育阶段优质均衡发展的研究".into(),
+            "义务教育阶段".into(),
+            -1,
+        ),
     ];
     let mut r = Rng(77);
     let pool: Vec<char> = "立德树人阿拉伯半岛 \nＡaA①㈱<&😀e\u{301}İßﬁ\u{3000}〔Σ"
@@ -168,7 +204,8 @@ fn runtime_snippets_equal_rust_highlighter() {
         } else {
             (0..r.below(5)).map(|_| pool[r.below(pool.len())]).collect()
         };
-        cases.push((text, q, r.below(40)));
+        let max = if i % 5 == 0 { -1 } else { r.below(40) as i64 };
+        cases.push((text, q, max));
     }
     let file = tmp.path().join("snippets.jsonl");
     let body: Vec<String> = cases
@@ -189,6 +226,11 @@ fn runtime_snippets_equal_rust_highlighter() {
         .collect();
     assert_eq!(got.len(), cases.len());
     for ((t, q, m), js) in cases.iter().zip(got) {
-        assert_eq!(js, snippet(t, q, *m), "text {t:?} query {q:?} max {m}");
+        let want = if *m < 0 {
+            highlight(t, q)
+        } else {
+            snippet(t, q, *m as usize)
+        };
+        assert_eq!(js, want, "text {t:?} query {q:?} max {m}");
     }
 }

@@ -19,16 +19,30 @@ use super::words::MAX_WORD_CHARS;
 use super::{io_err, SearchError, FACETS};
 
 /// Version of the static format (`meta.js` → `version`).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
-/// Most record-store shards (titles, urls, summaries, other strings).
-const STORE_SHARDS: usize = 250;
-/// Upper bound on files written (the issue asks for at most 1,000).
-const MAX_FILES: usize = 990;
+/// Most record-store shards (ids, titles, urls, summaries): the records of
+/// one page of results are scattered, so small shards matter most.
+const STORE_SHARDS: usize = 760;
+/// Most shards of the records' other strings (needed only for a result
+/// whose match is in one of them and not in its summary).
+const EXTRA_SHARDS: usize = 160;
+/// Upper bound on files written (issue 11: at most 2,000).
+const MAX_FILES: usize = 1990;
+/// Phrase files: most files, and the target size of one (base64 bytes).
+const PHRASE_FILES: usize = 200;
+const PHRASE_FILE_TARGET: usize = 24 * 1024;
+/// A word of 3+ characters gets a phrase posting when its covering bigrams
+/// cost more than this (record-level + positions, base64 bytes), or more
+/// than a thousandth of all postings on a small site.
+const PHRASE_MIN_COST: usize = 16 * 1024;
+/// Longest string value taken as a phrase.
+const MAX_PHRASE_CHARS: usize = 16;
 /// Word-table shards.
 const WORD_SHARDS: usize = 32;
 /// Routing shards (which terms live in a file of their own).
-const ROUTE_SHARDS: usize = 32;
+/// Most routing shards (a site gets one per 100 records, at least one).
+const ROUTE_SHARDS: usize = 96;
 
 /// What [`export_static`] wrote, for the CLI's stage line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -102,7 +116,7 @@ struct TermBuf {
     pos_part: Vec<u8>,
 }
 
-type Invs = Vec<Vec<std::sync::Arc<tantivy::InvertedIndexReader>>>;
+pub(crate) type Invs = Vec<Vec<std::sync::Arc<tantivy::InvertedIndexReader>>>;
 
 /// Reads one term from every segment and field and encodes it: (term,
 /// base64 record-level part, base64 positions part — empty for unigrams).
@@ -298,6 +312,42 @@ fn write_family(
     Ok(())
 }
 
+/// Bits needed for the numbers 0..=max.
+fn bit_width(max: usize) -> u32 {
+    usize::BITS - max.leading_zeros()
+}
+
+/// First global value index of facet `fi`.
+fn facet_offset(list: &[(String, String, Vec<String>)], fi: usize) -> usize {
+    list[..fi].iter().map(|f| f.2.len()).sum()
+}
+
+/// Bit stream, least significant bit first (bit i is bit i % 8 of byte i / 8).
+#[derive(Default)]
+struct BitWriter {
+    out: Vec<u8>,
+    n: usize,
+}
+
+impl BitWriter {
+    fn put(&mut self, v: u64, width: u32) {
+        for b in 0..width {
+            if self.n.is_multiple_of(8) {
+                self.out.push(0);
+            }
+            if (v >> b) & 1 == 1 {
+                if let Some(last) = self.out.last_mut() {
+                    *last |= 1 << (self.n % 8);
+                }
+            }
+            self.n += 1;
+        }
+    }
+    fn finish(self) -> Vec<u8> {
+        self.out
+    }
+}
+
 struct Writer<'a> {
     out: &'a Path,
     files: usize,
@@ -370,12 +420,10 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             let doc: TantivyDocument = store
                 .get(d)
                 .map_err(|e| SearchError::Index(e.to_string()))?;
-            let text = |f| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            };
-            summaries[ord] = text(fields.text[1]);
+            summaries[ord] = doc
+                .get_first(fields.text[1])
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
         }
     }
 
@@ -426,14 +474,77 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         encoded_pos.push((t.clone(), p));
         encoded.push((t, d));
     }
+    // ---- phrase postings of expensive query words (see phrases.rs)
+    let cost = |t: &str| -> Option<usize> {
+        let i = encoded.binary_search_by(|e| e.0.as_str().cmp(t)).ok()?;
+        Some(encoded[i].1.len() + encoded_pos[i].1.len())
+    };
+    // (small sites: relative to the index size, so that the path is used there too)
+    let total: usize = encoded.iter().chain(&encoded_pos).map(|e| e.1.len()).sum();
+    let min_cost = PHRASE_MIN_COST.min(total / 1000);
+    // candidates: the query words, and every other string value (themes,
+    // subjects, names of schools and people) as a whole, normalised
+    let extra_values: BTreeSet<String> = infos
+        .iter()
+        .flat_map(|d| d.extra.iter())
+        .map(|e| super::analyzer::normalize(e))
+        .filter(|e| {
+            let n = e.chars().count();
+            (3..=MAX_PHRASE_CHARS).contains(&n) && !e.chars().any(super::analyzer::is_space)
+        })
+        .collect();
+    let word_list: BTreeSet<&str> = words
+        .weights
+        .keys()
+        .map(String::as_str)
+        .chain(extra_values.iter().map(String::as_str))
+        .collect();
+    let candidates: Vec<&str> = word_list
+        .into_iter()
+        .filter(|w| {
+            let c: Vec<char> = w.chars().collect();
+            c.len() >= 3
+                && super::analyzer::covering(c.len())
+                    .iter()
+                    .map(|&o| cost(&c[o..o + 2].iter().collect::<String>()).unwrap_or(0))
+                    .sum::<usize>()
+                    > min_cost
+        })
+        .collect();
+    let phrases: Vec<(String, String)> =
+        super::phrases::phrase_postings(&candidates, &invs, &ord_maps)?
+            .into_iter()
+            .map(|(p, b)| (p, base64(&b)))
+            .collect();
     drop(invs);
     trace.step("postings read and encoded");
 
-    // ---- file budget (the issue asks for at most 1,000 files)
-    let store_shards = n_docs.div_ceil(40).clamp(1, STORE_SHARDS);
+    // ---- file budget (issue 11: at most 2,000 files)
+    let store_shards = n_docs.div_ceil(8).clamp(1, STORE_SHARDS);
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
-    let fixed_files = 3 + WORD_SHARDS + ROUTE_SHARDS + store_shards;
+    let route_shards = n_docs.div_ceil(100).clamp(1, ROUTE_SHARDS);
+    let extra_shards = n_docs.div_ceil(40).clamp(1, EXTRA_SHARDS);
+    let extra_block = n_docs.div_ceil(extra_shards).max(1);
+    let extra_shards = n_docs.div_ceil(extra_block);
+    // phrases packed in order into files of about PHRASE_FILE_TARGET bytes
+    let phrase_bytes: usize = phrases.iter().map(|p| p.0.len() + p.1.len() + 8).sum();
+    let per_phrase_file = phrase_bytes.div_ceil(PHRASE_FILES).max(PHRASE_FILE_TARGET);
+    let mut phrase_files: Vec<Vec<usize>> = Vec::new();
+    let mut fill = usize::MAX;
+    for (i, p) in phrases.iter().enumerate() {
+        let b = p.0.len() + p.1.len() + 8;
+        if fill.saturating_add(b) > per_phrase_file {
+            phrase_files.push(Vec::new());
+            fill = 0;
+        }
+        fill += b;
+        if let Some(f) = phrase_files.last_mut() {
+            f.push(i);
+        }
+    }
+    let fixed_files =
+        3 + WORD_SHARDS + route_shards + store_shards + extra_shards + phrase_files.len();
     let budget = MAX_FILES.saturating_sub(fixed_files).max(4);
     // record-level parts are needed by every query: 60% of the files
     let docs_budget = budget * 3 / 5;
@@ -447,20 +558,39 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     write_family(&mut w, &encoded, &docs_fam, "t-", "tb-")?;
     write_family(&mut w, &encoded_pos, &pos_fam, "p-", "pb-")?;
     drop(encoded_pos);
-    // routing of big terms: term → [record-level big file | -1, positions big file | -1]
-    let mut routes: Vec<BTreeMap<&str, [i64; 2]>> = vec![BTreeMap::new(); ROUTE_SHARDS];
+    let phrase_fam = Family {
+        shards: 0,
+        big: BTreeMap::new(),
+        shard_files: Vec::new(),
+        big_files: phrase_files,
+    };
+    write_family(&mut w, &phrases, &phrase_fam, "", "x-")?;
+    // routing: big terms → [record-level big file | -1, positions big file | -1];
+    // phrases → their file
+    let mut routes: Vec<BTreeMap<&str, [i64; 2]>> = vec![BTreeMap::new(); route_shards];
     for (fam_ix, fam) in [&docs_fam, &pos_fam].iter().enumerate() {
         for (t, &f) in &fam.big {
-            let e = routes[hash32(t) as usize % ROUTE_SHARDS]
+            let e = routes[hash32(t) as usize % route_shards]
                 .entry(t.as_str())
                 .or_insert([-1, -1]);
             e[fam_ix] = f as i64;
         }
     }
-    for (i, m) in routes.iter().enumerate() {
+    let mut phrase_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
+    for (fi, f) in phrase_fam.big_files.iter().enumerate() {
+        for &i in f {
+            let p = phrases[i].0.as_str();
+            phrase_routes[hash32(p) as usize % route_shards].insert(p, fi);
+        }
+    }
+    for (i, (m, x)) in routes.iter().zip(&phrase_routes).enumerate() {
         w.write(
             &format!("r-{i}.js"),
-            &format!("__chengguo_search_load(\"r\",\"r-{i}\",{});\n", js_json(m)),
+            &format!(
+                "__chengguo_search_load(\"r\",\"r-{i}\",{{\"t\":{},\"x\":{}}});\n",
+                js_json(m),
+                js_json(x)
+            ),
         )?;
     }
 
@@ -513,28 +643,43 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         }
     }
     let mut docs_bin = Vec::with_capacity(n_docs * 5);
-    let mut facets_bin = Vec::new();
+    // per record and facet: the facet's local value indexes, ascending
+    let mut local: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n_docs]; facet_list.len()];
     for (ord, d) in infos.iter().enumerate() {
         let k = kinds.iter().position(|k| k.0 == d.kind).unwrap_or(0);
         docs_bin.push(k as u8);
         docs_bin.extend_from_slice(&norms[ord]);
-        let mut ids: Vec<usize> = Vec::new();
         for (key, vs) in &d.facets {
             if let Some(fi) = facet_list.iter().position(|f| &f.0 == key) {
                 for v in vs {
                     if let Some(&ix) = value_ix.get(&(fi, v.as_str())) {
-                        ids.push(ix);
+                        local[fi][ord].push(ix - facet_offset(&facet_list, fi));
                     }
                 }
             }
         }
-        ids.sort_unstable();
-        ids.dedup();
-        put_varint(&mut facets_bin, ids.len() as u64);
-        for ix in ids {
-            put_varint(&mut facets_bin, ix as u64);
+    }
+    // bit-packed columns: per facet, per record the count, then the local
+    // indexes, each in the facet's fixed widths (meta.facetBits)
+    let mut bits = BitWriter::default();
+    let mut facet_bits: Vec<[u32; 2]> = Vec::new();
+    for (fi, col) in local.iter_mut().enumerate() {
+        for l in col.iter_mut() {
+            l.sort_unstable();
+            l.dedup();
+        }
+        let max_count = col.iter().map(Vec::len).max().unwrap_or(0);
+        let cw = bit_width(max_count);
+        let iw = bit_width(facet_list[fi].2.len().saturating_sub(1));
+        facet_bits.push([cw, iw]);
+        for l in col.iter() {
+            bits.put(l.len() as u64, cw);
+            for &ix in l {
+                bits.put(ix as u64, iw);
+            }
         }
     }
+    let facets_bin = bits.finish();
     w.write(
         "docs.js",
         &format!(
@@ -554,18 +699,24 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         let mut rows = Vec::new();
         for ord in s * store_block..((s + 1) * store_block).min(n_docs) {
             let d = &infos[ord];
-            rows.push(serde_json::json!([
-                d.id,
-                d.title,
-                d.url,
-                summaries[ord],
-                d.extra
-            ]));
+            rows.push(serde_json::json!([d.id, d.title, d.url, summaries[ord]]));
         }
         w.write(
             &format!("s-{s}.js"),
             &format!(
                 "__chengguo_search_load(\"s\",\"s{s}\",{});\n",
+                js_json(&rows)
+            ),
+        )?;
+    }
+    for s in 0..extra_shards {
+        let rows: Vec<&Vec<String>> = (s * extra_block..((s + 1) * extra_block).min(n_docs))
+            .map(|ord| &infos[ord].extra)
+            .collect();
+        w.write(
+            &format!("e-{s}.js"),
+            &format!(
+                "__chengguo_search_load(\"e\",\"e{s}\",{});\n",
                 js_json(&rows)
             ),
         )?;
@@ -590,11 +741,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "fieldnormTable": norm_table,
         "termShards": docs_fam.shards,
         "posShards": pos_fam.shards,
-        "routeShards": ROUTE_SHARDS,
+        "routeShards": route_shards,
         "wordShards": WORD_SHARDS,
         "wordSingle": words.single,
         "maxWordChars": MAX_WORD_CHARS,
+        "facetBits": facet_bits,
         "storeBlock": store_block,
+        "extraBlock": extra_block,
         "kinds": kinds,
         "facets": facet_list,
     });

@@ -77,13 +77,28 @@ pub fn snippet(text: &str, query: &str, max_chars: usize) -> String {
             end = e;
         }
     }
+    render(&chars, &ranges, start, end)
+}
+
+/// The whole of `text` as HTML with every match of `query` in one `<mark>`;
+/// nothing is cut (used for titles, which are always shown whole).
+pub fn highlight(text: &str, query: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let ranges = match_ranges(text, query);
+    render(&chars, &ranges, 0, chars.len())
+}
+
+/// `chars[start..end]` escaped, the parts inside `ranges` in `<mark>`, `…`
+/// at a cut end.
+fn render(chars: &[char], ranges: &[(usize, usize)], start: usize, end: usize) -> String {
+    let n = chars.len();
     let mut out = String::new();
     if start > 0 {
         out.push('…');
     }
     let mut pos = start;
     let mut buf = String::new();
-    for &(s, e) in &ranges {
+    for &(s, e) in ranges {
         if e <= start || s >= end {
             continue;
         }
@@ -115,6 +130,19 @@ mod tests {
     fn whole_match_one_mark() {
         let s = snippet("坚持立德树人根本任务", "立德树人", 40);
         assert_eq!(s, "坚持<mark>立德树人</mark>根本任务");
+    }
+
+    #[test]
+    fn titles_are_never_cut() {
+        let title = "关于推进县域内城乡学校共同体建设促进义务教育阶段优质均衡发展的研究";
+        let h = highlight(title, "义务教育阶段");
+        assert_eq!(
+            h,
+            "关于推进县域内城乡学校共同体建设促进<mark>义务教育阶段</mark>优质均衡发展的研究"
+        );
+        // the snippet window cuts it (what titles must not go through)
+        assert!(snippet(title, "义务教育阶段", 100_000).starts_with('…'));
+        assert_eq!(highlight("<无>", "有"), "&lt;无&gt;");
     }
 
     #[test]
@@ -163,7 +191,7 @@ mod tests {
                 '立', '德', '树', '人', '阿', '拉', '伯', ' ', '\n', 'Ａ', 'a', 'A', '①', '㈱',
                 '<', '&', '😀', 'e', '\u{301}', 'İ', 'ß', 'ﬁ', '\u{3000}', '〔', 'Σ',
             ];
-            if self.next() % 5 == 0 {
+            if self.next().is_multiple_of(5) {
                 char::from_u32((self.next() % 0x2FFFF) as u32).unwrap_or('x')
             } else {
                 POOL[(self.next() % POOL.len() as u64) as usize]

@@ -64,11 +64,12 @@ pub mod analyzer;
 pub mod export;
 pub mod highlight;
 pub mod index;
+mod phrases;
 pub mod query;
 pub mod words;
 
 pub use export::{export_static, ExportSummary};
-pub use highlight::snippet;
+pub use highlight::{highlight, snippet};
 pub use index::{build_index, is_fresh, IndexSummary};
 pub use query::{query, Engine};
 

@@ -8,8 +8,12 @@
 //   Prints one JSON object per query:
 //     {"q", "exact": [ids in rank order], "partial": [ids], "words": [...],
 //      "files": n, "bytes": n, "ms": n}
+//   "rows": the first 20 results as the search page shows them,
+//     [id, titleHtml, snippet] (exact ones highlighted with the chunks,
+//     partial ones with the query words).
 //   --snippets FILE: JSON lines [text, query, maxChars]; prints one JSON
-//     string per line (the runtime's snippet HTML) instead.
+//     string per line (the runtime's snippet HTML; maxChars < 0: the whole
+//     text highlighted, as titles are) instead.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -39,7 +43,7 @@ function main() {
     const lines = fs.readFileSync(snippets, 'utf8').split('\n').filter(Boolean);
     for (const l of lines) {
       const [text, q, max] = JSON.parse(l);
-      process.stdout.write(JSON.stringify(eng.snippet(text, q, max)) + '\n');
+      process.stdout.write(JSON.stringify(max < 0 ? eng.highlight(text, q) : eng.snippet(text, q, max)) + '\n');
     }
     return Promise.resolve();
   }
@@ -66,8 +70,14 @@ function main() {
       for (const h of res.exact) exact.push(await idOf(h[0]));
       const partial = [];
       for (const h of res.partial) partial.push(await idOf(h[0]));
+      const shown = res.exact.map((h) => [h, true]).concat(res.partial.map((h) => [h, false])).slice(0, 20);
+      const rows = [];
+      for (const [h, ex] of shown) {
+        const r = await eng.details(h, ex, ex ? res.chunks.join(' ') : res.words.join(' '));
+        rows.push([r.id, r.titleHtml, r.snippet]);
+      }
       process.stdout.write(JSON.stringify({
-        q, exact, partial, words: Array.from(res.words), files: files.length, bytes, ms,
+        q, exact, partial, words: Array.from(res.words), files: files.length, bytes, ms, rows,
         scores: res.exact.map((h) => h[2]),
       }) + '\n');
     }

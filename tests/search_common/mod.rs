@@ -119,7 +119,8 @@ fn text(r: &mut Rng, words: usize) -> String {
             // a random CJK character for variety
             s.push(char::from_u32(0x4e00 + r.below(400) as u32).unwrap_or('中'));
         } else {
-            s.push_str(*r.pick(WORDS));
+            let w: &&str = r.pick(WORDS);
+            s.push_str(w);
         }
     }
     s

@@ -1,4 +1,4 @@
-/*! chengguo search runtime (format 1, docs/search-format.md).
+/*! chengguo search runtime (format 2, docs/search-format.md).
  * Dependency-free, no build step, ES2017. Loads the static index in
  * ../search/ (relative to this script) lazily through classic <script>
  * tags, so it works over http(s) and from file:// alike.
@@ -7,7 +7,7 @@
  * On a page with #search-results it also runs the search page UI. */
 (function () {
   'use strict';
-  var FORMAT = 1;
+  var FORMAT = 2;
   var K1 = 1.2, B = 0.75;
   var PAGE = 20;
   var SNIPPET_CHARS = 90;
@@ -143,6 +143,15 @@
       end = Math.min(Math.max(start + maxChars, ranges[0][1]), n);
     } else { start = 0; end = Math.min(maxChars, n); }
     for (var i = 0; i < ranges.length; i++) if (ranges[i][0] < end && ranges[i][1] > end) end = ranges[i][1];
+    return render(chars, ranges, start, end);
+  }
+  // The whole text, every match marked, nothing cut (titles): highlight.rs `highlight`.
+  function highlight(text, query) {
+    var chars = cps(String(text || ''));
+    return render(chars, matchRanges(text, query), 0, chars.length);
+  }
+  function render(chars, ranges, start, end) {
+    var n = chars.length;
     var out = start > 0 ? '\u2026' : '';
     var pos = start;
     for (var r = 0; r < ranges.length; r++) {
@@ -198,12 +207,24 @@
   function getFacets() {
     if (facetsInfo) return Promise.resolve(facetsInfo);
     return load('facets.js', 'facets').then(function (b64) {
-      var r = new Reader(b64bytes(b64)), out = [];
-      for (var d = 0; d < meta.docs; d++) {
-        var n = r.v(), ids = [];
-        for (var i = 0; i < n; i++) ids.push(r.v());
-        out.push(ids);
+      // bit-packed columns (LSB first): per facet, per record the count,
+      // then the facet's local value indexes (widths in meta.facetBits)
+      var b = b64bytes(b64), bit = 0, out = [], d;
+      function get(w) {
+        var v = 0;
+        for (var k = 0; k < w; k++, bit++) if (b[bit >> 3] & (1 << (bit & 7))) v += 1 << k;
+        return v;
       }
+      for (d = 0; d < meta.docs; d++) out.push([]);
+      var offset = 0;
+      meta.facets.forEach(function (f, fi) {
+        var cw = meta.facetBits[fi][0], iw = meta.facetBits[fi][1];
+        for (d = 0; d < meta.docs; d++) {
+          var n = get(cw);
+          for (var i = 0; i < n; i++) out[d].push(offset + get(iw));
+        }
+        offset += f[2].length;
+      });
       // value index -> [facet index, value]
       var table = [];
       meta.facets.forEach(function (f, fi) { f[2].forEach(function (v) { table.push([fi, v]); }); });
@@ -217,7 +238,7 @@
   // Routing entry of a term: [record-level big file, positions big file] or null.
   function getRoute(t) {
     var r = 'r-' + (hash32(t) % meta.routeShards);
-    return load(r + '.js', r).then(function (m) { return has(m, t) ? m[t] : null; });
+    return load(r + '.js', r).then(function (m) { return has(m.t, t) ? m.t[t] : null; });
   }
   // File stem of a term's record-level part (pos=false) or positions part.
   function termFile(t, pos, route) {
@@ -276,7 +297,57 @@
   function idf(df, n) { return f32(Math.log(f32(1 + f32(f32(n - df + 0.5) / f32(df + 0.5))))); }
 
   // Records containing normalised string s: Map ord -> [mask, score].
+  // A phrase with a precomputed posting (routing shard of s) needs no positions.
   function matchString(s) {
+    if (cps(s).length < 3) return matchTerms(s);
+    var r = 'r-' + (hash32(s) % meta.routeShards);
+    return load(r + '.js', r).then(function (m) {
+      if (!has(m.x, s)) return matchTerms(s);
+      var f = 'x-' + m.x[s];
+      return load(f + '.js', f).then(function (x) { return matchPhrase(s, x[s]); });
+    });
+  }
+
+  // Phrase posting (phrases.rs): per field the dfs of the covering bigrams,
+  // then the records with the phrase frequency per field.
+  function matchPhrase(s, raw) {
+    var nTerms = termsOf(s).length, N = meta.docs, r = new Reader(b64bytes(raw));
+    var weights = [];
+    for (var fi = 0; fi < 4; fi++) {
+      var idfSum = f32(0), any = true;
+      for (var j = 0; j < nTerms; j++) {
+        var df = r.v();
+        if (!df) any = false;
+        idfSum = f32(idfSum + idf(df, N));
+      }
+      weights.push(any ? f32(idfSum * f32(1 + K1)) : 0);
+    }
+    var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [] }; });
+    var n = r.v(), ord = 0;
+    for (var i = 0; i < n; i++) {
+      var x = r.v();
+      ord += Math.floor(x / 16);
+      var mask = x % 16;
+      for (var f = 0; f < 4; f++) if (mask & (1 << f)) { fields[f].ords.push(ord); fields[f].tfs.push(r.v()); }
+    }
+    var out = new Map();
+    for (var fi2 = 0; fi2 < 4; fi2++) {
+      var avg = f32(meta.avgFieldnorm[fi2]), F = fields[fi2], weight = weights[fi2];
+      for (var a = 0; a < F.ords.length; a++) {
+        var o = F.ords[a], tf = F.tfs[a];
+        var norm = meta.fieldnormTable[docsInfo.norms[o * 4 + fi2]];
+        var cache = f32(K1 * f32(f32(1 - B) + f32(B * f32(norm) / avg)));
+        var score = f32(weight * f32(tf / f32(tf + cache)));
+        var e = out.get(o);
+        if (!e) { e = [0, 0]; out.set(o, e); }
+        e[0] |= 1 << fi2;
+        e[1] = f32(e[1] + score);
+      }
+    }
+    return Promise.resolve(out);
+  }
+
+  function matchTerms(s) {
     var terms = termsOf(s);
     var needPos = terms.length > 1;
     return Promise.all(terms.map(function (t) { return getTerm(t[1], needPos); })).then(function (posts) {
@@ -416,14 +487,15 @@
         var exact = [];
         ms[0].forEach(function (v, ord) {
           if (!ok(ord)) return;
-          var title = v[0] & 1 ? 1 : 0, score = v[1];
+          var title = v[0] & 1 ? 1 : 0, score = v[1], mask = v[0];
           for (var i = 1; i < ms.length; i++) {
             var e = ms[i].get(ord);
             if (!e) return;
             title += e[0] & 1 ? 1 : 0;
             score = f32(score + e[1]);
+            mask |= e[0];
           }
-          exact.push([ord, title, score]);
+          exact.push([ord, title, score, mask]);
         });
         exact.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
         res.exactTotal = exact.length;
@@ -439,8 +511,8 @@
               m.forEach(function (v, ord) {
                 if (inExact.has(ord) || !ok(ord)) return;
                 var e = part.get(ord);
-                if (!e) { e = [ord, 0, 0]; part.set(ord, e); }
-                e[1]++; e[2] = f32(e[2] + v[1]);
+                if (!e) { e = [ord, 0, 0, 0]; part.set(ord, e); }
+                e[1]++; e[2] = f32(e[2] + v[1]); e[3] |= v[0];
               });
             });
             var rest = Array.from(part.values());
@@ -455,14 +527,25 @@
   }
 
   // ---------------------------------------------------------- result rows
-  function storeRow(ord) {
-    var s = Math.floor(ord / meta.storeBlock);
-    return load('s-' + s + '.js', 's' + s).then(function (rows) { return rows[ord - s * meta.storeBlock]; });
+  // [id, title, url, summary, extras]; the extras are loaded only when
+  // needExtra (their shard is of no use to most results).
+  function storeRow(ord, needExtra) {
+    var s = Math.floor(ord / meta.storeBlock), x = Math.floor(ord / meta.extraBlock);
+    return Promise.all([
+      load('s-' + s + '.js', 's' + s),
+      needExtra ? load('e-' + x + '.js', 'e' + x) : null
+    ]).then(function (p) {
+      return p[0][ord - s * meta.storeBlock].concat([p[1] ? p[1][ord - x * meta.extraBlock] : []]);
+    });
   }
-  // Builds a result object for [ord, _, score]; hl = string whose chunks are highlighted.
+  // Builds a result object for [ord, _, score, fieldMask]; hl = string whose
+  // chunks are highlighted. The snippet comes from the first of summary and
+  // extra strings with a match: with the field mask of the match known, the
+  // extras are needed only when an extra string matched and the summary did not.
   function details(h, exact, hl) {
-    var ord = h[0];
-    return storeRow(ord).then(function (row) {
+    var ord = h[0], mask = h[3];
+    var needExtra = mask == null || (!(mask & 2) && !!(mask & 8));
+    return storeRow(ord, needExtra).then(function (row) {
       var texts = [row[3]].concat(row[4] || []);
       var snip = null;
       for (var i = 0; i < texts.length; i++) {
@@ -471,7 +554,7 @@
       var k = meta.kinds[docsInfo.kind[ord]] || ['', ''];
       var r = {
         id: row[0], kind: k[0], kindLabel: k[1], title: row[1],
-        titleHtml: snippet(row[1], hl, 100000), url: row[2], snippet: snip, score: h[2], exact: exact
+        titleHtml: highlight(row[1], hl), url: row[2], snippet: snip, score: h[2], exact: exact
       };
       if (snip !== null) return r;
       r.snippet = snippet(row[3], hl, SNIPPET_CHARS);
@@ -508,7 +591,7 @@
   var api = window.chengguo = window.chengguo || {};
   api.search = search;
   api._engine = {
-    rank: rank, details: details, snippet: snippet, matchRanges: matchRanges, normalize: normalize,
+    rank: rank, details: details, snippet: snippet, highlight: highlight, matchRanges: matchRanges, normalize: normalize,
     queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
     getMeta: getMeta, getFacets: getFacets, base: base, metaOf: function () { return meta; },
     docsOf: function () { return docsInfo; }
