@@ -247,11 +247,36 @@ pub fn run_keep_docs(
         None => &null,
     };
 
+    // Photos: derived files (upright, no metadata, several widths), from
+    // the cache when the photo is unchanged; `check` reads headers only.
+    let t = Instant::now();
+    let pictures = crate::images::process(
+        &opts.site,
+        &media,
+        &crate::images::Settings::default(),
+        staging.is_some(),
+        &mut diags,
+    );
+    let ir = pictures.report;
+    stage(
+        &mut report,
+        on,
+        "images",
+        t,
+        format!(
+            "图片 {} 张（本次处理 {} 张），原图 {:.1} MB → 发布 {:.1} MB",
+            ir.images,
+            ir.decoded,
+            ir.bytes_in as f64 / 1_048_576.0,
+            ir.bytes_out as f64 / 1_048_576.0
+        ),
+    );
+
     let t = Instant::now();
     let mut docs: Vec<SearchDoc> = Vec::new();
     if let Some(theme) = &theme {
         let media_set: HashSet<String> = media.iter().filter_map(|m| media_rel(m)).collect();
-        let r = render::render(&graph, &cfg, theme, &media_set, sink, &mut diags);
+        let r = render::render(&graph, &cfg, theme, &media_set, &pictures, sink, &mut diags);
         report.pages = r.pages;
         if !opts.write {
             report.audit = Some(crate::check::audit(&graph, &r.found));
@@ -263,6 +288,9 @@ pub fn run_keep_docs(
         if let Some(s) = &staging {
             for m in &media {
                 let Some(rel) = media_rel(m) else { continue };
+                if pictures.replaces(&rel) {
+                    continue; // published as derived files below
+                }
                 if is_svg(m) {
                     if let Some(bytes) = svgs.get(m) {
                         if let Err(e) = s.write(&rel, bytes) {
@@ -280,6 +308,15 @@ pub fn run_keep_docs(
                         format!("content/{rel}"),
                         crate::diag::Pos::START,
                         format!("无法复制媒体文件：{e}"),
+                    );
+                }
+            }
+            for (rel, cached) in &pictures.outputs {
+                if let Err(e) = s.copy(cached, rel) {
+                    diags.error(
+                        format!("content/{rel}"),
+                        crate::diag::Pos::START,
+                        format!("无法写入缩小的图片：{e}"),
                     );
                 }
             }

@@ -16,6 +16,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod graph;
+pub mod images;
 pub mod init;
 pub mod interchange;
 pub mod model;

@@ -312,7 +312,13 @@ fn brief_html(
     part: Option<&str>,
     parts: &[PartView],
 ) -> Result<String, String> {
-    let targets = Targets { graph: g, media };
+    // Bodies rendered here (the export's 附件2) keep plain <img> tags.
+    let no_images = crate::images::Images::default();
+    let targets = Targets {
+        graph: g,
+        media,
+        images: &no_images,
+    };
     let items: Vec<BriefItem> = ids
         .par_iter()
         .enumerate()

@@ -46,6 +46,11 @@ pub trait LinkTargets {
     fn media_guess(&self, _path: &str) -> Option<String> {
         None
     }
+    /// The derived files of a picture (`media/…`), when the image stage
+    /// replaced it ([`crate::images`]).
+    fn image(&self, _media_path: &str) -> Option<&crate::images::Derived> {
+        None
+    }
 }
 
 /// Context of one body: which file it comes from, where its body starts.
@@ -80,8 +85,10 @@ pub fn render(
     let mut raw_urls: HashMap<String, String> = HashMap::new();
     let mut footnotes: Vec<String> = Vec::new();
     let mut found = Found::default();
-    // Open images: (position, alt text so far).
-    let mut images: Vec<(Pos, String)> = Vec::new();
+    // Open images: (position, alt text so far, derived picture: index of
+    // its start event, the picture, its URL, its title).
+    type Pic<'p> = (usize, &'p crate::images::Derived, String, String);
+    let mut images: Vec<(Pos, String, Option<Pic>)> = Vec::new();
     let mut nesting = HtmlDepth::default();
     let mut too_deep = false;
     let at = |off: usize| {
@@ -126,7 +133,10 @@ pub fn render(
             }) => {
                 let pos = at(range.start);
                 let dest = rewrite(&dest_url, true, ctx, targets, diags, pos, &mut found);
-                images.push((pos, String::new()));
+                let pic = media_path_of(&dest, ctx.page_dir)
+                    .and_then(|m| targets.image(&m))
+                    .map(|d| (events.len(), d, dest.clone(), title.to_string()));
+                images.push((pos, String::new(), pic));
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -176,12 +186,28 @@ pub fn render(
                 ev
             }
             Event::End(TagEnd::Image) => {
-                if let Some((pos, alt)) = images.pop() {
-                    if alt.trim().is_empty() {
-                        found.no_alt.push(pos);
+                match images.pop() {
+                    Some((pos, alt, pic)) => {
+                        if alt.trim().is_empty() {
+                            found.no_alt.push(pos);
+                        }
+                        match pic {
+                            // The picture's own <img>, with its size and srcset.
+                            Some((start, d, url, title)) => {
+                                events.truncate(start);
+                                Event::InlineHtml(CowStr::from(img_tag(
+                                    d,
+                                    &url,
+                                    &alt,
+                                    &title,
+                                    ctx.page_dir,
+                                )))
+                            }
+                            None => ev,
+                        }
                     }
+                    None => ev,
                 }
-                ev
             }
             // A task list's box, labelled for screen readers (pulldown-cmark
             // writes a bare `<input type="checkbox">`).
@@ -208,7 +234,7 @@ pub fn render(
         };
         match &ev {
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, alt)) = images.last_mut() {
+                if let Some((_, alt, _)) = images.last_mut() {
                     alt.push_str(t);
                 }
                 text.push_str(t)
@@ -286,6 +312,44 @@ pub fn render(
         toc,
         found,
     }
+}
+
+/// `media/…` path of an output URL made by [`rewrite`] for a page in
+/// `page_dir`, if it names a media file.
+fn media_path_of(url: &str, page_dir: &str) -> Option<String> {
+    let rest = url.strip_prefix(&up(page_dir))?;
+    let path = rest.split(['#', '?']).next().unwrap_or(rest);
+    path.starts_with("media/").then(|| percent_decode(path))
+}
+
+/// `sizes` of a body picture: the text column (46em) or the screen.
+pub const BODY_SIZES: &str = "(max-width: 760px) calc(100vw - 32px), 736px";
+
+/// The `<img>` of a derived body picture: width and height (no jump while
+/// loading), `srcset`, lazy loading.
+fn img_tag(
+    d: &crate::images::Derived,
+    url: &str,
+    alt: &str,
+    title: &str,
+    page_dir: &str,
+) -> String {
+    use crate::render::theme::escape_html as esc;
+    let root = up(page_dir);
+    let srcset = d.srcset(|p| format!("{root}{}", encode_path(p)));
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", esc(title))
+    };
+    format!(
+        "<img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" srcset=\"{}\" sizes=\"{BODY_SIZES}\" loading=\"lazy\" decoding=\"async\"{title}>",
+        esc(url),
+        esc(alt),
+        d.width,
+        d.height,
+        esc(&srcset)
+    )
 }
 
 /// Deepest raw-HTML element nesting a body may have (browsers stop

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::content::Kind;
 use crate::diag::{Diagnostics, Pos};
 use crate::graph::{RecId, SiteGraph};
+use crate::images::Images;
 use crate::model::Data;
 use crate::search::SearchDoc;
 use markdown::{BodyCtx, LinkTargets, Rendered};
@@ -55,6 +56,7 @@ struct SiteView<'a> {
 struct Targets<'a> {
     graph: &'a SiteGraph,
     media: &'a HashSet<String>,
+    images: &'a Images,
 }
 
 impl LinkTargets for Targets<'_> {
@@ -64,6 +66,9 @@ impl LinkTargets for Targets<'_> {
     fn media_exists(&self, path: &str) -> bool {
         self.media.contains(path)
     }
+    fn image(&self, media_path: &str) -> Option<&crate::images::Derived> {
+        self.images.get(media_path)
+    }
     fn media_guess(&self, path: &str) -> Option<String> {
         crate::pathguess::media_guess(self.media, path)
     }
@@ -71,6 +76,7 @@ impl LinkTargets for Targets<'_> {
 
 struct Ctx<'a> {
     graph: &'a SiteGraph,
+    images: &'a Images,
     cfg: &'a Config,
     theme: &'a Theme,
     sink: &'a dyn Sink,
@@ -118,11 +124,13 @@ pub fn render(
     cfg: &Config,
     theme: &Theme,
     media: &HashSet<String>,
+    images: &Images,
     sink: &dyn Sink,
     diags: &mut Diagnostics,
 ) -> Rendering {
     let ctx = Ctx {
         graph,
+        images,
         cfg,
         theme,
         sink,
@@ -134,7 +142,11 @@ pub fn render(
         },
         errors: Mutex::new(Diagnostics::new()),
     };
-    let targets = Targets { graph, media };
+    let targets = Targets {
+        graph,
+        media,
+        images,
+    };
 
     // Detail pages, in parallel; each written as soon as rendered.
     let n = graph.records().len();
@@ -147,7 +159,7 @@ pub fn render(
             let mut d = Diagnostics::new();
             let kind_dir = r.kind.dir();
             let body = render_body(graph, id, &targets, &mut d);
-            let detail = views::detail(graph, id, &body);
+            let detail = views::detail(graph, images, id, &body);
             let path = r.url();
             let mut c = ctx.base(&path, &r.title, kind_dir);
             c.insert("record", &detail);
@@ -217,7 +229,12 @@ pub fn search_docs(
     media: &HashSet<String>,
     diags: &mut Diagnostics,
 ) -> Vec<SearchDoc> {
-    let targets = Targets { graph, media };
+    let no_images = Images::default();
+    let targets = Targets {
+        graph,
+        media,
+        images: &no_images,
+    };
     let results: Vec<(SearchDoc, Diagnostics)> = (0..graph.records().len())
         .into_par_iter()
         .map(|id| {
@@ -293,7 +310,10 @@ fn paged(
         .zip(chunks.par_iter())
         .enumerate()
         .for_each(|(i, (path, chunk))| {
-            let cards: Vec<Card> = chunk.iter().map(|&id| card(ctx.graph, id)).collect();
+            let cards: Vec<Card> = chunk
+                .iter()
+                .map(|&id| card(ctx.graph, ctx.images, id))
+                .collect();
             let page_title = if i == 0 {
                 title.to_string()
             } else {
@@ -483,20 +503,23 @@ fn home(ctx: &Ctx) {
         if v.is_empty() {
             v = sorted_kind(g, Kind::Outcome);
         }
-        v.into_iter().take(6).map(|o| card(g, o)).collect()
+        v.into_iter()
+            .take(6)
+            .map(|o| card(g, ctx.images, o))
+            .collect()
     };
     let latest = |k| -> Vec<Card> {
         sorted_kind(g, k)
             .into_iter()
             .take(6)
-            .map(|x| card(g, x))
+            .map(|x| card(g, ctx.images, x))
             .collect()
     };
     let featured_cases: Vec<Card> = sorted_kind(g, Kind::Case)
         .into_iter()
         .filter(|&x| g.get(x).featured)
         .take(6)
-        .map(|x| card(g, x))
+        .map(|x| card(g, ctx.images, x))
         .collect();
     let mut d = Diagnostics::new();
     let intro = markdown::render(
@@ -510,6 +533,7 @@ fn home(ctx: &Ctx) {
         &Targets {
             graph: g,
             media: &HashSet::new(),
+            images: ctx.images,
         },
         &mut d,
     );

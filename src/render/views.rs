@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::images::Images;
+
 use crate::content::Kind;
 use crate::graph::{self, RecId, SiteGraph};
 use crate::model::{Data, Record};
@@ -37,8 +39,8 @@ pub struct Card {
     pub meta: Vec<String>,
     /// Facet values for client-side filtering: "stage=小学;subject=数学".
     pub facets: String,
-    /// A case's cover picture (URL relative to the root), shown on its card.
-    pub cover: Option<String>,
+    /// A case's cover picture, shown on its card.
+    pub cover: Option<ImageView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,12 +49,49 @@ pub struct TermLink {
     pub url: String,
 }
 
+/// A picture as templates use it: the URL (root-relative) and, when the
+/// image stage derived it, its size and the `srcset` candidates.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// (URL, width) of each derived file, ascending; empty for pictures
+    /// published as they are (SVG, GIF).
+    pub candidates: Vec<(String, u32)>,
+}
+
+/// The view of the picture at `src` (a `media/…` path from front matter).
+pub fn image_view(im: &Images, src: &str) -> ImageView {
+    let (url, _) = media_url(src);
+    match im.get(src) {
+        Some(d) => ImageView {
+            src: url,
+            width: Some(d.width),
+            height: Some(d.height),
+            candidates: d
+                .files
+                .iter()
+                .map(|(w, p)| (crate::render::markdown::encode_path(p), *w))
+                .collect(),
+        },
+        None => ImageView {
+            src: url,
+            width: None,
+            height: None,
+            candidates: Vec::new(),
+        },
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MediaView {
     pub kind: String,
     pub title: String,
     pub url: String,
     pub poster: Option<String>,
+    /// A picture item (`kind: image`): its derived files.
+    pub image: Option<ImageView>,
     pub duration: Option<String>,
     pub external: bool,
     pub ext: String,
@@ -107,7 +146,7 @@ pub struct Detail {
     pub outcomes: Vec<Card>,
     pub authors: Vec<String>,
     pub source: Option<String>,
-    pub cover: Option<String>,
+    pub cover: Option<ImageView>,
     pub issuer: Option<String>,
     pub number: Option<String>,
     pub attachments: Vec<Attachment>,
@@ -147,7 +186,7 @@ pub fn link(r: &Record) -> Link {
     }
 }
 
-pub fn card(g: &SiteGraph, id: RecId) -> Card {
+pub fn card(g: &SiteGraph, im: &Images, id: RecId) -> Card {
     let r = g.get(id);
     let mut meta = Vec::new();
     let mut facets: Vec<(&str, String)> = Vec::new();
@@ -211,7 +250,7 @@ pub fn card(g: &SiteGraph, id: RecId) -> Card {
         summary: r.summary.clone(),
         date: r.date().map(str::to_string),
         cover: match &r.data {
-            Data::Case(c) => c.cover.as_deref().map(|p| media_url(p).0),
+            Data::Case(c) => c.cover.as_deref().map(|p| image_view(im, p)),
             _ => None,
         },
         meta,
@@ -256,7 +295,12 @@ pub fn applied_by(g: &SiteGraph, id: RecId) -> Vec<ApplyView> {
 }
 
 /// The detail view of record `id`, given its rendered body.
-pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered) -> Detail {
+pub fn detail(
+    g: &SiteGraph,
+    im: &Images,
+    id: RecId,
+    body: &crate::render::markdown::Rendered,
+) -> Detail {
     let r = g.get(id);
     let mut d = Detail {
         id: r.id.clone(),
@@ -300,7 +344,12 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
                         kind: m.kind.clone(),
                         title: m.title.clone(),
                         url,
-                        poster: m.poster.as_deref().map(|p| media_url(p).0),
+                        // A video's poster: one picture, wide enough for the player.
+                        poster: m.poster.as_deref().map(|p| match im.get(p) {
+                            Some(d) => crate::render::markdown::encode_path(d.at_least(960)),
+                            None => media_url(p).0,
+                        }),
+                        image: (m.kind == "image" && !external).then(|| image_view(im, &m.src)),
                         duration: m.duration.clone(),
                         external,
                         ext,
@@ -312,14 +361,22 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
                 .as_ref()
                 .map(|c| (c.name.clone(), c.phone.clone(), c.email.clone()));
             d.applied_by = applied_by(g, id);
-            d.cases = g.outcome_cases(id).iter().map(|&c| card(g, c)).collect();
-            d.related = g.related(id).iter().map(|&c| card(g, c)).collect();
+            d.cases = g
+                .outcome_cases(id)
+                .iter()
+                .map(|&c| card(g, im, c))
+                .collect();
+            d.related = g.related(id).iter().map(|&c| card(g, im, c)).collect();
         }
         Data::Holder(h) => {
             d.holder_kind = h.kind.clone();
             d.city = h.city.clone();
             d.website = h.website.clone();
-            d.outcomes = g.holder_outcomes(id).iter().map(|&o| card(g, o)).collect();
+            d.outcomes = g
+                .holder_outcomes(id)
+                .iter()
+                .map(|&o| card(g, im, o))
+                .collect();
         }
         Data::Region(reg) => {
             d.demonstration = reg.demonstration;
@@ -341,7 +398,7 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
                     schools: a.schools.clone(),
                 })
                 .collect();
-            d.cases = g.region_cases(id).iter().map(|&c| card(g, c)).collect();
+            d.cases = g.region_cases(id).iter().map(|&c| card(g, im, c)).collect();
         }
         Data::Case(c) => {
             d.region = c
@@ -354,14 +411,14 @@ pub fn detail(g: &SiteGraph, id: RecId, body: &crate::render::markdown::Rendered
                 .outcomes
                 .iter()
                 .filter_map(|o| g.resolve(Kind::Outcome, o))
-                .map(|o| card(g, o))
+                .map(|o| card(g, im, o))
                 .collect();
             d.authors = c.authors.clone();
             d.source = c.source.clone();
             d.stages = terms(g, "stage", &c.stages);
             d.subjects = terms(g, "subject", &c.subjects);
             d.themes = terms(g, "theme", &c.themes);
-            d.cover = c.cover.as_deref().map(|p| media_url(p).0);
+            d.cover = c.cover.as_deref().map(|p| image_view(im, p));
         }
         Data::Notice(n) => {
             d.issuer = n.issuer.clone();
