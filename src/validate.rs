@@ -226,9 +226,10 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (field, item) in self.indexed(name, n) {
             if let Some(s) = self.text_node(&field, item) {
-                if !out.contains(&s) {
+                if seen.insert(s.clone()) {
                     out.push(s);
                 }
             }

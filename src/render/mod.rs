@@ -429,6 +429,14 @@ fn browse_pages(ctx: &Ctx) -> usize {
         c.insert("taxonomy", tv);
         ctx.page("taxonomy.html", &tv.url, &c);
         pages += 1;
+        // Term pages name their taxonomy without its term list: inserting
+        // every term into every term page made them quadratic in terms.
+        let tv = &TaxView {
+            key: tv.key,
+            label: tv.label,
+            url: tv.url.clone(),
+            terms: Vec::new(),
+        };
         for term in &t.terms {
             let first = views::term_url(t.key, &term.slug);
             let title = format!("{}：{}", t.label, term.name);

@@ -107,7 +107,7 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 /// How far a search may look once misses have used up the budget.
-const SMALL_WINDOW: usize = 4096;
+const SMALL_WINDOW: usize = 1024;
 
 pub(super) struct Cursor<'a, 'l> {
     pub(super) lines: &'l mut Lines<'a>,
