@@ -183,7 +183,7 @@ fn parse_yaml(
     if let Some(off) = too_deep(yaml_text) {
         return Err(FrontMatterError::Yaml {
             message: format!(
-                "括号 [ 或 {{ 嵌套超过 {MAX_DEPTH} 层：头信息中不会用到这样深的嵌套，请检查 [ 与 ]、{{ 与 }} 是否成对"
+                "括号 [ 或 {{（或一行中的“- ”）嵌套超过 {MAX_DEPTH} 层：头信息中不会用到这样深的嵌套，请检查 [ 与 ]、{{ 与 }} 是否成对"
             ),
             pos: Lines::new(file).pos(base + off),
         });
@@ -236,20 +236,39 @@ fn parse_yaml(
 /// it first, in one pass.
 const MAX_DEPTH: usize = 100;
 
-/// Offset (in `yaml`) of the bracket that opens level `MAX_DEPTH + 1`.
-/// Quotes and comments are skipped; in block context a bracket counts only
-/// where a value starts.
+/// Offset (in `yaml`) of the bracket (or `- ` of a line of nested block
+/// sequences) that opens level `MAX_DEPTH + 1`. Quotes and comments are
+/// skipped; in block context a bracket counts only where a value starts.
 fn too_deep(yaml: &str) -> Option<usize> {
     let b = yaml.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
     // Last significant byte before `i` on this line (b'\n' at line start).
     let mut prev = b'\n';
+    // Block sequences nested on one line (`- - - x`) count as well.
+    let mut dashes = 0usize;
     while i < b.len() {
         let c = b[i];
+        if prev == b'\n' || (dashes > 0 && prev == b'-') {
+            if matches!(c, b'-' | b'?') && matches!(b.get(i + 1), Some(b' ')) && depth == 0 {
+                dashes += 1;
+                if dashes > MAX_DEPTH {
+                    return Some(i);
+                }
+                prev = b'-';
+                i += 2;
+                continue;
+            }
+            if !matches!(c, b' ') {
+                dashes = 0;
+            }
+        }
         let value_start = matches!(prev, b'\n' | b':' | b'-' | b'?' | b'[' | b'{' | b',');
         match c {
-            b'\n' => prev = b'\n',
+            b'\n' => {
+                prev = b'\n';
+                dashes = 0;
+            }
             b' ' | b'\t' | b'\r' => {}
             b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n') => {
                 while i < b.len() && b[i] != b'\n' {
