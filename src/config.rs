@@ -245,7 +245,7 @@ fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
             Value::List(l) => l
                 .iter()
                 .enumerate()
-                .map(|(i, x)| (format!("vocab.{}[{}]", k.name, i + 1), x))
+                .map(|(i, x)| (format!("vocab.{} 第 {} 项", k.name, i + 1), x))
                 .collect(),
             _ => vec![(format!("vocab.{}", k.name), v)],
         };
@@ -260,7 +260,8 @@ fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
                     FILE,
                     item.pos,
                     format!(
-                        "{field} 应为非空文本（要添加的词，如 书法），实际是{}",
+                        "{field}{}应为非空文本（要添加的词，如 书法），实际是{}",
+                        if field.ends_with('项') { "" } else { " " },
                         other.describe()
                     ),
                 ),

@@ -369,7 +369,7 @@ fn unknown_vocabulary_values_with_suggestions() {
     let errs = [
         "content/outcomes/zuoye-sheji.md:5:10: 错误: award.level 的值“一等”不是有效的获奖等级，可选：特等奖、一等奖、二等奖",
         "content/outcomes/zuoye-sheji.md:7:11: 错误: province 的值“上海”不是有效的省份（须写全称，如 上海市、广西壮族自治区）（是否指 上海市、青海省？）",
-        "content/outcomes/zuoye-sheji.md:8:14: 错误: stages[2] 的值“高中”不是有效的学段，可选：学前教育、小学、初中、普通高中、特殊教育、职业教育、跨学段（是否指 普通高中、初中？）",
+        "content/outcomes/zuoye-sheji.md:8:14: 错误: stages 第 2 项的值“高中”不是有效的学段，可选：学前教育、小学、初中、普通高中、特殊教育、职业教育、跨学段（是否指 普通高中、初中？）",
         "content/outcomes/zuoye-sheji.md:9:11: 错误: subjects 的值“英文”不是有效的学科（课程方案中的学科名，如 语文、数学、道德与法治；其他学科可在 site.yaml 的 vocab: subjects 中添加）（是否指 英语、语文？）",
     ];
     assert_invalid("unknown-vocab", &errs, &[]);
@@ -395,9 +395,9 @@ fn missing_media_files() {
     assert_invalid(
         "missing-media",
         &[
-            "content/notices/tongzhi.md:6:10: 错误: attachments[1].src 指向的文件 content/media/docs/fujian1.pdf 不存在：文件夹 content/media/docs/ 也不存在，请检查路径",
-            "content/outcomes/zuoye-sheji.md:10:10: 错误: media[1].src 指向的文件 content/media/video/ketang.mp4 不存在：文件夹 content/media/video/ 也不存在，请检查路径",
-            "content/outcomes/zuoye-sheji.md:11:13: 错误: media[1].poster 指向的文件 content/media/images/ketang.jpg 不存在：请把文件放到该位置，或改正路径",
+            "content/notices/tongzhi.md:6:10: 错误: attachments 第 1 项的 src 指向的文件 content/media/docs/fujian1.pdf 不存在：文件夹 content/media/docs/ 也不存在，请检查路径",
+            "content/outcomes/zuoye-sheji.md:10:10: 错误: media 第 1 项的 src 指向的文件 content/media/video/ketang.mp4 不存在：文件夹 content/media/video/ 也不存在，请检查路径",
+            "content/outcomes/zuoye-sheji.md:11:13: 错误: media 第 1 项的 poster 指向的文件 content/media/images/ketang.jpg 不存在：请把文件放到该位置，或改正路径",
         ],
         &[],
     );
