@@ -476,6 +476,32 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Records published with a body line still reading as a `chengguo new`
+/// placeholder ([`crate::new::PLACEHOLDERS`]): a warning for `check`, an
+/// error when `publish` (build), located at the placeholder's line.
+pub fn placeholders(graph: &crate::graph::SiteGraph, publish: bool, d: &mut Diagnostics) {
+    for r in graph.records() {
+        let Some((i, line)) = r
+            .body
+            .lines()
+            .enumerate()
+            .find(|(_, l)| crate::new::PLACEHOLDERS.contains(&l.trim()))
+        else {
+            continue;
+        };
+        let pos = Pos::new(r.body_line + i, 1);
+        let msg = format!(
+            "正文仍是模板中的占位文字{}：请把它换成正文内容后再发布；暂不发布请在头信息中写 draft: true",
+            quote(line.trim())
+        );
+        if publish {
+            d.error(&r.display_path, pos, format!("{msg}（生成时这是错误）"));
+        } else {
+            d.warning(&r.display_path, pos, format!("{msg}（chengguo build 会因此失败）"));
+        }
+    }
+}
+
 /// `小学，初中` → (`，`, [小学, 初中]): a value split at the Chinese list
 /// separators `，`、`、`、`；` outside brackets and quotes. None when there is
 /// no such separator or a part would be empty.

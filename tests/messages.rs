@@ -904,6 +904,55 @@ msg_test!(
     |d| case(d, "stages: 小学 初中\n"),
 );
 
+msg_test!(
+    template_placeholder_is_a_check_warning,
+    [
+        "content/cases/anli.md:8:1: 警告: 正文仍是模板中的占位文字“（请在这里填写案例正文）”：请把它换成正文内容后再发布；暂不发布请在头信息中写 draft: true（chengguo build 会因此失败）",
+    ],
+    |d| w(d, "content/cases/anli.md", format!("---\n{CASE}---\n\n（请在这里填写案例正文）\n")),
+);
+
+#[test]
+fn template_placeholder_is_a_build_error_unless_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    base(&site);
+    w(
+        &site,
+        "content/cases/anli.md",
+        format!("---\n{CASE}---\n\n（请在这里填写案例正文）\n"),
+    );
+    let r = common::build(tmp.path(), &site, &tmp.path().join("out"));
+    assert_eq!(
+        r.errors(),
+        ["content/cases/anli.md:8:1: 错误: 正文仍是模板中的占位文字“（请在这里填写案例正文）”：请把它换成正文内容后再发布；暂不发布请在头信息中写 draft: true（生成时这是错误）"],
+        "{}",
+        r.dump()
+    );
+    assert_ne!(r.code, 0);
+    // A draft is not published: no message, the build succeeds.
+    w(
+        &site,
+        "content/cases/anli.md",
+        format!("---\n{CASE}draft: true\n---\n\n（请在这里填写案例正文）\n"),
+    );
+    let r = common::build(tmp.path(), &site, &tmp.path().join("out"));
+    assert!(r.errors().is_empty(), "{}", r.dump());
+    assert_eq!(r.code, 0, "{}", r.dump());
+}
+
+#[test]
+fn new_templates_use_the_placeholders_validate_knows() {
+    use chengguo::content::Kind;
+    for kind in Kind::ALL {
+        let t = chengguo::new::template(kind, "标题", "2024-03-15");
+        assert!(
+            t.lines().any(|l| chengguo::new::PLACEHOLDERS.contains(&l)),
+            "{kind:?}"
+        );
+    }
+}
+
 // ------------------------------------------------------------ meta-test
 
 /// The source files whose diagnostics this file covers.
@@ -1169,6 +1218,8 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/validate.rs", Site, "可用的字段为 outcome、department、schools"),
     ("src/validate.rs", Site, "缺少 outcome（应用的成果编号）"),
     ("src/validate.rs", Site, "案例未关联任何成果"),
+    ("src/validate.rs", Site, "draft: true（生成时这是错误）"),
+    ("src/validate.rs", Site, "正文仍是模板中的占位文字“（请在这里填写案例正文）”"),
     // config.rs
     ("src/config.rs", Site, "找不到站点配置"),
     ("src/config.rs", Site, "无法读取站点配置"),
