@@ -161,7 +161,8 @@ impl<'a> Fields<'a> {
         self.d.error(&self.src.display_path, pos, tidy(msg.into()));
     }
     fn warn(&mut self, pos: Pos, msg: impl Into<String>) {
-        self.d.warning(&self.src.display_path, pos, tidy(msg.into()));
+        self.d
+            .warning(&self.src.display_path, pos, tidy(msg.into()));
     }
 
     fn get(&self, name: &str) -> Option<(&'a Key, &'a Node)> {
@@ -330,13 +331,14 @@ impl<'a> Fields<'a> {
                 .filter(|p| !p.is_empty())
                 .collect();
             let base = field.split(' ').next().unwrap_or(field);
-            let hint = if several.len() > 1 && several.iter().all(|p| allowed.iter().any(|a| a == p)) {
-                format!("（多个值请写成列表，如 {base}: [{}]）", several.join(", "))
-            } else if near.is_empty() || near.len() == allowed.len() {
-                String::new()
-            } else {
-                format!("（是否指 {}？）", near.join("、"))
-            };
+            let hint =
+                if several.len() > 1 && several.iter().all(|p| allowed.iter().any(|a| a == p)) {
+                    format!("（多个值请写成列表，如 {base}: [{}]）", several.join(", "))
+                } else if near.is_empty() || near.len() == allowed.len() {
+                    String::new()
+                } else {
+                    format!("（是否指 {}？）", near.join("、"))
+                };
             let all = if allowed.len() <= 10 && !label.contains('（') {
                 format!("，可选：{}", allowed.join("、"))
             } else {
@@ -497,7 +499,11 @@ pub fn placeholders(graph: &crate::graph::SiteGraph, publish: bool, d: &mut Diag
         if publish {
             d.error(&r.display_path, pos, format!("{msg}（生成时这是错误）"));
         } else {
-            d.warning(&r.display_path, pos, format!("{msg}（chengguo build 会因此失败）"));
+            d.warning(
+                &r.display_path,
+                pos,
+                format!("{msg}（chengguo build 会因此失败）"),
+            );
         }
     }
 }
@@ -1029,7 +1035,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
     let allowed: Vec<String> = vocab::MEDIA_KINDS.iter().map(|s| s.to_string()).collect();
     let kind = match get("kind") {
         Some(n) => f.vocab_value(
-            &sub(&field, "kind"),
+            &sub(field, "kind"),
             n,
             &allowed,
             "资料类型（video 视频、document 文档、image 图片、course 课程、link 链接）",
@@ -1043,7 +1049,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
         }
     };
     let title = match get("title") {
-        Some(n) => f.text_node(&sub(&field, "title"), n),
+        Some(n) => f.text_node(&sub(field, "title"), n),
         None => {
             f.err(
                 item.pos,
@@ -1053,7 +1059,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
         }
     };
     let src = match get("src") {
-        Some(n) => f.path_node(&sub(&field, "src"), n, true),
+        Some(n) => f.path_node(&sub(field, "src"), n, true),
         None => {
             f.err(
                 item.pos,
@@ -1064,7 +1070,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
             None
         }
     };
-    let poster = get("poster").and_then(|n| f.path_node(&sub(&field, "poster"), n, false));
+    let poster = get("poster").and_then(|n| f.path_node(&sub(field, "poster"), n, false));
     let dur = sub(field, "duration");
     let duration = get("duration").and_then(|n| {
         let s = match &n.value {
@@ -1093,7 +1099,10 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
             Some(s)
         } else {
             let hint = if s.contains('：') {
-                format!("（是否要写 \"{}\"？冒号应为英文冒号）", s.replace('：', ":"))
+                format!(
+                    "（是否要写 \"{}\"？冒号应为英文冒号）",
+                    s.replace('：', ":")
+                )
             } else {
                 String::new()
             };

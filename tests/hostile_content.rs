@@ -71,7 +71,9 @@ fn block_list_items_are_located_in_linear_time() {
 }
 
 fn flow_list(n: usize, item: &str) -> String {
-    let items: Vec<String> = (0..n).map(|i| item.replace("{i}", &i.to_string())).collect();
+    let items: Vec<String> = (0..n)
+        .map(|i| item.replace("{i}", &i.to_string()))
+        .collect();
     format!("---\ntitle: 列表\nthemes: [{}]\n---\n", items.join(", "))
 }
 
@@ -85,7 +87,10 @@ fn one_line_flow_lists_are_located_in_linear_time() {
     };
     assert_eq!(items[0].pos, Pos::new(3, 10));
     // "项0, " is 4 characters, "项1, " … "项9, " too, then 5, 6, …
-    let col = 10 + (0..199_999).map(|i: usize| i.to_string().len() + 3).sum::<usize>();
+    let col = 10
+        + (0..199_999)
+            .map(|i: usize| i.to_string().len() + 3)
+            .sum::<usize>();
     assert_eq!(items[199_999].pos, Pos::new(3, col));
     let ts = best_of_5(|| drop(frontmatter::parse(&small).unwrap()));
     let tb = best_of_5(|| drop(frontmatter::parse(&big).unwrap()));
@@ -102,7 +107,11 @@ fn values_whose_text_differs_from_their_source_stay_linear() {
         flow_list(200_000, "\"\\u0041\""),
     );
     let parsed = frontmatter::parse(&small).unwrap();
-    assert_eq!(parsed.fields[1].1.pos, Pos::new(3, 1), "falls back to its key");
+    assert_eq!(
+        parsed.fields[1].1.pos,
+        Pos::new(3, 1),
+        "falls back to its key"
+    );
     let ts = best_of_5(|| drop(frontmatter::parse(&small).unwrap()));
     let tb = best_of_5(|| drop(frontmatter::parse(&big).unwrap()));
     assert_linear("20k → 200k escaped strings", ts, tb);
@@ -191,4 +200,3 @@ fn many_distinct_themes_check_in_linear_time() {
     let tb = best_of_5(|| check(&big));
     assert_linear("2k → 20k distinct themes (check)", ts, tb);
 }
-

@@ -190,9 +190,11 @@ msg_test!(
     |d| page(d, "title: \"C:\\关于\"\n", ""),
 );
 
-msg_test!(yaml_star, [
-        "content/pages/about.md:2:8: 错误: YAML 语法错误：以 * 或 & 开头的值请用英文引号括起来",
-    ], |d| page(d, "title: *关于\n", ""));
+msg_test!(
+    yaml_star,
+    ["content/pages/about.md:2:8: 错误: YAML 语法错误：以 * 或 & 开头的值请用英文引号括起来",],
+    |d| page(d, "title: *关于\n", "")
+);
 
 msg_test!(
     yaml_indentation,
@@ -208,17 +210,13 @@ msg_test!(yaml_at_sign, [
 
 msg_test!(
     yaml_tab,
-    [
-        "content/pages/about.md:3:1: 错误: YAML 语法错误：不能用 Tab 缩进，请用空格",
-    ],
+    ["content/pages/about.md:3:1: 错误: YAML 语法错误：不能用 Tab 缩进，请用空格",],
     |d| page(d, "title: 关于\n\tsummary: 简介\n", ""),
 );
 
 msg_test!(
     yaml_unclosed_quote,
-    [
-        "content/pages/about.md:2:8: 错误: YAML 语法错误：内容意外结束（引号或括号未闭合）",
-    ],
+    ["content/pages/about.md:2:8: 错误: YAML 语法错误：内容意外结束（引号或括号未闭合）",],
     |d| page(d, "title: \"关于\n", ""),
 );
 
@@ -230,9 +228,11 @@ msg_test!(
     |d| page(d, "title: 关于\n%简介\n", ""),
 );
 
-msg_test!(yaml_tag, [
-        "content/pages/about.md:2:8: 错误: YAML 语法错误：以 ! 开头的值请用英文引号括起来",
-    ], |d| page(d, "title: !!int 关于\n", ""));
+msg_test!(
+    yaml_tag,
+    ["content/pages/about.md:2:8: 错误: YAML 语法错误：以 ! 开头的值请用英文引号括起来",],
+    |d| page(d, "title: !!int 关于\n", "")
+);
 
 msg_test!(
     yaml_other,
@@ -372,9 +372,7 @@ msg_test!(
 
 msg_test!(
     config_yaml_error,
-    [
-        "site.yaml:1:10: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）",
-    ],
+    ["site.yaml:1:10: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）",],
     |d| w(d, "site.yaml", "title: 消息: 测试\n"),
 );
 
@@ -953,6 +951,19 @@ fn new_templates_use_the_placeholders_validate_knows() {
     }
 }
 
+msg_test!(
+    intro_errors_are_located_in_site_yaml,
+    [
+        "site.yaml:4:34: 错误: 图片“media/images/none.png”指向的文件不存在（按本文件所在文件夹解析为 content/media/images/none.png）：请检查文件名和 ../ 的层数",
+    ],
+    |d| w(
+        d,
+        "site.yaml",
+        // The existing media/images/tu.svg is found, like from a page at the top of content/.
+        "title: 消息测试\nintro: |\n  第一行介绍。\n  图片 ![a](media/images/tu.svg) 和 ![b](media/images/none.png)\n",
+    ),
+);
+
 // ------------------------------------------------------------ meta-test
 
 /// The source files whose diagnostics this file covers.
@@ -1231,6 +1242,8 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/config.rs", Site, "开头，如 https://example.org/chengguo/"),
     ("src/config.rs", Site, "未知的配置项"),
     ("src/config.rs", Site, "请用英文引号把值括起来"),
+    ("src/config.rs", Forward, "locate_intro: error"),
+    ("src/config.rs", Forward, "locate_intro: warning"),
     ("src/config.rs", Site, "vocab 应为 provinces"),
     ("src/config.rs", Site, "vocab 下有未知的词表"),
     ("src/config.rs", Site, "应为非空文本（要添加的词"),

@@ -458,8 +458,7 @@ fn quoted_then_text(line: &str) -> Option<usize> {
         }
     }
     let rest = v[close? + 1..].trim_start_matches(' ');
-    if rest.is_empty() || rest.starts_with('#') || rest.starts_with(',') || rest.starts_with(':')
-    {
+    if rest.is_empty() || rest.starts_with('#') || rest.starts_with(',') || rest.starts_with(':') {
         return None;
     }
     // `v` is a slice of `line`: its offset is the quote's.

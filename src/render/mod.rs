@@ -174,7 +174,7 @@ pub fn render(
     let mut pages = n;
     pages += list_pages(&ctx);
     pages += browse_pages(&ctx);
-    home(&ctx);
+    home(&ctx, media);
     matrix(&ctx);
     pages += data::pages(&ctx, media, &outcome_bodies);
     for (tpl, path, title) in [
@@ -464,7 +464,7 @@ struct Count {
     count: usize,
 }
 
-fn home(ctx: &Ctx) {
+fn home(ctx: &Ctx, media: &HashSet<String>) {
     let g = ctx.graph;
     let mut c = ctx.base("index.html", &ctx.cfg.title, "home");
     let counts: Vec<Count> = Kind::ALL
@@ -512,13 +512,11 @@ fn home(ctx: &Ctx) {
             source_dir: "",
             body_line: 1,
         },
-        &Targets {
-            graph: g,
-            media: &HashSet::new(),
-        },
+        &Targets { graph: g, media },
         &mut d,
     );
-    ctx.errors.lock().unwrap().extend(d);
+    // Located in site.yaml (the intro's own lines are relative to it).
+    ctx.errors.lock().unwrap().extend(ctx.cfg.locate_intro(&d));
     let pages: Vec<Link> = g
         .of_kind(Kind::Page)
         .map(|p| views::link(g.get(p)))

@@ -148,9 +148,10 @@ impl Cursor<'_, '_> {
             let start = from + i;
             let after = &hay[start + needle.len()..];
             let ok = if key {
-                let before_ok = hay[..start].chars().next_back().is_none_or(|c| {
-                    c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\'')
-                });
+                let before_ok = hay[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\''));
                 let rest = after
                     .trim_start_matches(['"', '\''])
                     .trim_start_matches([' ', '\t']);
@@ -234,7 +235,11 @@ impl Cursor<'_, '_> {
         }
     }
 
-    pub(super) fn node(&mut self, v: &yaml::Value, fallback: Pos) -> Result<Node, FrontMatterError> {
+    pub(super) fn node(
+        &mut self,
+        v: &yaml::Value,
+        fallback: Pos,
+    ) -> Result<Node, FrontMatterError> {
         Ok(match v {
             yaml::Value::Null => Node {
                 pos: fallback,
