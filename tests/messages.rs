@@ -964,6 +964,14 @@ msg_test!(
     ),
 );
 
+msg_test!(
+    yaml_control_character,
+    [
+        "content/pages/about.md:3:12: 错误: YAML 语法错误：这里有看不见的控制字符（如 NUL、ESC，多半是从别处复制来的），请删除它",
+    ],
+    |d| page(d, "title: 关于\nsummary: 简介\u{0}b\n", ""),
+);
+
 // ------------------------------------------------------------ meta-test
 
 /// The source files whose diagnostics this file covers.
@@ -1287,6 +1295,7 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/content/frontmatter.rs", YamlHint, "不能作为值开头的字符"),
     ("src/content/frontmatter.rs", YamlHint, "不能用 Tab 缩进"),
     ("src/content/frontmatter.rs", YamlHint, "内容意外结束"),
+    ("src/content/frontmatter.rs", YamlHint, "看不见的控制字符"),
     ("src/content/frontmatter.rs", YamlHint, "以 % 开头的行"),
     ("src/content/frontmatter.rs", YamlHint, "以 ! 开头的值"),
     ("src/content/frontmatter.rs", YamlHint, "格式不正确（请对照"),

@@ -320,9 +320,14 @@ fn yaml_error(e: &yaml::Error, file: &str, base: usize, yaml_text: &str) -> Fron
         eprintln!("chengguo: serde_yaml: {msg}");
     }
     let start = Pos::from_offset(file, base);
-    let at = match e.location() {
-        Some(loc) => Pos::from_offset(file, base + loc.index()),
-        None => start,
+    // libyaml's reader gives no line for a control character: find it.
+    let control = yaml_text
+        .find(|c: char| c.is_control() && !matches!(c, '\n' | '\t'))
+        .filter(|_| msg.contains("control characters"));
+    let at = match (control, e.location()) {
+        (Some(i), _) => Pos::from_offset(file, base + i),
+        (None, Some(loc)) => Pos::from_offset(file, base + loc.index()),
+        (None, None) => start,
     };
     if !msg.contains("duplicate entry") {
         if let Some((pos, message)) = typed_mistake(&msg, file, base, yaml_text, at) {
@@ -563,6 +568,10 @@ fn translate_yaml_error(msg: &str) -> String {
         ),
         (&["tab"], "不能用 Tab 缩进，请用空格"),
         (&["unexpected end"], "内容意外结束（引号或括号未闭合）"),
+        (
+            &["control characters"],
+            "这里有看不见的控制字符（如 NUL、ESC，多半是从别处复制来的），请删除它",
+        ),
         (
             &["directive"],
             "以 % 开头的行不能出现在头信息中（作为值时请用英文引号括起来）",
