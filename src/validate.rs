@@ -446,6 +446,28 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
+        // Windows separators and the body's `../media/…` form are read as
+        // the canonical `media/…`, with a warning; the result is checked
+        // like any path (inside content/media/, existing).
+        let mut canon = s.replace('\\', "/");
+        if let Some(rest) = canon.strip_prefix("../") {
+            if rest.starts_with("media/") {
+                canon = rest.to_string();
+            }
+        }
+        if canon != s
+            && canon.starts_with("media/")
+            && check_local_path(&canon, self.content).is_ok()
+        {
+            self.warn(
+                n.pos,
+                format!(
+                    "{field} 的值{}已按 {canon} 处理：头信息中的路径从 content/ 算起，用 / 分隔（正文中的 ../media/… 写法不适用于此处），请写成 {canon}",
+                    quote(&s)
+                ),
+            );
+            return Some(canon);
+        }
         if let Err(msg) = check_local_path(&s, self.content) {
             self.err(n.pos, format!("{field} {msg}"));
             return None;

@@ -972,6 +972,22 @@ msg_test!(
     |d| page(d, "title: 关于\nsummary: 简介\u{0}b\n", ""),
 );
 
+msg_test!(
+    front_matter_paths_in_windows_or_body_form,
+    [
+        "content/cases/anli.md:6:8: 警告: cover 的值“..\\media\\images\\tu.svg”已按 media/images/tu.svg 处理：头信息中的路径从 content/ 算起，用 / 分隔（正文中的 ../media/… 写法不适用于此处），请写成 media/images/tu.svg",
+    ],
+    |d| case(d, "cover: '..\\media\\images\\tu.svg'\n"),
+);
+
+msg_test!(
+    front_matter_path_in_body_form,
+    [
+        "content/outcomes/chengguo.md:10:10: 警告: media 第 1 项的 src 的值“../media/docs/a.pdf”已按 media/docs/a.pdf 处理：头信息中的路径从 content/ 算起，用 / 分隔（正文中的 ../media/… 写法不适用于此处），请写成 media/docs/a.pdf",
+    ],
+    |d| outcome(d, "media:\n  - kind: document\n    title: 教学设计\n    src: ../media/docs/a.pdf\n"),
+);
+
 // ------------------------------------------------------------ meta-test
 
 /// The source files whose diagnostics this file covers.
@@ -1194,6 +1210,7 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/validate.rs", Variant, "（是否要写 2024-02-01？）"),
     ("src/validate.rs", Variant, "月只有 28 天"),
     ("src/validate.rs", Site, "是网址：此处只能用本地文件"),
+    ("src/validate.rs", Site, "处理：头信息中的路径从 content/ 算起，用 / 分隔"),
     ("src/validate.rs", Forward, "{field} {msg}"),
     ("src/validate.rs", Site, "不是网址：应以 http:// 或 https:// 开头（是否要写"),
     ("src/validate.rs", Site, "不是相对路径"),
