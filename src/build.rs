@@ -233,6 +233,7 @@ pub fn run_keep_docs(
     }
     let mut report = Report::default();
     let Loaded { cfg, graph, media } = load(&opts.site, &mut report, on);
+    validate::placeholders(&graph, opts.write, &mut report.diagnostics);
 
     let mut diags = Diagnostics::new();
     let theme = render::theme::load(&opts.site, &cfg, &mut diags);

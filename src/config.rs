@@ -22,6 +22,11 @@ pub struct Config {
     pub theme_pos: Pos,
     /// Programme introduction for the home page (Markdown).
     pub intro: String,
+    /// Per line of `intro`: where that line's text starts in site.yaml
+    /// (None when it cannot be found, e.g. a folded line).
+    pub intro_lines: Vec<Option<Pos>>,
+    /// Where the intro value starts in site.yaml.
+    pub intro_pos: Pos,
     pub vocab: Vocab,
 }
 
@@ -57,6 +62,8 @@ impl Default for Config {
             theme: "default".into(),
             theme_pos: Pos::START,
             intro: String::new(),
+            intro_lines: Vec::new(),
+            intro_pos: Pos::START,
             vocab: Vocab::default(),
         }
     }
@@ -152,7 +159,11 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
                     }
                 }
             }
-            "intro" => cfg.intro = s(diags).unwrap_or_default(),
+            "intro" => {
+                cfg.intro = s(diags).unwrap_or_default();
+                cfg.intro_pos = node.pos;
+                cfg.intro_lines = intro_lines(&text, &cfg.intro, node.pos);
+            }
             "base_url" => {
                 if let Some(mut v) = s(diags) {
                     if !(v.starts_with("http://") || v.starts_with("https://")) {
@@ -190,6 +201,64 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
         }
     }
     cfg
+}
+
+/// Where each line of the intro's text starts in site.yaml: searched for
+/// line by line from the value's position on (a block scalar `|` keeps its
+/// lines; its indentation is what shifts the columns).
+fn intro_lines(file: &str, intro: &str, at: Pos) -> Vec<Option<Pos>> {
+    let file_lines: Vec<&str> = file.lines().collect();
+    let mut next = at.line.saturating_sub(1);
+    let mut out = Vec::new();
+    for line in intro.lines() {
+        let t = line.trim_end();
+        if t.is_empty() {
+            out.push(None);
+            continue;
+        }
+        let found = (next..file_lines.len()).find_map(|i| {
+            let fl = file_lines[i];
+            let from = if i + 1 == at.line {
+                fl.char_indices()
+                    .nth(at.col - 1)
+                    .map_or(fl.len(), |(b, _)| b)
+            } else {
+                0
+            };
+            fl[from..].find(t).map(|b| (i, from + b))
+        });
+        match found {
+            Some((i, b)) => {
+                out.push(Some(Pos::new(
+                    i + 1,
+                    file_lines[i][..b].chars().count() + 1,
+                )));
+                next = i + 1;
+            }
+            None => out.push(None),
+        }
+    }
+    out
+}
+
+impl Config {
+    /// Diagnostics of the rendered intro (positions in the intro's text)
+    /// moved to where that text is in site.yaml.
+    pub fn locate_intro(&self, d: &Diagnostics) -> Diagnostics {
+        let mut out = Diagnostics::new();
+        for x in d.iter() {
+            let pos = match self.intro_lines.get(x.pos.line.wrapping_sub(1)) {
+                Some(Some(p)) => Pos::new(p.line, p.col + x.pos.col - 1),
+                _ => self.intro_pos,
+            };
+            if x.is_error() {
+                out.error(&x.path, pos, x.message.clone());
+            } else {
+                out.warning(&x.path, pos, x.message.clone());
+            }
+        }
+        out
+    }
 }
 
 fn str_of(key: &Key, node: &Node, diags: &mut Diagnostics) -> Option<String> {
@@ -245,7 +314,7 @@ fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
             Value::List(l) => l
                 .iter()
                 .enumerate()
-                .map(|(i, x)| (format!("vocab.{}[{}]", k.name, i + 1), x))
+                .map(|(i, x)| (format!("vocab.{} 第 {} 项", k.name, i + 1), x))
                 .collect(),
             _ => vec![(format!("vocab.{}", k.name), v)],
         };
@@ -260,7 +329,8 @@ fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
                     FILE,
                     item.pos,
                     format!(
-                        "{field} 应为非空文本（要添加的词，如 书法），实际是{}",
+                        "{field}{}应为非空文本（要添加的词，如 书法），实际是{}",
+                        if field.ends_with('项') { "" } else { " " },
                         other.describe()
                     ),
                 ),

@@ -23,6 +23,16 @@ pub struct Taxonomy {
     pub key: &'static str,
     pub label: &'static str,
     pub terms: Vec<Term>,
+    /// Term name → index in `terms` (lookups stay constant-time with
+    /// thousands of free-text themes).
+    index: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// The term named `name`, if any record carries it.
+    pub fn term(&self, name: &str) -> Option<&Term> {
+        self.index.get(name).map(|&i| &self.terms[i])
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -316,9 +326,15 @@ fn build_taxonomies(recs: &[Record]) -> Vec<Taxonomy> {
     let provinces: Vec<&str> = vocab::PROVINCES.iter().map(|p| p.0).collect();
     let mk = |key, label, terms: Vec<(String, Vec<RecId>)>, slug: &dyn Fn(&str) -> String| {
         let mut used = HashMap::new();
+        let index = terms
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.clone(), i))
+            .collect();
         Taxonomy {
             key,
             label,
+            index,
             terms: terms
                 .into_iter()
                 .map(|(name, records)| {

@@ -125,6 +125,18 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// The body placeholders the templates write, one line each. A published
+/// record still holding one is a `check` warning and a `build` error
+/// ([`crate::validate::placeholders`]).
+pub const PLACEHOLDERS: [&str; 6] = [
+    "（请在这里填写案例正文）",
+    "（请填写）",
+    "（请填写单位简介）",
+    "（请填写应用方的工作介绍）",
+    "（请填写通知要点）",
+    "（请填写页面内容）",
+];
+
 fn examples(list: &[&str], n: usize) -> String {
     list.iter().take(n).copied().collect::<Vec<_>>().join("、")
 }
@@ -142,6 +154,7 @@ pub fn template(kind: Kind, title: &str, today: &str) -> String {
                 # 必填项都标有【必填】；列表写成 [甲, 乙]；带冒号的文字请加英文引号。\n\
                 # 正文写在第二个 --- 之后：用“## 小标题”分节；图片写 ![说明](../media/images/文件名.jpg)，\n\
                 # 图片文件放在 content/media/images/；链接成果写 [成果名称](../outcomes/成果编号.md)。\n";
+    let [p_case, p_fill, p_holder, p_region, p_notice, p_page] = PLACEHOLDERS;
     let province = format!("province:          # 【必填】省份全称，如 {provinces}（共 34 个，见 docs/content-model.md §4.1）\n");
     match kind {
         Kind::Outcome => format!(
@@ -169,11 +182,11 @@ summary:           # 摘要，一两句话，不超过 300 字，用于列表页
 featured: false    # 是否在首页推荐：true 或 false\n\
 draft: false       # 草稿：写 true 则暂不发布\n\
 ---\n\n\
-## 主要解决的教学问题\n\n（请填写）\n\n\
-## 解决问题的方法\n\n（请填写）\n\n\
-## 创新点\n\n（请填写）\n\n\
-## 推广应用效果\n\n（请填写）\n\n\
-## 推广应用条件与方式\n\n（请填写）\n"
+## 主要解决的教学问题\n\n{p_fill}\n\n\
+## 解决问题的方法\n\n{p_fill}\n\n\
+## 创新点\n\n{p_fill}\n\n\
+## 推广应用效果\n\n{p_fill}\n\n\
+## 推广应用条件与方式\n\n{p_fill}\n"
         ),
         Kind::Holder => format!(
             "---\n{head}\
@@ -184,7 +197,7 @@ city:              # 所在城市，如 重庆市、成都市（直辖市写本�
 website:           # 单位网站（http:// 或 https:// 开头）\n\
 summary:           # 简介摘要，不超过 300 字\n\
 draft: false       # 草稿：写 true 则暂不发布\n\
----\n\n（请填写单位简介）\n"
+---\n\n{p_holder}\n"
         ),
         Kind::Region => format!(
             "---\n{head}\
@@ -197,7 +210,7 @@ period:            # 推广应用周期（可整段删除）\n\
 applies: []        # 应用的成果，每项写 outcome（成果编号）、department（责任部门）、schools（基地学校列表）\n\
 summary:           # 摘要，不超过 300 字\n\
 draft: false       # 草稿：写 true 则暂不发布\n\
----\n\n（请填写应用方的工作介绍）\n"
+---\n\n{p_region}\n"
         ),
         Kind::Case => format!(
             "---\n{head}\
@@ -215,7 +228,7 @@ cover:             # 封面图片，放在 content/media/ 下，如 media/images
 summary:           # 摘要，一两句话，不超过 300 字\n\
 featured: false    # 是否在首页推荐：true 或 false\n\
 draft: false       # 草稿：写 true 则暂不发布\n\
----\n\n（请在这里填写案例正文）\n"
+---\n\n{p_case}\n"
         ),
         Kind::Notice => format!(
             "---\n{head}\
@@ -226,14 +239,14 @@ number:            # 文号，如 教基厅函〔2024〕24号\n\
 attachments: []    # 附件，每项写 title（附件名称）与 src（如 media/docs/x.pdf）\n\
 summary:           # 摘要，不超过 300 字\n\
 draft: false       # 草稿：写 true 则暂不发布\n\
----\n\n（请填写通知要点）\n"
+---\n\n{p_notice}\n"
         ),
         Kind::Page => format!(
             "---\n{head}\
 title: {t}          # 【必填】页面标题\n\
 summary:           # 摘要，不超过 300 字\n\
 draft: false       # 草稿：写 true 则暂不发布\n\
----\n\n（请填写页面内容）\n"
+---\n\n{p_page}\n"
         ),
     }
 }

@@ -121,12 +121,48 @@ fn node_of<'n>(fields: &'n [(Key, Node)], name: &str) -> Option<(&'n Key, &'n No
         .filter(|(_, n)| n.value != Value::Null)
 }
 
+/// The label of item `i` (from 0) of list field `name`: `stages 第 2 项`.
+pub fn item_label(name: &str, i: usize) -> String {
+    format!("{name} 第 {} 项", i + 1)
+}
+
+/// A field inside `field`: `media 第 1 项的 src`, or `award.year` when
+/// `field` is not a list item.
+fn sub(field: &str, key: &str) -> String {
+    if field.ends_with('项') {
+        format!("{field}的 {key}")
+    } else {
+        format!("{field}.{key}")
+    }
+}
+
+/// No space between a list item's label and the Chinese that follows:
+/// `stages 第 2 项的值`, `media 第 2 项缺少 kind`.
+fn tidy(msg: String) -> String {
+    if !msg.contains("项 ") {
+        return msg;
+    }
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg.as_str();
+    while let Some(i) = rest.find("项 ") {
+        let after = &rest[i + "项 ".len()..];
+        out.push_str(&rest[..i + "项".len()]);
+        if !after.starts_with(|c: char| !c.is_ascii()) {
+            out.push(' ');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 impl<'a> Fields<'a> {
     fn err(&mut self, pos: Pos, msg: impl Into<String>) {
-        self.d.error(&self.src.display_path, pos, msg);
+        self.d.error(&self.src.display_path, pos, tidy(msg.into()));
     }
     fn warn(&mut self, pos: Pos, msg: impl Into<String>) {
-        self.d.warning(&self.src.display_path, pos, msg);
+        self.d
+            .warning(&self.src.display_path, pos, tidy(msg.into()));
     }
 
     fn get(&self, name: &str) -> Option<(&'a Key, &'a Node)> {
@@ -177,13 +213,13 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// `name` for a single value, `name[i]` (counted from 1) for the items of a list.
+    /// `name` for a single value, `name 第 i 项` (counted from 1) for the items of a list.
     fn indexed(&self, name: &str, n: &'a Node) -> Vec<(String, &'a Node)> {
         match &n.value {
             Value::List(l) => l
                 .iter()
                 .enumerate()
-                .map(|(i, x)| (format!("{name}[{}]", i + 1), x))
+                .map(|(i, x)| (item_label(name, i), x))
                 .collect(),
             _ => vec![(name.to_string(), n)],
         }
@@ -221,14 +257,52 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The items of list field `name` (a single value counts as one), an
+    /// item typed with Chinese separators (`小学，初中`) split into its parts
+    /// with a warning saying how to write it.
+    fn items(&mut self, name: &str, n: &'a Node) -> Vec<(String, Node)> {
+        let mut out = Vec::new();
+        for (field, item) in self.indexed(name, n) {
+            let parts = match &item.value {
+                Value::Str(s) => split_chinese(s).map(|(sep, parts)| (s.clone(), sep, parts)),
+                _ => None,
+            };
+            match parts {
+                Some((s, sep, parts)) => {
+                    self.warn(
+                        item.pos,
+                        format!(
+                            "{field} 的值{}中用了中文标点“{sep}”，已按 {} 项处理：列表各项之间请用英文逗号加空格分隔，如 {name}: [{}]",
+                            quote(&s),
+                            parts.len(),
+                            parts.join(", ")
+                        ),
+                    );
+                    out.extend(parts.into_iter().map(|p| {
+                        (
+                            field.clone(),
+                            Node {
+                                pos: item.pos,
+                                value: Value::Str(p),
+                            },
+                        )
+                    }));
+                }
+                None => out.push((field, item.clone())),
+            }
+        }
+        out
+    }
+
     fn text_list(&mut self, name: &str) -> Vec<String> {
         let Some((_, n)) = self.get(name) else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (field, item) in self.indexed(name, n) {
-            if let Some(s) = self.text_node(&field, item) {
-                if !out.contains(&s) {
+        let mut seen = std::collections::HashSet::new();
+        for (field, item) in self.items(name, n) {
+            if let Some(s) = self.text_node(&field, &item) {
+                if seen.insert(s.clone()) {
                     out.push(s);
                 }
             }
@@ -251,11 +325,20 @@ impl<'a> Fields<'a> {
             // Short vocabularies are listed in full; long ones (34
             // provinces, subjects) rely on the label's examples and the
             // suggestion. A suggestion naming every value says nothing.
-            let hint = if near.is_empty() || near.len() == allowed.len() {
-                String::new()
-            } else {
-                format!("（是否指 {}？）", near.join("、"))
-            };
+            // Several values in one (`小学 初中`, `小学/初中`): say how to list them.
+            let several: Vec<&str> = s
+                .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '|' | '，' | '、'))
+                .filter(|p| !p.is_empty())
+                .collect();
+            let base = field.split(' ').next().unwrap_or(field);
+            let hint =
+                if several.len() > 1 && several.iter().all(|p| allowed.iter().any(|a| a == p)) {
+                    format!("（多个值请写成列表，如 {base}: [{}]）", several.join(", "))
+                } else if near.is_empty() || near.len() == allowed.len() {
+                    String::new()
+                } else {
+                    format!("（是否指 {}？）", near.join("、"))
+                };
             let all = if allowed.len() <= 10 && !label.contains('（') {
                 format!("，可选：{}", allowed.join("、"))
             } else {
@@ -274,8 +357,8 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (field, item) in self.indexed(name, n) {
-            if let Some(s) = self.vocab_value(&field, item, allowed, label) {
+        for (field, item) in self.items(name, n) {
+            if let Some(s) = self.vocab_value(&field, &item, allowed, label) {
                 if !out.contains(&s) {
                     out.push(s);
                 }
@@ -363,6 +446,28 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
+        // Windows separators and the body's `../media/…` form are read as
+        // the canonical `media/…`, with a warning; the result is checked
+        // like any path (inside content/media/, existing).
+        let mut canon = s.replace('\\', "/");
+        if let Some(rest) = canon.strip_prefix("../") {
+            if rest.starts_with("media/") {
+                canon = rest.to_string();
+            }
+        }
+        if canon != s
+            && canon.starts_with("media/")
+            && check_local_path(&canon, self.content).is_ok()
+        {
+            self.warn(
+                n.pos,
+                format!(
+                    "{field} 的值{}已按 {canon} 处理：头信息中的路径从 content/ 算起，用 / 分隔（正文中的 ../media/… 写法不适用于此处），请写成 {canon}",
+                    quote(&s)
+                ),
+            );
+            return Some(canon);
+        }
         if let Err(msg) = check_local_path(&s, self.content) {
             self.err(n.pos, format!("{field} {msg}"));
             return None;
@@ -393,6 +498,65 @@ impl<'a> Fields<'a> {
             None
         }
     }
+}
+
+/// Records published with a body line still reading as a `chengguo new`
+/// placeholder ([`crate::new::PLACEHOLDERS`]): a warning for `check`, an
+/// error when `publish` (build), located at the placeholder's line.
+pub fn placeholders(graph: &crate::graph::SiteGraph, publish: bool, d: &mut Diagnostics) {
+    for r in graph.records() {
+        let Some((i, line)) = r
+            .body
+            .lines()
+            .enumerate()
+            .find(|(_, l)| crate::new::PLACEHOLDERS.contains(&l.trim()))
+        else {
+            continue;
+        };
+        let pos = Pos::new(r.body_line + i, 1);
+        let msg = format!(
+            "正文仍是模板中的占位文字{}：请把它换成正文内容后再发布；暂不发布请在头信息中写 draft: true",
+            quote(line.trim())
+        );
+        if publish {
+            d.error(&r.display_path, pos, format!("{msg}（生成时这是错误）"));
+        } else {
+            d.warning(
+                &r.display_path,
+                pos,
+                format!("{msg}（chengguo build 会因此失败）"),
+            );
+        }
+    }
+}
+
+/// `小学，初中` → (`，`, [小学, 初中]): a value split at the Chinese list
+/// separators `，`、`、`、`；` outside brackets and quotes. None when there is
+/// no such separator or a part would be empty.
+fn split_chinese(s: &str) -> Option<(char, Vec<String>)> {
+    let mut depth = 0i32;
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut sep = None;
+    for c in s.chars() {
+        match c {
+            '（' | '(' | '《' | '“' | '「' | '【' | '[' => depth += 1,
+            '）' | ')' | '》' | '”' | '」' | '】' | ']' => depth -= 1,
+            _ => {}
+        }
+        if depth <= 0 && matches!(c, '，' | '、' | '；') {
+            sep.get_or_insert(c);
+            parts.push(std::mem::take(&mut cur).trim().to_string());
+        } else {
+            cur.push(c);
+        }
+    }
+    parts.push(cur.trim().to_string());
+    let sep = sep?;
+    if parts.iter().any(String::is_empty) {
+        return None;
+    }
+    Some((sep, parts))
 }
 
 pub fn is_http_url(s: &str) -> bool {
@@ -668,8 +832,8 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
                     let mut srcp = None;
                     for (k, v) in m {
                         match k.name.as_str() {
-                            "title" => title = f.text_node(&format!("{field}.title"), v),
-                            "src" => srcp = f.path_node(&format!("{field}.src"), v, true),
+                            "title" => title = f.text_node(&sub(&field, "title"), v),
+                            "src" => srcp = f.path_node(&sub(&field, "src"), v, true),
                             other => f.err(
                                 k.pos,
                                 format!(
@@ -893,7 +1057,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
     let allowed: Vec<String> = vocab::MEDIA_KINDS.iter().map(|s| s.to_string()).collect();
     let kind = match get("kind") {
         Some(n) => f.vocab_value(
-            &format!("{field}.kind"),
+            &sub(field, "kind"),
             n,
             &allowed,
             "资料类型（video 视频、document 文档、image 图片、course 课程、link 链接）",
@@ -907,7 +1071,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
         }
     };
     let title = match get("title") {
-        Some(n) => f.text_node(&format!("{field}.title"), n),
+        Some(n) => f.text_node(&sub(field, "title"), n),
         None => {
             f.err(
                 item.pos,
@@ -917,7 +1081,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
         }
     };
     let src = match get("src") {
-        Some(n) => f.path_node(&format!("{field}.src"), n, true),
+        Some(n) => f.path_node(&sub(field, "src"), n, true),
         None => {
             f.err(
                 item.pos,
@@ -928,7 +1092,8 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
             None
         }
     };
-    let poster = get("poster").and_then(|n| f.path_node(&format!("{field}.poster"), n, false));
+    let poster = get("poster").and_then(|n| f.path_node(&sub(field, "poster"), n, false));
+    let dur = sub(field, "duration");
     let duration = get("duration").and_then(|n| {
         let s = match &n.value {
             Value::Str(s) => s.clone(),
@@ -937,7 +1102,7 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
                 f.err(
                     n.pos,
                     format!(
-                        "{field}.duration 应为“分:秒”，写在英文引号中，如 duration: \"12:30\"，实际是{}",
+                        "{dur} 应为“分:秒”，写在英文引号中，如 duration: \"12:30\"，实际是{}",
                         other.describe()
                     ),
                 );
@@ -956,14 +1121,17 @@ fn media_item(f: &mut Fields, field: &str, item: &Node) -> Option<Media> {
             Some(s)
         } else {
             let hint = if s.contains('：') {
-                format!("（是否要写 \"{}\"？冒号应为英文冒号）", s.replace('：', ":"))
+                format!(
+                    "（是否要写 \"{}\"？冒号应为英文冒号）",
+                    s.replace('：', ":")
+                )
             } else {
                 String::new()
             };
             f.err(
                 n.pos,
                 format!(
-                    "{field}.duration 的值{}格式不对：应为“分:秒”，秒为两位数（00 到 59），如 \"12:30\"{hint}",
+                    "{dur} 的值{}格式不对：应为“分:秒”，秒为两位数（00 到 59），如 \"12:30\"{hint}",
                     quote(&s)
                 ),
             );
@@ -1134,10 +1302,10 @@ fn region(f: &mut Fields, cfg: &Config) -> Region {
             let mut schools = Vec::new();
             for (k, v) in m {
                 match k.name.as_str() {
-                    "outcome" => outcome = f.reference(&format!("{field}.outcome"), v),
-                    "department" => department = f.text_node(&format!("{field}.department"), v),
+                    "outcome" => outcome = f.reference(&sub(&field, "outcome"), v),
+                    "department" => department = f.text_node(&sub(&field, "department"), v),
                     "schools" => {
-                        for (sf, s) in f.indexed(&format!("{field}.schools"), v) {
+                        for (sf, s) in f.indexed(&sub(&field, "schools"), v) {
                             if let Some(t) = f.text_node(&sf, s) {
                                 schools.push(t);
                             }
@@ -1190,8 +1358,8 @@ fn case(f: &mut Fields, cfg: &Config) -> Case {
                 at = f.get("outcomes").map_or(Pos::START, |(k, _)| k.pos);
             }
         }
-        for (field, item) in f.indexed("outcomes", n) {
-            if let Some(r) = f.reference(&field, item) {
+        for (field, item) in f.items("outcomes", n) {
+            if let Some(r) = f.reference(&field, &item) {
                 outcomes.push(r);
             }
         }

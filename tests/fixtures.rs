@@ -187,7 +187,7 @@ fn yaml_broken() {
     // `summary: 门户: 简介`: the second colon is character 12 of line 3.
     assert_invalid(
         "yaml-broken",
-        &["content/pages/about.md:3:12: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）（mapping values are not allowed in this context）"],
+        &["content/pages/about.md:3:12: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）"],
         &[],
     );
 }
@@ -197,7 +197,7 @@ fn yaml_duplicate_key_points_at_the_duplicate() {
     // The second `title:` is on line 4; the first one (line 2) is fine.
     assert_invalid(
         "yaml-duplicate-key",
-        &["content/pages/about.md:4:1: 错误: YAML 语法错误：字段重复出现：同一字段只能写一次，请删除或合并其中一个（duplicate entry with key \"title\"）"],
+        &["content/pages/about.md:4:1: 错误: YAML 语法错误：字段重复出现：同一字段只能写一次，请删除或合并其中一个"],
         &[],
     );
 }
@@ -369,7 +369,7 @@ fn unknown_vocabulary_values_with_suggestions() {
     let errs = [
         "content/outcomes/zuoye-sheji.md:5:10: 错误: award.level 的值“一等”不是有效的获奖等级，可选：特等奖、一等奖、二等奖",
         "content/outcomes/zuoye-sheji.md:7:11: 错误: province 的值“上海”不是有效的省份（须写全称，如 上海市、广西壮族自治区）（是否指 上海市、青海省？）",
-        "content/outcomes/zuoye-sheji.md:8:14: 错误: stages[2] 的值“高中”不是有效的学段，可选：学前教育、小学、初中、普通高中、特殊教育、职业教育、跨学段（是否指 普通高中、初中？）",
+        "content/outcomes/zuoye-sheji.md:8:14: 错误: stages 第 2 项的值“高中”不是有效的学段，可选：学前教育、小学、初中、普通高中、特殊教育、职业教育、跨学段（是否指 普通高中、初中？）",
         "content/outcomes/zuoye-sheji.md:9:11: 错误: subjects 的值“英文”不是有效的学科（课程方案中的学科名，如 语文、数学、道德与法治；其他学科可在 site.yaml 的 vocab: subjects 中添加）（是否指 英语、语文？）",
     ];
     assert_invalid("unknown-vocab", &errs, &[]);
@@ -395,9 +395,9 @@ fn missing_media_files() {
     assert_invalid(
         "missing-media",
         &[
-            "content/notices/tongzhi.md:6:10: 错误: attachments[1].src 指向的文件 content/media/docs/fujian1.pdf 不存在：文件夹 content/media/docs/ 也不存在，请检查路径",
-            "content/outcomes/zuoye-sheji.md:10:10: 错误: media[1].src 指向的文件 content/media/video/ketang.mp4 不存在：文件夹 content/media/video/ 也不存在，请检查路径",
-            "content/outcomes/zuoye-sheji.md:11:13: 错误: media[1].poster 指向的文件 content/media/images/ketang.jpg 不存在：请把文件放到该位置，或改正路径",
+            "content/notices/tongzhi.md:6:10: 错误: attachments 第 1 项的 src 指向的文件 content/media/docs/fujian1.pdf 不存在：文件夹 content/media/docs/ 也不存在，请检查路径",
+            "content/outcomes/zuoye-sheji.md:10:10: 错误: media 第 1 项的 src 指向的文件 content/media/video/ketang.mp4 不存在：文件夹 content/media/video/ 也不存在，请检查路径",
+            "content/outcomes/zuoye-sheji.md:11:13: 错误: media 第 1 项的 poster 指向的文件 content/media/images/ketang.jpg 不存在：请把文件放到该位置，或改正路径",
         ],
         &[],
     );
@@ -438,7 +438,7 @@ fn many_errors_are_reported_at_once_sorted_and_counted() {
         "content/outcomes/b-chengguo.md:4:9: 错误: holder 的值“shili”找不到：没有 content/holders/shili.md 这条成果持有方记录（是否指 shili-jiaoyanshi？）",
         "content/pages/kong.md:1:1: 错误: 文件为空：记录应以一行 --- 开头，接着写 title: 等字段，再以一行 --- 结束，下面是正文",
         "content/pages/lianjie.md:4:2: 错误: 链接“../outcomes/c-chengguo.md”指向的成果“c-chengguo”不存在或是草稿（draft: true）：请检查 content/outcomes/ 下的文件名",
-        "content/pages/yaml.md:2:10: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）（mapping values are not allowed in this context）",
+        "content/pages/yaml.md:2:10: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）",
         "site.yaml:2:1: 错误: 未知的配置项“subtitel”：可用的配置项为 title、subtitle、description、language、base_url、theme、intro、vocab（是否指 subtitle、title？）",
     ];
     assert_invalid("many-errors", &errors, &[]);

@@ -11,9 +11,12 @@
 //! before the previous one. Where a value cannot be found textually (an
 //! alias, an escaped string), it inherits the position of its key.
 
+mod locate;
+
 use serde_yaml as yaml;
 
 use crate::diag::Pos;
+use locate::{Cursor, Lines};
 
 /// A YAML value with the position of its first character in the record file.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,32 +180,25 @@ fn parse_yaml(
     if yaml_text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let value: yaml::Value = yaml::from_str(yaml_text).map_err(|e| {
-        let msg = e.to_string();
-        let start = Pos::from_offset(file, base);
-        // A tab is reported where it is, not at the scalar before it.
-        let opening = if msg.contains("tab character") {
-            None
-        } else {
-            opening_pos(&msg, start)
-        };
-        let pos = duplicate_key_pos(&msg, file, base, yaml_text)
-            .or(opening)
-            .unwrap_or_else(|| match e.location() {
-                Some(loc) => Pos::from_offset(file, base + loc.index()),
-                None => start,
-            });
-        FrontMatterError::Yaml {
-            message: translate_yaml_error(&msg),
-            pos,
-        }
-    })?;
+    if let Some(off) = too_deep(yaml_text) {
+        return Err(FrontMatterError::Yaml {
+            message: format!(
+                "括号 [ 或 {{（或一行中的“- ”）嵌套超过 {MAX_DEPTH} 层：头信息中不会用到这样深的嵌套，请检查 [ 与 ]、{{ 与 }} 是否成对"
+            ),
+            pos: Lines::new(file).pos(base + off),
+        });
+    }
+    let value: yaml::Value =
+        yaml::from_str(yaml_text).map_err(|e| yaml_error(&e, file, base, yaml_text))?;
+    let mut lines = Lines::new(file);
+    let start = lines.pos(base);
     let mut cursor = Cursor {
+        lines: &mut lines,
         file,
         at: base,
         end: base + yaml_text.len(),
+        budget: 4 * yaml_text.len() + (1 << 20),
     };
-    let start = Pos::from_offset(file, base);
     let node = cursor.node(&value, start)?;
     match node.value {
         Value::Map(m) => Ok(m),
@@ -232,6 +228,246 @@ fn parse_yaml(
             })
         }
     }
+}
+
+/// Deepest flow nesting (`[`, `{`) accepted. libyaml's scanner costs time
+/// proportional to the depth for every token, so a file of 100,000 `[`
+/// would take seconds before serde_yaml stops at its limit of 128: refuse
+/// it first, in one pass.
+const MAX_DEPTH: usize = 100;
+
+/// Offset (in `yaml`) of the bracket (or `- ` of a line of nested block
+/// sequences) that opens level `MAX_DEPTH + 1`. Quotes and comments are
+/// skipped; in block context a bracket counts only where a value starts.
+fn too_deep(yaml: &str) -> Option<usize> {
+    let b = yaml.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    // Last significant byte before `i` on this line (b'\n' at line start).
+    let mut prev = b'\n';
+    // Block sequences nested on one line (`- - - x`) count as well.
+    let mut dashes = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        if prev == b'\n' || (dashes > 0 && prev == b'-') {
+            if matches!(c, b'-' | b'?') && matches!(b.get(i + 1), Some(b' ')) && depth == 0 {
+                dashes += 1;
+                if dashes > MAX_DEPTH {
+                    return Some(i);
+                }
+                prev = b'-';
+                i += 2;
+                continue;
+            }
+            if !matches!(c, b' ') {
+                dashes = 0;
+            }
+        }
+        let value_start = matches!(prev, b'\n' | b':' | b'-' | b'?' | b'[' | b'{' | b',');
+        match c {
+            b'\n' => {
+                prev = b'\n';
+                dashes = 0;
+            }
+            b' ' | b'\t' | b'\r' => {}
+            b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' if value_start => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == c {
+                        if c == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    if c == b'"' && b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                prev = b'"';
+            }
+            b'[' | b'{' if depth > 0 || value_start => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+                prev = c;
+            }
+            b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                prev = c;
+            }
+            _ => prev = c,
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A YAML syntax error, located in the file and explained: first the
+/// mistakes people make with a Chinese keyboard or Windows habits (named
+/// as typed), then libyaml's message translated.
+fn yaml_error(e: &yaml::Error, file: &str, base: usize, yaml_text: &str) -> FrontMatterError {
+    let msg = e.to_string();
+    if std::env::var_os("CHENGGUO_DEBUG").is_some() {
+        eprintln!("chengguo: serde_yaml: {msg}");
+    }
+    let start = Pos::from_offset(file, base);
+    // libyaml's reader gives no line for a control character: find it.
+    let control = yaml_text
+        .find(|c: char| c.is_control() && !matches!(c, '\n' | '\t'))
+        .filter(|_| msg.contains("control characters"));
+    let at = match (control, e.location()) {
+        (Some(i), _) => Pos::from_offset(file, base + i),
+        (None, Some(loc)) => Pos::from_offset(file, base + loc.index()),
+        (None, None) => start,
+    };
+    if !msg.contains("duplicate entry") {
+        if let Some((pos, message)) = typed_mistake(&msg, file, base, yaml_text, at) {
+            return FrontMatterError::Yaml { message, pos };
+        }
+    }
+    // A tab is reported where it is, not at the scalar before it; an
+    // unclosed bracket or quote at its opening.
+    let opening = if msg.contains("tab character") {
+        None
+    } else {
+        opening_pos(&msg, start)
+    };
+    let pos = duplicate_key_pos(&msg, file, base, yaml_text)
+        .or(opening)
+        .unwrap_or(at);
+    FrontMatterError::Yaml {
+        message: translate_yaml_error(&msg),
+        pos,
+    }
+}
+
+/// Explanations of syntax errors caused by a character typed in place of
+/// the ASCII one YAML needs. Each is tried on the lines up to the error.
+const TYPED: [&str; 6] = [
+    "不能用 Tab 缩进，请用空格",
+    "字段名后面是中文冒号“：”，请改成英文冒号加空格",
+    "值以英文引号开头，但引号后面还有文字：引号只能把整个值括起来。请改用中文引号，如 “双减”背景下，或把整个值用单引号括起来，如 '\"双减\"背景下'",
+    "这里用了中文括号：YAML 的列表和字段组要用英文括号 [ ] 和 { }",
+    "括号中用了中文逗号“，”：[ ] 或 { } 中的各项请用英文逗号加空格分隔，如 [小学, 初中]",
+    "值两边的中文引号不起引号的作用：含冒号的值请用英文引号把整个值括起来，如 \"门户: 简介\"",
+];
+
+/// The typed mistake behind a YAML error, if one is visible: (where, why).
+fn typed_mistake(
+    msg: &str,
+    file: &str,
+    base: usize,
+    yaml_text: &str,
+    at: Pos,
+) -> Option<(Pos, String)> {
+    let first_line = Pos::from_offset(file, base).line;
+    // The YAML lines up to and including the error line, with file offsets.
+    let mut rows: Vec<(usize, &str)> = Vec::new();
+    let mut off = base;
+    for (i, line) in yaml_text.split_inclusive('\n').enumerate() {
+        if first_line + i > at.line {
+            break;
+        }
+        rows.push((off, line.trim_end_matches('\n')));
+        off += line.len();
+    }
+    let here = |abs: usize| Pos::from_offset(file, abs);
+    let err_row = rows.last().copied();
+    // 1. A tab in the indentation of the error line.
+    if let Some((o, line)) = err_row {
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        if let Some(t) = indent.find('\t') {
+            if !line.trim().is_empty() {
+                return Some((here(o + t), TYPED[0].to_string()));
+            }
+        }
+    }
+    // 2. `key：value` — a field name followed by the full-width colon.
+    for &(o, line) in &rows {
+        let body = line.trim_start_matches(' ');
+        let lead = line.len() - body.len();
+        let (body, lead) = match body.strip_prefix("- ") {
+            Some(b) => (b, lead + 2),
+            None => (body, lead),
+        };
+        let name_len = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(body.len());
+        if name_len > 0
+            && body.as_bytes()[0].is_ascii_alphabetic()
+            && body[name_len..].trim_start_matches(' ').starts_with('：')
+        {
+            let colon = name_len + body[name_len..].find('：').unwrap_or(0);
+            return Some((here(o + lead + colon), TYPED[1].to_string()));
+        }
+    }
+    // 3. `key: "…"text`: an ASCII-quoted start followed by more text.
+    for &(o, line) in rows.iter().rev() {
+        if let Some(q) = quoted_then_text(line) {
+            return Some((here(o + q), TYPED[2].to_string()));
+        }
+    }
+    let (o, line) = err_row?;
+    let value_at = line.find(": ").map_or(0, |i| i + 2);
+    let value = &line[value_at..];
+    // 4. Full-width brackets.
+    if let Some(i) = value.find(['［', '］', '｛', '｝']) {
+        return Some((here(o + value_at + i), TYPED[3].to_string()));
+    }
+    // 5. A full-width comma inside a flow collection.
+    if value.trim_start().starts_with(['[', '{']) {
+        if let Some(i) = value.find('，') {
+            return Some((here(o + value_at + i), TYPED[4].to_string()));
+        }
+    }
+    // 6. Chinese quotes around a value with “: ”.
+    if msg.contains("mapping values") && value.trim_start().starts_with(['“', '＂', '‘']) {
+        let lead = value.len() - value.trim_start().len();
+        return Some((here(o + value_at + lead), TYPED[5].to_string()));
+    }
+    None
+}
+
+/// For `key: "…"more` (or `- "…"more`, single quotes alike): the byte
+/// offset of the opening quote in `line`.
+fn quoted_then_text(line: &str) -> Option<usize> {
+    let body = line.trim_start_matches(' ');
+    let v = match body.strip_prefix("- ") {
+        Some(rest) => rest,
+        None => body.split_once(": ")?.1,
+    };
+    let vlead = v.len() - v.trim_start_matches(' ').len();
+    let v = &v[vlead..];
+    let q = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut chars = v.char_indices().skip(1);
+    let mut close = None;
+    while let Some((i, c)) = chars.next() {
+        if q == '"' && c == '\\' {
+            chars.next();
+        } else if c == q {
+            if q == '\'' && v[i + 1..].starts_with('\'') {
+                chars.next();
+                continue;
+            }
+            close = Some(i);
+            break;
+        }
+    }
+    let rest = v[close? + 1..].trim_start_matches(' ');
+    if rest.is_empty() || rest.starts_with('#') || rest.starts_with(',') || rest.starts_with(':') {
+        return None;
+    }
+    // `v` is a slice of `line`: its offset is the quote's.
+    Some(v.as_ptr() as usize - line.as_ptr() as usize)
 }
 
 /// serde_yaml reports a duplicate key at the start of its mapping; point at
@@ -268,6 +504,11 @@ fn opening_pos(msg: &str, start: Pos) -> Option<Pos> {
     let tail = &msg[msg
         .find("while parsing")
         .or_else(|| msg.find("while scanning"))?..];
+    // The start of a block mapping says nothing about the mistake: the
+    // error's own position does.
+    if tail.starts_with("while parsing a block") {
+        return None;
+    }
     let after = &tail[tail.find(" at line ")? + 9..];
     let (line, rest) = after.split_once(" column ")?;
     let line: usize = line.trim().parse().ok()?;
@@ -283,8 +524,8 @@ fn opening_pos(msg: &str, start: Pos) -> Option<Pos> {
     ))
 }
 
-/// Make serde_yaml's English messages readable for Chinese staff while
-/// keeping the original detail.
+/// Make serde_yaml's English messages readable for Chinese staff. The
+/// library's own text is not shown (set `CHENGGUO_DEBUG` to log it).
 fn translate_yaml_error(msg: &str) -> String {
     // Drop the trailing " at line X column Y": we report the position ourselves.
     let core = match msg.find(" at line ") {
@@ -328,6 +569,10 @@ fn translate_yaml_error(msg: &str) -> String {
         (&["tab"], "不能用 Tab 缩进，请用空格"),
         (&["unexpected end"], "内容意外结束（引号或括号未闭合）"),
         (
+            &["control characters"],
+            "这里有看不见的控制字符（如 NUL、ESC，多半是从别处复制来的），请删除它",
+        ),
+        (
             &["directive"],
             "以 % 开头的行不能出现在头信息中（作为值时请用英文引号括起来）",
         ),
@@ -340,220 +585,7 @@ fn translate_yaml_error(msg: &str) -> String {
         .iter()
         .find(|(needles, _)| needles.iter().any(|n| core.contains(n)))
         .map_or("格式不正确（请对照其他记录检查这一行的写法）", |(_, h)| *h);
-    format!("{hint}（{core}）")
-}
-
-/// Whether byte `abs` of `file` lies inside a YAML comment (a `#` at line
-/// start or after white space, outside quotes).
-fn in_comment(file: &str, abs: usize) -> bool {
-    let line_start = file[..abs].rfind('\n').map_or(0, |i| i + 1);
-    let mut quote: Option<char> = None;
-    let mut prev = ' ';
-    for c in file[line_start..abs].chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' && prev.is_whitespace() => return true,
-            None => {}
-        }
-        prev = c;
-    }
-    false
-}
-
-struct Cursor<'a> {
-    file: &'a str,
-    at: usize,
-    end: usize,
-}
-
-impl Cursor<'_> {
-    fn pos(&self, offset: usize) -> Pos {
-        Pos::from_offset(self.file, offset)
-    }
-
-    /// Find `needle` at or after the cursor (within the YAML block); on
-    /// success move the cursor past it and return its start offset.
-    fn find(&mut self, needle: &str, key: bool) -> Option<usize> {
-        if needle.is_empty() {
-            return None;
-        }
-        let hay = &self.file[self.at..self.end];
-        let mut from = 0;
-        while let Some(i) = hay[from..].find(needle) {
-            let start = from + i;
-            let after = &hay[start + needle.len()..];
-            let ok = if key {
-                let before_ok = hay[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| c.is_whitespace() || matches!(c, '{' | ',' | '-' | '"' | '\''));
-                let rest = after
-                    .trim_start_matches(['"', '\''])
-                    .trim_start_matches([' ', '\t']);
-                before_ok && rest.starts_with(':')
-            } else {
-                true
-            };
-            if ok && !in_comment(self.file, self.at + start) {
-                let abs = self.at + start;
-                self.at = abs + needle.len();
-                // A quoted key or value: point at the opening quote.
-                let prev = self.file[..abs].chars().next_back();
-                return Some(match prev {
-                    Some('"') | Some('\'') => abs - 1,
-                    _ => abs,
-                });
-            }
-            from = start + needle.len().max(1);
-            if from > hay.len() {
-                break;
-            }
-        }
-        None
-    }
-
-    /// A key that is a list, a map or empty: the next line at the cursor
-    /// that starts with `[`, `{`, `?` or `~` or `:` (where such a key begins).
-    fn complex_key_pos(&self, fallback: Pos) -> Pos {
-        let mut off = self.at;
-        for line in self.file[self.at..self.end].split_inclusive('\n') {
-            let t = line.trim_start();
-            if t.starts_with(['[', '{', '?', '~', ':']) && !in_comment(self.file, off) {
-                return self.pos(off + line.len() - t.len());
-            }
-            off += line.len();
-        }
-        fallback
-    }
-
-    /// An empty flow list or map (`[]`, `{}`, also with spaces inside) on
-    /// the line of its key: the position of its opening bracket.
-    fn empty_pos(&mut self, brackets: &str, fallback: Pos) -> Pos {
-        let open = &brackets[..1];
-        let at = self.at;
-        match self.find(open, false) {
-            Some(off) if self.pos(off).line == fallback.line => {
-                // Step over the closing bracket too.
-                if let Some(close) = self.file[self.at..self.end].find(&brackets[1..]) {
-                    self.at += close + 1;
-                }
-                self.pos(off)
-            }
-            _ => {
-                self.at = at;
-                fallback
-            }
-        }
-    }
-
-    fn scalar_pos(&mut self, text: &str, fallback: Pos) -> Pos {
-        // Look for the first line of the value (block scalars and escapes
-        // may change the rest).
-        let probe: String = text
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim()
-            .chars()
-            .take(24)
-            .collect();
-        match self.find(&probe, false) {
-            Some(off) => self.pos(off),
-            None => fallback,
-        }
-    }
-
-    fn node(&mut self, v: &yaml::Value, fallback: Pos) -> Result<Node, FrontMatterError> {
-        Ok(match v {
-            yaml::Value::Null => Node {
-                pos: fallback,
-                value: Value::Null,
-            },
-            yaml::Value::Bool(b) => {
-                let pos = self.scalar_pos(if *b { "true" } else { "false" }, fallback);
-                Node {
-                    pos,
-                    value: Value::Bool(*b),
-                }
-            }
-            yaml::Value::Number(n) => {
-                let text = n.to_string();
-                let pos = self.scalar_pos(&text, fallback);
-                let value = if let Some(i) = n.as_i64() {
-                    Value::Int(i)
-                } else {
-                    Value::Float(n.as_f64().unwrap_or(f64::NAN))
-                };
-                Node { pos, value }
-            }
-            yaml::Value::String(s) => {
-                let pos = if s.is_empty() {
-                    // `""` or `''`: point at the quotes.
-                    match self.empty_pos("\"\"", fallback) {
-                        p if p == fallback => self.empty_pos("''", fallback),
-                        p => p,
-                    }
-                } else {
-                    self.scalar_pos(s, fallback)
-                };
-                Node {
-                    pos,
-                    value: Value::Str(s.clone()),
-                }
-            }
-            yaml::Value::Sequence(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                let mut first = None;
-                for item in items {
-                    let n = self.node(item, fallback)?;
-                    first.get_or_insert(n.pos);
-                    out.push(n);
-                }
-                Node {
-                    pos: first.unwrap_or_else(|| self.empty_pos("[]", fallback)),
-                    value: Value::List(out),
-                }
-            }
-            yaml::Value::Mapping(map) => {
-                let mut out = Vec::with_capacity(map.len());
-                let mut first = None;
-                for (k, val) in map {
-                    let name = match k {
-                        yaml::Value::String(s) => s.clone(),
-                        yaml::Value::Number(n) => n.to_string(),
-                        yaml::Value::Bool(b) => b.to_string(),
-                        other => {
-                            let found = if matches!(other, yaml::Value::Mapping(_)) {
-                                "映射"
-                            } else if matches!(other, yaml::Value::Sequence(_)) {
-                                "列表"
-                            } else {
-                                "空值"
-                            };
-                            return Err(FrontMatterError::BadKey {
-                                found,
-                                pos: self.complex_key_pos(fallback),
-                            });
-                        }
-                    };
-                    let kpos = match self.find(&name, true) {
-                        Some(off) => self.pos(off),
-                        None => fallback,
-                    };
-                    first.get_or_insert(kpos);
-                    let vnode = self.node(val, kpos)?;
-                    out.push((Key { name, pos: kpos }, vnode));
-                }
-                Node {
-                    pos: first.unwrap_or_else(|| self.empty_pos("{}", fallback)),
-                    value: Value::Map(out),
-                }
-            }
-            yaml::Value::Tagged(t) => self.node(&t.value, fallback)?,
-        })
-    }
+    hint.to_string()
 }
 
 #[cfg(test)]

@@ -189,7 +189,7 @@ pub fn render(
     let mut pages = n;
     pages += list_pages(&ctx);
     pages += browse_pages(&ctx);
-    home(&ctx);
+    home(&ctx, media);
     matrix(&ctx);
     pages += data::pages(&ctx, media, &outcome_bodies);
     for (tpl, path, title) in [
@@ -452,6 +452,14 @@ fn browse_pages(ctx: &Ctx) -> usize {
         c.insert("taxonomy", tv);
         ctx.page("taxonomy.html", &tv.url, &c);
         pages += 1;
+        // Term pages name their taxonomy without its term list: inserting
+        // every term into every term page made them quadratic in terms.
+        let tv = &TaxView {
+            key: tv.key,
+            label: tv.label,
+            url: tv.url.clone(),
+            terms: Vec::new(),
+        };
         for term in &t.terms {
             let first = views::term_url(t.key, &term.slug);
             let title = format!("{}：{}", t.label, term.name);
@@ -479,7 +487,7 @@ struct Count {
     count: usize,
 }
 
-fn home(ctx: &Ctx) {
+fn home(ctx: &Ctx, media: &HashSet<String>) {
     let g = ctx.graph;
     let mut c = ctx.base("index.html", &ctx.cfg.title, "home");
     let counts: Vec<Count> = Kind::ALL
@@ -532,12 +540,13 @@ fn home(ctx: &Ctx) {
         },
         &Targets {
             graph: g,
-            media: &HashSet::new(),
+            media,
             images: ctx.images,
         },
         &mut d,
     );
-    ctx.errors.lock().unwrap().extend(d);
+    // Located in site.yaml (the intro's own lines are relative to it).
+    ctx.errors.lock().unwrap().extend(ctx.cfg.locate_intro(&d));
     let pages: Vec<Link> = g
         .of_kind(Kind::Page)
         .map(|p| views::link(g.get(p)))

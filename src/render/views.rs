@@ -166,7 +166,7 @@ pub fn term_link(g: &SiteGraph, key: &str, name: &str) -> TermLink {
         .taxonomies()
         .iter()
         .find(|t| t.key == key)
-        .and_then(|t| t.terms.iter().find(|x| x.name == name))
+        .and_then(|t| t.term(name))
         .map(|t| term_url(key, &t.slug))
         .unwrap_or_default();
     TermLink {
