@@ -478,6 +478,10 @@ fn fill(kind: &str, text: &str) -> String {
         "case" => set(&mut t, "outcomes:", "[shili-zuoye-sheji]"),
         _ => {}
     }
+    // The body's placeholder text, as a writer replaces it.
+    for p in chengguo::new::PLACEHOLDERS {
+        t = t.replace(p, "正文内容。");
+    }
     t
 }
 
