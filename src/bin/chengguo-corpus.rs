@@ -557,17 +557,17 @@ impl<'a> Gen<'a> {
             }
             14..=15 => {
                 self.push_term();
-                self.out.push_str("的");
+                self.out.push('的');
                 self.out.push_str(v.heads.get(&mut self.rng));
             }
             16 => {
                 self.out.push_str(v.adjs.get(&mut self.rng));
-                self.out.push_str("的");
+                self.out.push('的');
                 self.push_term();
             }
             17 => {
                 self.push_term();
-                self.out.push_str("与");
+                self.out.push('与');
                 self.push_term();
             }
             18 => {
@@ -578,7 +578,7 @@ impl<'a> Gen<'a> {
             _ => {
                 self.out.push_str("基于");
                 self.push_term();
-                self.out.push_str("的");
+                self.out.push('的');
                 self.push_term();
             }
         }
