@@ -3,10 +3,10 @@
 //! connections, malformed ranges, oversized request heads, and a site whose
 //! first build fails. Every wait is bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -22,53 +22,18 @@ struct Server {
 
 impl Server {
     fn start(site: &Path) -> Server {
-        let mut child = Command::new(common::BIN)
-            .arg("serve")
-            .arg(site)
-            .args(["--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start chengguo serve");
-        let (tx, rx) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut seen = String::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = rx.recv_timeout(left) else {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("serve did not start:\n{seen}");
-            };
-            seen.push_str(&line);
-            seen.push('\n');
-            if let Some(url) = line.strip_prefix("预览地址：") {
-                let port = url
-                    .trim()
-                    .trim_end_matches('/')
-                    .rsplit(':')
-                    .next()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                return Server {
-                    child,
-                    port,
-                    started: seen,
-                    out: rx,
-                };
-            }
+        let common::Serving {
+            child,
+            out,
+            started,
+            base,
+        } = common::start_serve(site, &[]);
+        let port = base.rsplit(':').next().unwrap().parse().unwrap();
+        Server {
+            child,
+            port,
+            started,
+            out,
         }
     }
 

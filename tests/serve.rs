@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -26,48 +26,11 @@ struct Server {
 
 impl Server {
     fn start(site: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(common::BIN)
-            .arg("serve")
-            .arg(site)
-            .args(["--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start chengguo serve");
-        let (tx, rx) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut seen = String::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = rx.recv_timeout(left) else {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("serve did not start:\n{seen}");
-            };
-            seen.push_str(&line);
-            seen.push('\n');
-            if let Some(url) = line.strip_prefix("预览地址：") {
-                let base = url.trim().trim_end_matches('/').to_string();
-                assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-                return Server {
-                    child,
-                    base,
-                    out: rx,
-                };
-            }
-        }
+        let common::Serving {
+            child, out, base, ..
+        } = common::start_serve(site, extra);
+        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+        Server { child, base, out }
     }
 
     fn addr(&self) -> &str {

@@ -100,3 +100,62 @@ pub fn build(cwd: &Path, site: &Path, out: &Path) -> Run {
 pub fn check(cwd: &Path, site: &Path) -> Run {
     run(cwd, &["check".as_ref(), site.as_os_str()])
 }
+
+/// A running `chengguo serve SITE --port 0 EXTRA…`: the child, every line
+/// it prints (stdout and stderr, from the start), and what it printed up to
+/// and including the `预览地址：` line, whose URL is `base` (no trailing `/`).
+pub struct Serving {
+    pub child: std::process::Child,
+    pub out: std::sync::mpsc::Receiver<String>,
+    pub started: String,
+    pub base: String,
+}
+
+/// Start the preview server and wait (at most 60 s) for its address.
+pub fn start_serve(site: &Path, extra: &[&str]) -> Serving {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .arg(site)
+        .args(["--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start chengguo serve");
+    let (tx, rx) = std::sync::mpsc::channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = String::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(line) = rx.recv_timeout(left) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve did not start:\n{seen}");
+        };
+        seen.push_str(&line);
+        seen.push('\n');
+        if let Some(url) = line.strip_prefix("预览地址：") {
+            let base = url.trim().trim_end_matches('/').to_string();
+            return Serving {
+                child,
+                out: rx,
+                started: seen,
+                base,
+            };
+        }
+    }
+}
