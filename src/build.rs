@@ -258,6 +258,9 @@ pub fn run_keep_docs(
         staging.is_some(),
         &mut diags,
     );
+    // SVGs made inert ([`crate::svg`]), in `check` too; their sanitised
+    // bytes are what a build publishes.
+    let svgs = crate::svg::sanitize_media(&opts.site, &media, &mut diags);
     let ir = pictures.report;
     stage(
         &mut report,
@@ -283,17 +286,14 @@ pub fn run_keep_docs(
             report.audit = Some(crate::check::audit(&graph, &r.found));
         }
         docs = r.search_docs;
-        // SVGs are checked in `check` too; their sanitised bytes are what a
-        // build publishes.
-        let svgs = sanitize_svgs(&opts.site, &media, &mut diags);
         if let Some(s) = &staging {
             for m in &media {
                 let Some(rel) = media_rel(m) else { continue };
                 if pictures.replaces(&rel) {
                     continue; // published as derived files below
                 }
-                if is_svg(m) {
-                    if let Some(bytes) = svgs.get(m) {
+                if crate::svg::is_svg(m) {
+                    if let Some(bytes) = svgs.get(&rel) {
                         if let Err(e) = s.write(&rel, bytes) {
                             diags.error(
                                 format!("content/{rel}"),
@@ -391,58 +391,6 @@ pub fn run_keep_docs(
     report.ok = true;
     report.total = start.elapsed();
     Ok((report, docs))
-}
-
-fn is_svg(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"))
-}
-
-/// Every SVG under `content/media/` made inert ([`crate::svg`]): removals
-/// are warnings, a file that cannot be checked is an error (not published).
-fn sanitize_svgs(
-    site: &Path,
-    media: &[PathBuf],
-    diags: &mut Diagnostics,
-) -> std::collections::HashMap<PathBuf, Vec<u8>> {
-    use rayon::prelude::*;
-    let results: Vec<_> = media
-        .par_iter()
-        .filter(|m| is_svg(m))
-        .map(|m| {
-            let r = std::fs::read(site.join("content").join(m))
-                .map_err(|e| format!("无法读取媒体文件：{e}"))
-                .and_then(|b| {
-                    if m.extension().is_some_and(|e| e.eq_ignore_ascii_case("svgz")) {
-                        Err("压缩的 SVG（.svgz）无法检查其中是否含有脚本，未发布；请另存为未压缩的 .svg".to_string())
-                    } else {
-                        crate::svg::sanitize(&b).map_err(|e| e.to_string())
-                    }
-                });
-            (m.clone(), r)
-        })
-        .collect();
-    let mut out = std::collections::HashMap::new();
-    for (m, r) in results {
-        let shown = format!("content/{}", m.to_string_lossy().replace('\\', "/"));
-        match r {
-            Ok(s) => {
-                if !s.removed.is_empty() {
-                    diags.warning(
-                        &shown,
-                        crate::diag::Pos::START,
-                        format!(
-                            "SVG 图片中可能运行脚本或加载外部内容的部分不会发布，已移除：{}",
-                            s.removed.join("、")
-                        ),
-                    );
-                }
-                out.insert(m, s.bytes);
-            }
-            Err(msg) => diags.error(&shown, crate::diag::Pos::START, msg),
-        }
-    }
-    out
 }
 
 /// The search documents of a site (for `chengguo search` when the index is

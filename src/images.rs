@@ -276,9 +276,8 @@ fn one(
     let (w, h, orientation) = header(&bytes, s)?;
     let (uw, uh) = upright(w, h, orientation);
     let plan = widths(uw, s);
-    let stem_ext = rel
-        .rfind('.')
-        .map_or((rel, ""), |i| (&rel[..i], &rel[i + 1..]));
+    // The extension matches the content (checked above): kept as written.
+    let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, format.ext()));
     let out_ext = format.ext();
     let files: Vec<(u32, String)> = plan
         .iter()
@@ -288,15 +287,7 @@ fn one(
                 // The largest, under the original's own name.
                 rel.to_string()
             } else {
-                format!(
-                    "{}-{pw}w.{}",
-                    stem_ext.0,
-                    if stem_ext.1.is_empty() {
-                        out_ext
-                    } else {
-                        stem_ext.1
-                    }
-                )
+                format!("{stem}-{pw}w.{ext}")
             };
             (pw, p)
         })
@@ -379,22 +370,35 @@ fn ext_of(rel: &str) -> &str {
     rel.rsplit('.').next().unwrap_or("")
 }
 
-fn limits(s: &Settings) -> image::Limits {
+/// Decoder limits (the pixel count is checked from the header first).
+fn limits() -> image::Limits {
     let mut l = image::Limits::default();
     l.max_alloc = Some(1024 * 1024 * 1024);
     l.max_image_width = Some(40_000);
     l.max_image_height = Some(40_000);
-    let _ = s;
     l
 }
 
-/// Width, height and EXIF orientation, from the header only.
-fn header(bytes: &[u8], s: &Settings) -> Result<(u32, u32, image::metadata::Orientation), String> {
+/// The decoder of a picture, its stored size and EXIF orientation, from
+/// the header only; a picture over the pixel limit is refused here, before
+/// anything is allocated for its pixels.
+fn open<'b>(
+    bytes: &'b [u8],
+    s: &Settings,
+) -> Result<
+    (
+        impl image::ImageDecoder + 'b,
+        u32,
+        u32,
+        image::metadata::Orientation,
+    ),
+    String,
+> {
     use image::ImageDecoder;
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("无法读取图片：{e}"))?;
-    reader.limits(limits(s));
+    reader.limits(limits());
     let mut dec = reader.into_decoder().map_err(|e| describe(&e))?;
     let (w, h) = dec.dimensions();
     if (w as u64) * (h as u64) > s.max_pixels {
@@ -406,19 +410,17 @@ fn header(bytes: &[u8], s: &Settings) -> Result<(u32, u32, image::metadata::Orie
     let o = dec
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    Ok((w, h, o))
+    Ok((dec, w, h, o))
 }
 
+/// Width, height and EXIF orientation, from the header only.
+fn header(bytes: &[u8], s: &Settings) -> Result<(u32, u32, image::metadata::Orientation), String> {
+    open(bytes, s).map(|(_, w, h, o)| (w, h, o))
+}
+
+/// The upright pixels, 8 bits per channel.
 fn decode(bytes: &[u8], s: &Settings) -> Result<image::DynamicImage, String> {
-    use image::ImageDecoder;
-    let mut reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("无法读取图片：{e}"))?;
-    reader.limits(limits(s));
-    let mut dec = reader.into_decoder().map_err(|e| describe(&e))?;
-    let o = dec
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (dec, _, _, o) = open(bytes, s)?;
     let mut img = image::DynamicImage::from_decoder(dec).map_err(|e| describe(&e))?;
     img.apply_orientation(o);
     // 16-bit and other exotic layouts: 8 bits per channel, as published.

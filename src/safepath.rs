@@ -36,7 +36,7 @@ pub enum PathProblem {
     Slash(String),
     #[error("文件名“{}”含有反斜杠“\\”（在 Windows 上是路径分隔符）", shown(.0))]
     Backslash(String),
-    #[error("文件名“{}”含有控制字符 {}", shown(.0), code(*.1))]
+    #[error("文件名“{}”含有控制字符 {}", shown(.0), crate::text::code(*.1))]
     Control(String, char),
     #[error("文件名“{}”含有 Windows 不允许的字符“{}”（文件名中不能有 : * ? \" < > |）", shown(.0), .1)]
     WindowsChar(String, char),
@@ -53,27 +53,7 @@ pub enum PathProblem {
 /// `s` for a message: control characters (C0, DEL, C1) written as `U+XXXX`
 /// so that a file name cannot clear the terminal or set its title.
 pub fn shown(s: &str) -> String {
-    if !s.chars().any(is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if is_control(c) {
-                code(c)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-fn code(c: char) -> String {
-    format!("U+{:04X}", c as u32)
-}
-
-/// C0 controls, DEL and C1 controls.
-pub fn is_control(c: char) -> bool {
-    (c as u32) < 0x20 || ('\u{7f}'..='\u{9f}').contains(&c)
+    crate::text::escape_all_controls(s).into_owned()
 }
 
 /// Check one file or folder name.
@@ -101,7 +81,8 @@ pub fn check_component(name: &str) -> Result<(), PathProblem> {
         match c {
             '/' => return Err(PathProblem::Slash(own())),
             '\\' => return Err(PathProblem::Backslash(own())),
-            c if is_control(c) => return Err(PathProblem::Control(own(), c)),
+            // C0, DEL and C1 (Unicode category Cc).
+            c if c.is_control() => return Err(PathProblem::Control(own(), c)),
             ':' | '*' | '?' | '"' | '<' | '>' | '|' => {
                 return Err(PathProblem::WindowsChar(own(), c))
             }

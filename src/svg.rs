@@ -20,14 +20,22 @@
 //!
 //! A file that needs none of this is published byte for byte; a file that
 //! is not well-formed XML cannot be checked and is refused.
+//!
+//! [`sanitize_media`] runs it over `content/media/` for `build` and `check`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use quick_xml_038::events::attributes::Attribute;
 use quick_xml_038::events::{BytesStart, Event};
 use quick_xml_038::name::{Namespace, QName, ResolveResult};
 use quick_xml_038::reader::NsReader;
 use quick_xml_038::writer::Writer;
+
+use crate::diag::{Diagnostics, Pos};
 
 const SVG_NS: &[u8] = b"http://www.w3.org/2000/svg";
 const XLINK_NS: &[u8] = b"http://www.w3.org/1999/xlink";
@@ -224,6 +232,69 @@ pub fn sanitize(input: &[u8]) -> Result<Sanitized, SvgError> {
         input.to_vec()
     };
     Ok(Sanitized { bytes, removed })
+}
+
+/// SVG media by extension (`.svgz` too, which is refused).
+pub fn is_svg(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"))
+}
+
+/// Every SVG of `media` (paths relative to `content/`) made inert, by its
+/// media path (`media/images/a.svg`): removals are warnings, a file that
+/// cannot be checked is an error (and missing from the result).
+pub fn sanitize_media(
+    site: &Path,
+    media: &[PathBuf],
+    diags: &mut Diagnostics,
+) -> HashMap<String, Vec<u8>> {
+    let results: Vec<(String, Result<Sanitized, String>)> = media
+        .par_iter()
+        .filter(|m| is_svg(m))
+        // Names that break the path rule are reported by the content stage.
+        .filter_map(|m| {
+            crate::safepath::check_os_relative(m)
+                .ok()
+                .map(|rel| (m, rel))
+        })
+        .map(|(m, rel)| {
+            let r = if m
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("svgz"))
+            {
+                Err(
+                    "压缩的 SVG（.svgz）无法检查其中是否含有脚本，未发布；请另存为未压缩的 .svg"
+                        .to_string(),
+                )
+            } else {
+                std::fs::read(site.join("content").join(m))
+                    .map_err(|e| format!("无法读取媒体文件：{e}"))
+                    .and_then(|b| sanitize(&b).map_err(|e| e.to_string()))
+            };
+            (rel, r)
+        })
+        .collect();
+    let mut out = HashMap::new();
+    for (rel, r) in results {
+        let shown = format!("content/{rel}");
+        match r {
+            Ok(s) => {
+                if !s.removed.is_empty() {
+                    diags.warning(
+                        &shown,
+                        Pos::START,
+                        format!(
+                            "SVG 图片中可能运行脚本或加载外部内容的部分不会发布，已移除：{}",
+                            s.removed.join("、")
+                        ),
+                    );
+                }
+                out.insert(rel, s.bytes);
+            }
+            Err(msg) => diags.error(&shown, Pos::START, msg),
+        }
+    }
+    out
 }
 
 #[derive(PartialEq)]

@@ -45,18 +45,40 @@ pub fn strip_controls(s: &str) -> Cow<'_, str> {
 /// assert_eq!(escape_for_terminal("a\u{1b}]0;x\u{7}b"), "aU+001B]0;xU+0007b");
 /// ```
 pub fn escape_for_terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe_control) {
+    escape_where(s, is_unsafe_control)
+}
+
+/// `s` with every control character, tab and line breaks included, written
+/// as `U+0009`: for a file name, where even a tab or newline is part of the
+/// name and must be seen.
+///
+/// ```
+/// use chengguo::text::escape_all_controls;
+/// assert_eq!(escape_all_controls("a\tb\u{1b}"), "aU+0009bU+001B");
+/// ```
+pub fn escape_all_controls(s: &str) -> Cow<'_, str> {
+    escape_where(s, char::is_control)
+}
+
+/// `s` with the characters `bad` picks written as `U+XXXX`.
+fn escape_where(s: &str, bad: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&bad) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_unsafe_control(c) {
-            out.push_str(&format!("U+{:04X}", c as u32));
+        if bad(c) {
+            out.push_str(&code(c));
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
+}
+
+/// `U+001B` for ESC.
+pub fn code(c: char) -> String {
+    format!("U+{:04X}", c as u32)
 }
 
 #[cfg(test)]

@@ -374,7 +374,7 @@ impl HtmlDepth {
         ];
         let b = html.as_bytes();
         let mut i = 0;
-        while let Some(j) = memchr_lt(&b[i..]) {
+        while let Some(j) = b[i..].iter().position(|&c| c == b'<') {
             let start = i + j;
             let rest = &b[start + 1..];
             let end = rest
@@ -404,10 +404,6 @@ impl HtmlDepth {
         }
         None
     }
-}
-
-fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
 }
 
 /// Text, code and raw HTML events without control characters (ESC, BEL,
