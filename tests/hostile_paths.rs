@@ -79,26 +79,19 @@ fn snapshot(dir: &Path, skip: &[&Path]) -> BTreeMap<PathBuf, Vec<u8>> {
 
 // ------------------------------------------------------------ point 1
 
-#[test]
-fn backslash_media_name_cannot_write_outside_the_output() {
+/// Plant `rel` (a name with backslashes climbing out of the staging
+/// folder to the temp dir's `canary`), build, and check that the canary is
+/// untouched, the build failed with exactly `error`, and nothing was written.
+fn backslash_name_case(rel: &str, canary: &str, error: &str) {
     let t = tempfile::tempdir().unwrap();
     let site = mini_site(&t.path().join("site"));
-    // staging/media/x/../../../.. is the temp dir: where 0.1 wrote it.
-    let canary = t.path().join("canary.txt");
+    let canary = t.path().join(canary);
     w(&canary, "original");
-    w(
-        &site.join("content/media/x\\..\\..\\..\\..\\canary.txt"),
-        "overwritten",
-    );
+    w(&site.join(rel), "overwritten");
     let r = build(t.path(), &site, &site.join("public"));
     assert_eq!(r.code, 1, "{}", r.dump());
     assert_eq!(fs::read_to_string(&canary).unwrap(), "original");
-    assert_eq!(
-        r.errors(),
-        ["content/media/x\\..\\..\\..\\..\\canary.txt:1:1: 错误: 文件名“x\\..\\..\\..\\..\\canary.txt”含有反斜杠“\\”（在 Windows 上是路径分隔符）：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个文件改名（可用中文、英文字母、数字、-、_ 和 .）"],
-        "{}",
-        r.dump()
-    );
+    assert_eq!(r.errors(), [error], "{}", r.dump());
     assert!(
         !site.join("public").exists(),
         "a failed build writes nothing"
@@ -106,23 +99,21 @@ fn backslash_media_name_cannot_write_outside_the_output() {
 }
 
 #[test]
-fn backslash_theme_static_name_cannot_write_outside_the_output() {
-    let t = tempfile::tempdir().unwrap();
-    let site = mini_site(&t.path().join("site"));
-    let canary = t.path().join("canary.css");
-    w(&canary, "original");
-    w(
-        &site.join("themes/default/static/a\\..\\..\\..\\..\\canary.css"),
-        "overwritten",
+fn backslash_media_name_cannot_write_outside_the_output() {
+    // staging/media/x/../../../.. is the temp dir: where 0.1 wrote it.
+    backslash_name_case(
+        "content/media/x\\..\\..\\..\\..\\canary.txt",
+        "canary.txt",
+        "content/media/x\\..\\..\\..\\..\\canary.txt:1:1: 错误: 文件名“x\\..\\..\\..\\..\\canary.txt”含有反斜杠“\\”（在 Windows 上是路径分隔符）：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个文件改名（可用中文、英文字母、数字、-、_ 和 .）",
     );
-    let r = build(t.path(), &site, &site.join("public"));
-    assert_eq!(r.code, 1, "{}", r.dump());
-    assert_eq!(fs::read_to_string(&canary).unwrap(), "original");
-    assert_eq!(
-        r.errors(),
-        ["themes/default/static/a\\..\\..\\..\\..\\canary.css:1:1: 错误: 文件名“a\\..\\..\\..\\..\\canary.css”含有反斜杠“\\”（在 Windows 上是路径分隔符）：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个文件改名（可用中文、英文字母、数字、-、_ 和 .）"],
-        "{}",
-        r.dump()
+}
+
+#[test]
+fn backslash_theme_static_name_cannot_write_outside_the_output() {
+    backslash_name_case(
+        "themes/default/static/a\\..\\..\\..\\..\\canary.css",
+        "canary.css",
+        "themes/default/static/a\\..\\..\\..\\..\\canary.css:1:1: 错误: 文件名“a\\..\\..\\..\\..\\canary.css”含有反斜杠“\\”（在 Windows 上是路径分隔符）：这样的名字在有的系统上会指向别处或无法创建，不会发布；请给这个文件改名（可用中文、英文字母、数字、-、_ 和 .）",
     );
 }
 
