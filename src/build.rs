@@ -197,18 +197,25 @@ pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loa
 /// write one search index (or swap one output) at the same time. Released
 /// when the returned file is dropped, also if the process dies.
 pub fn lock_site(site: &Path) -> Result<std::fs::File, BuildError> {
-    let dir = site.join(".chengguo-cache");
-    let path = dir.join("lock");
+    lock_file(&site.join(".chengguo-cache").join("lock"))
+}
+
+/// Take an exclusive lock on the file at `path` (created if missing),
+/// waiting for another process that holds it; released when the returned
+/// file is dropped.
+pub fn lock_file(path: &Path) -> Result<std::fs::File, BuildError> {
     let err = |err| BuildError::Lock {
-        path: path.clone(),
+        path: path.to_path_buf(),
         err,
     };
-    std::fs::create_dir_all(&dir).map_err(err)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
     let f = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
+        .open(path)
         .map_err(err)?;
     f.lock().map_err(err)?;
     Ok(f)

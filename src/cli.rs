@@ -775,10 +775,10 @@ fn search(
 struct Terminal;
 
 impl crate::serve::Log for Terminal {
-    fn line(&mut self, s: &str) {
+    fn line(&self, s: &str) {
         println!("{}", escape_for_terminal(s));
     }
-    fn error(&mut self, s: &str) {
+    fn error(&self, s: &str) {
         eprintln!("{}", escape_for_terminal(s));
     }
 }
@@ -795,7 +795,7 @@ fn serve(opts: crate::serve::ServeOptions) -> anyhow::Result<()> {
         );
     }
     println!("本地预览：{}（首次生成中……）", opts.site.display());
-    crate::serve::serve(&opts, &mut Terminal, &mut |url| {
+    crate::serve::serve(&opts, std::sync::Arc::new(Terminal), &mut |url| {
         println!("预览地址：{url}");
         println!("用浏览器打开上面的地址；修改 content/、themes/ 或 site.yaml 后页面会自动刷新。按 Ctrl+C 停止。");
     })?;

@@ -1,9 +1,10 @@
 //! The synthetic corpus generator (`src/bin/chengguo-corpus.rs`) is deterministic
 //! and writes the expected records.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod common;
 
 fn generate(dir: &Path, extra: &[&str]) {
     let status = Command::new(env!("CARGO_BIN_EXE_chengguo-corpus"))
@@ -13,26 +14,6 @@ fn generate(dir: &Path, extra: &[&str]) {
         .status()
         .expect("run chengguo-corpus");
     assert!(status.success(), "chengguo-corpus failed: {status}");
-}
-
-/// All files under `root`, keyed by relative path (sorted).
-fn read_tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -50,9 +31,9 @@ fn small_corpus_is_deterministic_and_complete() {
     generate(&a, &["--seed", "7"]);
     generate(&b, &["--seed", "7", "--threads", "1"]);
     generate(&c, &["--seed", "8"]);
-    let ta = read_tree(&a);
-    let tb = read_tree(&b);
-    let tc = read_tree(&c);
+    let ta = common::tree(&a);
+    let tb = common::tree(&b);
+    let tc = common::tree(&c);
 
     // Byte-identical for the same seed (whatever the thread count).
     assert_eq!(ta.len(), tb.len());

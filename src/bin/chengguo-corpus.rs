@@ -572,7 +572,7 @@ impl<'a> Gen<'a> {
             }
             18 => {
                 self.push_term();
-                self.out.push_str("和");
+                self.out.push('和');
                 self.push_term();
             }
             _ => {
@@ -1070,7 +1070,7 @@ fn outcome_title(g: &mut Gen, place: &str) -> String {
         1 => {
             g.out.push_str("基于");
             g.push_term();
-            g.out.push_str("的");
+            g.out.push('的');
             g.np();
             g.out.push_str("实践探索");
         }
@@ -1087,44 +1087,44 @@ fn outcome_title(g: &mut Gen, place: &str) -> String {
             g.np();
             g.out.push_str("——");
             g.np();
-            g.out.push_str("的");
+            g.out.push('的');
             g.out.push_str(place);
             g.out.push_str("实践");
         }
         4 => {
             g.out.push_str("指向");
             g.push_term();
-            g.out.push_str("的");
+            g.out.push('的');
             g.np();
             g.out.push_str("体系构建与实施");
         }
         5 => {
-            g.out.push_str("“");
+            g.out.push('“');
             g.push_term();
-            g.out.push_str("”");
+            g.out.push('”');
             g.np();
-            g.out.push_str("的");
+            g.out.push('的');
             g.out.push_str(v.durations.get(&mut g.rng));
             g.out.push_str("年探索");
         }
         6 => {
             g.out.push_str("创建基于");
             g.push_term();
-            g.out.push_str("的");
+            g.out.push('的');
             g.np();
             g.out.push_str("体系");
         }
         7 => {
             g.out.push_str("融入");
             g.push_term();
-            g.out.push_str("的");
+            g.out.push('的');
             g.np();
             g.out.push_str("课程体系的实践与创新");
         }
         _ => {
             g.out.push_str(v.verbs.get(&mut g.rng));
             g.np();
-            g.out.push_str("的");
+            g.out.push('的');
             g.out.push_str(v.heads.get(&mut g.rng));
             g.out.push_str("研究");
         }

@@ -247,10 +247,8 @@ pub fn render(
                 | TagEnd::Item
                 | TagEnd::TableCell
                 | TagEnd::CodeBlock,
-            ) => {
-                if !text.ends_with('\n') && !text.is_empty() {
-                    text.push('\n');
-                }
+            ) if !text.ends_with('\n') && !text.is_empty() => {
+                text.push('\n');
             }
             _ => {}
         }

@@ -5,6 +5,10 @@
   var me = document.currentScript;
   var m = me && /[?&]g=(\d+)/.exec(me.src);
   var shown = m ? Number(m[1]) : -1;
+  // The search export this page reads; a search page reloads for a newer one.
+  var ms = me && /[?&]s=(\d+)/.exec(me.src);
+  var searchShown = ms ? Number(ms[1]) : 0;
+  var isSearch = !!document.getElementById("search-results");
   // The page the server sends while no build has succeeded yet.
   var broken = document.getElementById("chengguo-broken");
   var KEY = "chengguo-errors-collapsed";
@@ -91,6 +95,10 @@
 
   function onStatus(s) {
     if (s.generation > shown && (s.errors.length === 0 || broken)) {
+      location.reload();
+      return;
+    }
+    if (isSearch && !broken && s.search > searchShown) {
       location.reload();
       return;
     }

@@ -14,10 +14,13 @@
 //!   a page listing the errors instead (`broken`). The files on disk are
 //!   exactly what `chengguo build` writes.
 //! - A rebuild writes the pages first (the build without its search stage)
-//!   and tells open pages to reload; then it updates the search index and
-//!   exports it into a fresh folder under `.chengguo-cache/serve-search/`,
-//!   which `/search/` switches to in one step. Until then the previous index
-//!   answers, so a large site reloads in the time of its pages alone.
+//!   and tells open pages to reload; the search documents then go to the
+//!   [`index`] thread, which updates the index and exports it into a
+//!   numbered folder under `.chengguo-cache/serve-search/` while the next
+//!   page rebuilds go on. `/search/` switches to a new export in one step;
+//!   a page is served with the number of the export current then and reads
+//!   only that one (`/__chengguo/search/<id>/`), and a search page reloads
+//!   itself when a newer export is served.
 //! - Changes under `content/`, `themes/` and to `site.yaml` are collected by
 //!   `notify` (native events, or polling with `--poll` for network drives
 //!   and WSL) and debounced: a rebuild starts once the files have been quiet
@@ -25,7 +28,10 @@
 
 mod broken;
 pub mod http;
+mod index;
 pub mod server;
+
+pub use index::preview_search_dir;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -78,22 +84,23 @@ pub struct Problem {
     pub message: String,
 }
 
-/// What open pages are told: the number of the last good build and the
-/// problems of the latest attempt (empty when it succeeded).
+/// What open pages are told: the number of the last good build, the
+/// problems of the latest attempt (empty when it succeeded) and the number
+/// of the search export now served (0: none yet).
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
 pub struct Status {
     pub generation: u64,
     pub errors: Vec<Problem>,
+    pub search: u64,
 }
 
 /// Shared between the rebuild loop and the server.
 struct Shared {
     /// Watched by every open event stream.
     status: tokio::sync::watch::Sender<Status>,
-    /// The folder served at `/search/` (a numbered export under
-    /// [`preview_search_dir`]) and the fingerprint of the documents it was
-    /// made from; switched in one step when a new one is ready.
-    search: Mutex<Option<(PathBuf, String)>>,
+    /// The export served at `/search/` (a numbered folder under
+    /// [`preview_search_dir`]); switched in one step when a new one is ready.
+    search: Mutex<Option<index::Export>>,
 }
 
 impl Default for Shared {
@@ -109,8 +116,24 @@ impl Shared {
     fn status(&self) -> Status {
         self.status.borrow().clone()
     }
-    fn set(&self, s: Status) {
-        self.status.send_replace(s);
+    /// The outcome of a page build (the search export is left as it is).
+    fn set_build(&self, generation: u64, errors: Vec<Problem>) {
+        self.status.send_modify(|s| {
+            s.generation = generation;
+            s.errors = errors;
+        });
+    }
+    fn search(&self) -> Option<index::Export> {
+        self.search
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+    /// Serve this export from now on and tell open pages.
+    fn set_search(&self, export: index::Export) {
+        let id = export.id;
+        *self.search.lock().unwrap_or_else(|e| e.into_inner()) = Some(export);
+        self.status.send_modify(|s| s.search = id);
     }
 }
 
@@ -120,16 +143,19 @@ pub fn preview_dir(site: &Path) -> PathBuf {
 }
 
 /// Progress lines for the terminal.
-pub trait Log: Send {
-    fn line(&mut self, s: &str);
-    fn error(&mut self, s: &str);
+/// Progress lines for the terminal (from the rebuild loop and the index
+/// thread).
+pub trait Log: Send + Sync {
+    fn line(&self, s: &str);
+    fn error(&self, s: &str);
 }
 
 /// Run the preview until the process is stopped. `ready` gets the URL once
-/// the first build is done and the server listens.
+/// the first page build is done and the server listens (the search index
+/// follows on its own thread).
 pub fn serve(
     opts: &ServeOptions,
-    log: &mut dyn Log,
+    log: Arc<dyn Log>,
     ready: &mut dyn FnMut(&str),
 ) -> Result<(), ServeError> {
     if !opts.site.join(crate::config::FILE).is_file() {
@@ -148,15 +174,14 @@ pub fn serve(
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let mut watcher = watch(&opts.site, opts.poll, tx)?;
 
+    let indexer = index::Indexer::spawn(&opts.site, Arc::clone(&shared), Arc::clone(&log));
+    let log = log.as_ref();
     let (first, docs) = rebuild(&opts.site, &out, log)?;
     if let Some(docs) = docs {
-        index(&opts.site, &docs, &shared, log);
+        indexer.submit(docs);
     }
     let generation = u64::from(first.is_empty());
-    shared.set(Status {
-        generation,
-        errors: first,
-    });
+    shared.set_build(generation, first);
 
     if generation == 0 {
         log.line("预览还没有成功生成过：浏览器中的每个页面会列出上面的错误，修正后预览会自动出现");
@@ -208,24 +233,23 @@ pub fn serve(
         ));
         let t = Instant::now();
         let (errors, docs) = rebuild(&opts.site, &out, log)?;
-        let mut s = shared.status();
+        let mut generation = shared.status().generation;
         if errors.is_empty() {
-            s.generation += 1;
+            generation += 1;
             log.line(&format!(
                 "页面已更新，用时 {:.2} 秒，已通知浏览器刷新",
                 t.elapsed().as_secs_f64()
             ));
-        } else if s.generation == 0 {
+        } else if generation == 0 {
             log.line("预览还没有成功生成过：浏览器中会列出这些错误，修正后预览会自动出现");
         } else {
             log.line("仍在显示上一次成功生成的页面；修正后会自动刷新");
         }
-        s.errors = errors;
-        shared.set(s);
-        // Pages first, then the search index (the previous one keeps
-        // answering meanwhile).
+        shared.set_build(generation, errors);
+        // Pages first, then the search index on its own thread (the
+        // previous export keeps answering meanwhile).
         if let Some(docs) = docs {
-            index(&opts.site, &docs, &shared, log);
+            indexer.submit(docs);
         }
     }
 }
@@ -237,7 +261,7 @@ pub fn serve(
 fn rebuild(
     site: &Path,
     out: &Path,
-    log: &mut dyn Log,
+    log: &dyn Log,
 ) -> Result<(Vec<Problem>, Option<Vec<SearchDoc>>), ServeError> {
     let opts = Options {
         site: site.to_path_buf(),
@@ -293,62 +317,6 @@ fn rebuild(
         })
         .collect();
     Ok((problems, None))
-}
-
-/// Where the preview's search export lives: served at `/search/`, swapped
-/// on its own so that pages can be replaced before the index is ready.
-pub fn preview_search_dir(site: &Path) -> PathBuf {
-    site.join(".chengguo-cache").join("serve-search")
-}
-
-/// Update the index (reused when its fingerprint is fresh), export it into
-/// a new numbered folder and switch `/search/` to it; older exports are
-/// removed. A failure is printed; the previous export keeps answering.
-fn index(site: &Path, docs: &[SearchDoc], shared: &Shared, log: &mut dyn Log) {
-    let t = Instant::now();
-    let root = preview_search_dir(site);
-    let fingerprint = crate::search::index::fingerprint(docs);
-    let served = shared
-        .search
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    if served.as_ref().is_some_and(|(_, f)| *f == fingerprint) {
-        // Same searchable content (a template or style edit): keep it.
-        return;
-    }
-    let result = (|| -> Result<PathBuf, String> {
-        let _lock = build::lock_site(site).map_err(|e| e.to_string())?;
-        let cache = crate::search::cache_dir(site);
-        crate::search::build_index(docs, &cache).map_err(|e| e.to_string())?;
-        let n = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let dir = root.join(format!("{n}"));
-        crate::search::export_static(&cache, &dir.join("search")).map_err(|e| e.to_string())?;
-        Ok(dir)
-    })();
-    match result {
-        Ok(dir) => {
-            *shared.search.lock().unwrap_or_else(|e| e.into_inner()) =
-                Some((dir.clone(), fingerprint));
-            // Earlier exports (also of earlier sessions); one still being
-            // read is removed next time.
-            if let Ok(entries) = std::fs::read_dir(&root) {
-                for e in entries.flatten() {
-                    let p = e.path();
-                    if p != dir {
-                        let _ = std::fs::remove_dir_all(&p);
-                    }
-                }
-            }
-            log.line(&format!(
-                "搜索索引已更新，用时 {:.2} 秒",
-                t.elapsed().as_secs_f64()
-            ));
-        }
-        Err(e) => log.error(&format!("搜索索引更新失败：{e}")),
-    }
 }
 
 /// Keeps the file watcher alive while the preview runs.
@@ -455,15 +423,33 @@ fn snapshot(
     m
 }
 
-/// The page with the live-reload script tag added before `</body>`.
-pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"/__chengguo/live.js?g={generation}\"></script>");
-    let at = find_last(html, b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + tag.len());
-    out.extend_from_slice(&html[..at]);
+/// The page with the live-reload script tag added before `</body>` and,
+/// once a search export is served, `window.chengguoSearchBase` set at the
+/// start of `<head>` (before any script of the page), so that the page's
+/// searches read export `search` only, even after a newer one is switched in.
+pub fn inject(html: &[u8], generation: u64, search: u64) -> Vec<u8> {
+    let tag =
+        format!("<script src=\"/__chengguo/live.js?g={generation}&amp;s={search}\"></script>");
+    let base = if search > 0 {
+        format!("<script>window.chengguoSearchBase=\"/__chengguo/search/{search}/\";</script>")
+    } else {
+        String::new()
+    };
+    let head = find_first(html, b"<head")
+        .and_then(|i| html[i..].iter().position(|&b| b == b'>').map(|j| i + j + 1))
+        .unwrap_or(0);
+    let at = find_last(html, b"</body>").unwrap_or(html.len()).max(head);
+    let mut out = Vec::with_capacity(html.len() + tag.len() + base.len());
+    out.extend_from_slice(&html[..head]);
+    out.extend_from_slice(base.as_bytes());
+    out.extend_from_slice(&html[head..at]);
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
+}
+
+fn find_first(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w == n)
 }
 
 fn find_last(h: &[u8], n: &[u8]) -> Option<usize> {

@@ -283,34 +283,42 @@ async fn route(asked: &Asked, ctx: &Ctx) -> Response<Body> {
     }
     let status = shared.status();
     let built = status.generation > 0;
-    let search_root = shared
-        .search
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
-        .map(|(dir, _)| dir)
-        .filter(|_| path.starts_with("/search/"));
-    let resolved = {
-        let root = search_root.unwrap_or_else(|| ctx.root.clone());
-        let p = path.to_string();
-        tokio::task::spawn_blocking(move || http::resolve(&root, &p))
-            .await
-            .unwrap_or(Resolved::NotFound)
+    // `/search/…` is the current export; `/__chengguo/search/<id>/…` the
+    // export a page was served with (kept while it is among the newest).
+    let export = shared.search();
+    let (root, p) = match search_path(path) {
+        Some((id, rest)) => match export.as_ref().and_then(|e| e.sibling(id)) {
+            Some(dir) => (dir, format!("/search/{rest}")),
+            None => {
+                return text(
+                    StatusCode::NOT_FOUND,
+                    "找不到文件：这个搜索索引已被更新的索引取代，请刷新页面",
+                )
+            }
+        },
+        None => match export.as_ref().filter(|_| path.starts_with("/search/")) {
+            Some(e) => (e.dir.clone(), path.to_string()),
+            None => (ctx.root.clone(), path.to_string()),
+        },
     };
+    let search = export.map_or(0, |e| e.id);
+    let resolved = tokio::task::spawn_blocking(move || http::resolve(&root, &p))
+        .await
+        .unwrap_or(Resolved::NotFound);
     // No build has succeeded in this session: every page is the list of
     // errors (an older preview on disk may be of other content).
     if !built && wants_page(path, &resolved) {
         return html(
             StatusCode::SERVICE_UNAVAILABLE,
-            inject(broken::page(&status.errors).as_bytes(), 0),
+            inject(broken::page(&status.errors).as_bytes(), 0, 0),
         );
     }
     match resolved {
         Resolved::File(p) => {
             if http::content_type(&p).starts_with("text/html") {
                 match read(p).await {
-                    Ok(page) => html(StatusCode::OK, inject(&page, status.generation)),
-                    Err(_) => not_found(ctx, status.generation).await,
+                    Ok(page) => html(StatusCode::OK, inject(&page, status.generation, search)),
+                    Err(_) => not_found(ctx, status.generation, search).await,
                 }
             } else {
                 send_file(p, asked.range.as_deref(), head)
@@ -335,7 +343,7 @@ async fn route(asked: &Asked, ctx: &Ctx) -> Response<Body> {
             r
         }
         Resolved::Forbidden => text(StatusCode::FORBIDDEN, "禁止访问：只能访问预览目录中的文件"),
-        Resolved::NotFound => not_found(ctx, status.generation).await,
+        Resolved::NotFound => not_found(ctx, status.generation, search).await,
     }
 }
 
@@ -364,12 +372,22 @@ async fn read(p: PathBuf) -> io::Result<Vec<u8>> {
         .unwrap_or_else(|e| Err(io::Error::other(e)))
 }
 
-async fn not_found(ctx: &Ctx, generation: u64) -> Response<Body> {
+async fn not_found(ctx: &Ctx, generation: u64, search: u64) -> Response<Body> {
     let page = match read(ctx.root.join("404.html")).await {
         Ok(page) => page,
         Err(_) => "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>找不到页面</title><body><p>找不到页面。</p></body></html>".into(),
     };
-    html(StatusCode::NOT_FOUND, inject(&page, generation))
+    html(StatusCode::NOT_FOUND, inject(&page, generation, search))
+}
+
+/// `/__chengguo/search/<id>/<rest>` → `(id, rest)`.
+fn search_path(path: &str) -> Option<(u64, &str)> {
+    let tail = path.strip_prefix("/__chengguo/search/")?;
+    let (id, rest) = tail.split_once('/')?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((id.parse().ok()?, rest))
 }
 
 /// Percent-encode a decoded path for a `Location` header.

@@ -76,6 +76,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// All files under `root`, keyed by relative path (sorted); empty when
+/// `root` is missing.
+pub fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else if let Ok(bytes) = fs::read(&p) {
+                out.insert(p.strip_prefix(root).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
 /// A copy of the bundled sample site (site.yaml + content/) at `dir`.
 pub fn sample_site_at(dir: &Path) -> PathBuf {
     copy_dir(&repo().join("content"), &dir.join("content"));
