@@ -373,6 +373,11 @@ fn serve_answers_rebuilds_shows_errors_and_recovers() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(served > first_id);
+    let s = srv.status();
+    assert_eq!(
+        s["indexed"], s["generation"],
+        "the search is of the last build: {s}"
+    );
     assert_eq!(
         srv.get(&format!("/__chengguo/search/{first_id}/meta.js"))
             .status,

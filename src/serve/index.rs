@@ -46,6 +46,8 @@ pub struct Export {
     pub dir: PathBuf,
     /// Fingerprint of the documents it was made from.
     pub fingerprint: String,
+    /// The page build those documents came from.
+    pub generation: u64,
 }
 
 impl Export {
@@ -61,8 +63,9 @@ impl Export {
 
 #[derive(Default)]
 struct Pending {
-    /// Documents of the newest good build not yet indexed.
-    docs: Option<Vec<SearchDoc>>,
+    /// Documents of the newest good build not yet indexed, with that
+    /// build's generation.
+    docs: Option<(u64, Vec<SearchDoc>)>,
     /// Counts hand-overs, so a running update sees it was overtaken.
     submitted: u64,
     closed: bool,
@@ -101,17 +104,19 @@ impl Indexer {
                     let p = lock.lock().unwrap_or_else(|e| e.into_inner());
                     p.submitted != seq
                 };
-                update(&site, &docs, &shared, &overtaken, log.as_ref());
+                let (generation, docs) = docs;
+                update(&site, generation, &docs, &shared, &overtaken, log.as_ref());
             }
         });
         me
     }
 
-    /// Index these documents next (replacing any not yet started).
-    pub fn submit(&self, docs: Vec<SearchDoc>) {
+    /// Index the documents of page build `generation` next (replacing any
+    /// not yet started).
+    pub fn submit(&self, generation: u64, docs: Vec<SearchDoc>) {
         let (lock, cv) = &*self.pending;
         let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
-        p.docs = Some(docs);
+        p.docs = Some((generation, docs));
         p.submitted += 1;
         cv.notify_one();
     }
@@ -131,6 +136,7 @@ impl Drop for Indexer {
 /// keeps answering.
 fn update(
     site: &Path,
+    generation: u64,
     docs: &[SearchDoc],
     shared: &Shared,
     overtaken: &dyn Fn() -> bool,
@@ -138,11 +144,10 @@ fn update(
 ) {
     let t = Instant::now();
     let fingerprint = crate::search::index::fingerprint(docs);
-    if shared
-        .search()
-        .is_some_and(|e| e.fingerprint == fingerprint)
-    {
-        // Same searchable content (a template or style edit): keep it.
+    if let Some(e) = shared.search().filter(|e| e.fingerprint == fingerprint) {
+        // Same searchable content (a template or style edit): keep it, now
+        // standing for this build too.
+        shared.set_search(Export { generation, ..e });
         return;
     }
     let root = preview_search_dir(site);
@@ -161,6 +166,7 @@ fn update(
             id,
             dir,
             fingerprint,
+            generation,
         }))
     })();
     match result {

@@ -85,13 +85,15 @@ pub struct Problem {
 }
 
 /// What open pages are told: the number of the last good build, the
-/// problems of the latest attempt (empty when it succeeded) and the number
-/// of the search export now served (0: none yet).
+/// problems of the latest attempt (empty when it succeeded), the number
+/// of the search export now served (0: none yet) and the page build whose
+/// records it holds (`indexed == generation`: the search is current).
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
 pub struct Status {
     pub generation: u64,
     pub errors: Vec<Problem>,
     pub search: u64,
+    pub indexed: u64,
 }
 
 /// Shared between the rebuild loop and the server.
@@ -131,9 +133,12 @@ impl Shared {
     }
     /// Serve this export from now on and tell open pages.
     fn set_search(&self, export: index::Export) {
-        let id = export.id;
+        let (id, generation) = (export.id, export.generation);
         *self.search.lock().unwrap_or_else(|e| e.into_inner()) = Some(export);
-        self.status.send_modify(|s| s.search = id);
+        self.status.send_modify(|s| {
+            s.search = id;
+            s.indexed = generation;
+        });
     }
 }
 
@@ -177,10 +182,10 @@ pub fn serve(
     let indexer = index::Indexer::spawn(&opts.site, Arc::clone(&shared), Arc::clone(&log));
     let log = log.as_ref();
     let (first, docs) = rebuild(&opts.site, &out, log)?;
-    if let Some(docs) = docs {
-        indexer.submit(docs);
-    }
     let generation = u64::from(first.is_empty());
+    if let Some(docs) = docs {
+        indexer.submit(generation, docs);
+    }
     shared.set_build(generation, first);
 
     if generation == 0 {
@@ -249,7 +254,7 @@ pub fn serve(
         // Pages first, then the search index on its own thread (the
         // previous export keeps answering meanwhile).
         if let Some(docs) = docs {
-            indexer.submit(docs);
+            indexer.submit(generation, docs);
         }
     }
 }
