@@ -88,6 +88,7 @@ impl Indexer {
         // Earlier sessions' exports are of other content: start clean.
         let _ = std::fs::remove_dir_all(preview_search_dir(&site));
         std::thread::spawn(move || {
+            lower_priority();
             let (lock, cv) = &*pending;
             loop {
                 let (docs, seq) = {
@@ -127,6 +128,20 @@ impl Drop for Indexer {
         let (lock, cv) = &*self.pending;
         lock.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
         cv.notify_one();
+    }
+}
+
+/// Give this thread (and the index writer's threads it starts, which
+/// inherit it) a lower CPU priority than the page rebuilds, which are what
+/// the person saving waits for. Linux only; elsewhere the threads share
+/// the CPU evenly.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread; a failure leaves
+    // the priority as it was.
+    unsafe {
+        let tid = libc::gettid();
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
     }
 }
 
