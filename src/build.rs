@@ -60,6 +60,8 @@ pub enum BuildError {
     #[error("无法锁定站点缓存目录 {path}（{err}）")]
     Lock { path: PathBuf, err: std::io::Error },
     #[error(transparent)]
+    CacheLink(#[from] crate::cache::CacheLink),
+    #[error(transparent)]
     Output(#[from] OutputError),
     #[error("搜索索引：{0}")]
     Search(#[from] search::SearchError),
@@ -197,7 +199,8 @@ pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loa
 /// write one search index (or swap one output) at the same time. Released
 /// when the returned file is dropped, also if the process dies.
 pub fn lock_site(site: &Path) -> Result<std::fs::File, BuildError> {
-    lock_file(&site.join(".chengguo-cache").join("lock"))
+    crate::cache::check(site)?;
+    lock_file(&crate::cache::root(site).join("lock"))
 }
 
 /// Take an exclusive lock on the file at `path` (created if missing),
@@ -237,6 +240,10 @@ pub fn run_keep_docs(
     let start = Instant::now();
     if opts.write {
         check_out_dir(&opts.site, &opts.out_dir())?;
+    }
+    if opts.write || opts.search {
+        // Photos are derived into the cache before the lock is taken.
+        crate::cache::check(&opts.site)?;
     }
     let mut report = Report::default();
     let Loaded { cfg, graph, media } = load(&opts.site, &mut report, on);

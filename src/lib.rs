@@ -10,6 +10,7 @@
 //! [`cli`] is the command line. See docs/ARCHITECTURE.md.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -551,3 +551,51 @@ fn generated_names_never_leave_the_output() {
         }
     }
 }
+
+// ------------------------------------------- a sent `.chengguo-cache/`
+
+#[test]
+fn links_in_a_sent_cache_folder_are_refused_before_anything_is_written() {
+    // A site folder from someone else may carry its own cache; a link in
+    // it must never carry a build's writes or pruning elsewhere.
+    for planted in [
+        ".chengguo-cache",
+        ".chengguo-cache/images",
+        ".chengguo-cache/search",
+        ".chengguo-cache/lock",
+        ".chengguo-cache/images/0123456789abcdef0123456789abcdef",
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        let site = mini_site(&t.path().join("site"));
+        let away = t.path().join("away");
+        w(&away.join("keep.txt"), "mine");
+        w(&away.join("index/meta.json"), "{}");
+        let link = site.join(planted);
+        fs::create_dir_all(link.parent().unwrap()).unwrap();
+        symlink(&away, &link).unwrap();
+        let before = snapshot(&away, &[]);
+        let out = site.join("public");
+        let with_search = common::build(t.path(), &site, &out);
+        let without = build(t.path(), &site, &out);
+        let search = common::run(t.path(), &[os("search"), site.as_os_str(), os("关于")]);
+        for r in [&with_search, &without, &search] {
+            assert_ne!(r.code, 0, "{planted}: {}", r.dump());
+            assert!(
+                r.stderr.contains("是符号链接")
+                    && r.stderr.contains(planted.rsplit('/').next().unwrap()),
+                "{planted}: {}",
+                r.dump()
+            );
+        }
+        assert_eq!(
+            snapshot(&away, &[]),
+            before,
+            "{planted}: the link's target was touched"
+        );
+        assert!(!out.exists(), "{planted}: nothing published");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+}
