@@ -3,7 +3,7 @@
 //! run; `check` writes nothing. Every content error of the run is collected
 //! and returned together.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -268,9 +268,9 @@ pub fn run_keep_docs(
     let pictures = crate::images::process(
         &opts.site,
         &media,
-        &crate::images::Settings::default(),
+        &cfg.images,
         staging.is_some(),
-        &mut diags,
+        !opts.write,
     );
     // SVGs made inert ([`crate::svg`]), in `check` too; their sanitised
     // bytes are what a build publishes.
@@ -292,10 +292,23 @@ pub fn run_keep_docs(
 
     let t = Instant::now();
     let mut docs: Vec<SearchDoc> = Vec::new();
+    // Media path → the record files that show or link it (named in the
+    // image stage's messages).
+    let mut users: HashMap<String, Vec<String>> = HashMap::new();
     if let Some(theme) = &theme {
         let media_set: HashSet<String> = media.iter().filter_map(|m| media_rel(m)).collect();
         let r = render::render(&graph, &cfg, theme, &media_set, &pictures, sink, &mut diags);
         report.pages = r.pages;
+        for (rec, f) in graph.records().iter().zip(&r.found) {
+            let shown = rec.display_path.display().to_string().replace('\\', "/");
+            let mut paths: Vec<&str> = rec.media_paths();
+            paths.extend(f.media.iter().map(|m| m.as_str()));
+            paths.sort_unstable();
+            paths.dedup();
+            for p in paths {
+                users.entry(p.to_string()).or_default().push(shown.clone());
+            }
+        }
         if !opts.write {
             report.audit = Some(crate::check::audit(&graph, &r.found));
         }
@@ -337,6 +350,7 @@ pub fn run_keep_docs(
             }
         }
     }
+    crate::images::report(&pictures.problems, &users, &mut diags);
     let detail = format!("{} 个页面", report.pages);
     stage(&mut report, on, "render", t, detail);
     report.diagnostics.extend(diags);

@@ -19,7 +19,10 @@ pub fn root(site: &Path) -> PathBuf {
 }
 
 /// Refuse a cache with a symbolic link at its top or in its first two
-/// levels. A missing cache is fine.
+/// levels. A missing cache is fine. Inside the preview's output and search
+/// exports (`serve/`, `serve-search/`), which are written through staging
+/// and fresh numbered folders and removed without following links
+/// (`output.rs`, `serve/index.rs`), only the folders themselves are checked.
 pub fn check(site: &Path) -> Result<(), CacheLink> {
     let root = root(site);
     let Ok(md) = std::fs::symlink_metadata(&root) else {
@@ -28,15 +31,25 @@ pub fn check(site: &Path) -> Result<(), CacheLink> {
     if md.file_type().is_symlink() {
         return Err(CacheLink(root));
     }
-    for e in walkdir::WalkDir::new(&root)
-        .min_depth(1)
-        .max_depth(2)
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-    {
-        if e.path_is_symlink() {
-            return Err(CacheLink(e.into_path()));
+    let entries = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect::<Vec<_>>()
+    };
+    for e in entries(&root) {
+        let Ok(t) = e.file_type() else { continue };
+        if t.is_symlink() {
+            return Err(CacheLink(e.path()));
+        }
+        let managed = matches!(e.file_name().to_str(), Some("serve" | "serve-search"));
+        if t.is_dir() && !managed {
+            for c in entries(&e.path()) {
+                if c.file_type().is_ok_and(|t| t.is_symlink()) {
+                    return Err(CacheLink(c.path()));
+                }
+            }
         }
     }
     Ok(())

@@ -399,6 +399,7 @@ fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
     }
     let title = crate::pack::site_title(&opts.site);
     let r = crate::pack::write_zip(&opts, &prepared.out, &title)?;
+    let prepared_out = prepared.out.clone();
     drop(prepared);
     println!(
         "已写入：{}（{}，{} 个文件，解压后 {}，用时 {:.2} 秒）",
@@ -416,6 +417,15 @@ fn pack(opts: crate::pack::PackOptions) -> anyhow::Result<ExitCode> {
         "包内结构：{0}/打开门户.html、{0}/使用说明.txt、{0}/校验清单.sha256、{0}/portal/（门户）",
         r.top
     );
+    if let Some(p) = crate::pack::photos::saving(&opts.site, &prepared_out) {
+        println!(
+            "照片 {} 张：原图共 {}，U 盘版只带去掉位置信息、缩小后的图片 {}（为原图的 {:.0}%；原图不放进 U 盘）",
+            p.photos,
+            human(p.originals),
+            human(p.published),
+            p.published as f64 * 100.0 / p.originals.max(1) as f64
+        );
+    }
     println!("门户各部分大小：");
     for k in &r.kinds {
         println!(

@@ -1,6 +1,6 @@
 //! Config stage: read `site.yaml` (title, texts, optional `base_url`, theme
-//! name, vocabulary extensions) into a [`Config`]. Unknown keys are errors,
-//! located like content errors.
+//! name, vocabulary extensions, photo settings) into a [`Config`]. Unknown
+//! keys are errors, located like content errors.
 
 use std::path::Path;
 
@@ -28,6 +28,8 @@ pub struct Config {
     /// Where the intro value starts in site.yaml.
     pub intro_pos: Pos,
     pub vocab: Vocab,
+    /// How photos are derived (`images:`; [`crate::images`]).
+    pub images: crate::images::Settings,
 }
 
 /// Closed vocabularies after extension by `site.yaml`.
@@ -65,6 +67,7 @@ impl Default for Config {
             intro_lines: Vec::new(),
             intro_pos: Pos::START,
             vocab: Vocab::default(),
+            images: crate::images::Settings::default(),
         }
     }
 }
@@ -72,7 +75,7 @@ impl Default for Config {
 pub const FILE: &str = "site.yaml";
 
 /// The keys of `site.yaml`.
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "title",
     "subtitle",
     "description",
@@ -81,6 +84,7 @@ const KEYS: [&str; 8] = [
     "theme",
     "intro",
     "vocab",
+    "images",
 ];
 
 /// Load `site/site.yaml`. A missing or broken file is an error in `diags`
@@ -189,6 +193,7 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Config {
                 }
             }
             "vocab" => extend_vocab(node, &mut cfg.vocab, diags),
+            "images" => images(node, &mut cfg.images, diags),
             other => diags.error(
                 FILE,
                 key.pos,
@@ -335,6 +340,128 @@ fn extend_vocab(node: &Node, vocab: &mut Vocab, diags: &mut Diagnostics) {
                     ),
                 ),
             }
+        }
+    }
+}
+
+/// The keys of `images:`.
+const IMAGE_KEYS: [&str; 5] = ["widths", "max", "quality", "max_megapixels", "keep"];
+
+/// `images:` — widths for `srcset`, the largest width, JPEG quality, the
+/// pixel limit and the files published as they are. Each bad value is an
+/// error at its place; the default stays for it.
+fn images(node: &Node, out: &mut crate::images::Settings, diags: &mut Diagnostics) {
+    let Value::Map(m) = &node.value else {
+        diags.error(
+            FILE,
+            node.pos,
+            format!(
+                "images 应为照片处理的设置，如 images: {{widths: [480, 960], quality: 80}}，实际是{}",
+                node.value.describe()
+            ),
+        );
+        return;
+    };
+    let int = |field: &str, n: &Node, lo: i64, hi: i64, what: &str, d: &mut Diagnostics| {
+        let sp = if field.ends_with('项') { "" } else { " " };
+        match n.value {
+            Value::Int(v) if (lo..=hi).contains(&v) => Some(v),
+            Value::Int(v) => {
+                d.error(
+                    FILE,
+                    n.pos,
+                    format!("{field}{sp}的值 {v} 超出范围：应为 {lo} 到 {hi} 之间的整数（{what}）"),
+                );
+                None
+            }
+            _ => {
+                d.error(
+                    FILE,
+                    n.pos,
+                    format!(
+                        "{field}{sp}应为 {lo} 到 {hi} 之间的整数（{what}），实际是{}",
+                        n.value.describe()
+                    ),
+                );
+                None
+            }
+        }
+    };
+    for (k, v) in m {
+        let field = format!("images.{}", k.name);
+        match k.name.as_str() {
+            "widths" => {
+                let items: Vec<&Node> = match &v.value {
+                    Value::List(l) if !l.is_empty() => l.iter().collect(),
+                    _ => {
+                        diags.error(
+                            FILE,
+                            v.pos,
+                            format!(
+                                "{field} 应为图片宽度（像素）的列表，如 [480, 960, 1600]，实际是{}",
+                                v.value.describe()
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                let mut widths = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    let f = format!("{field} 第 {} 项", i + 1);
+                    if let Some(w) = int(&f, item, 100, 8000, "图片宽度，单位为像素", diags) {
+                        widths.push(w as u32);
+                    }
+                }
+                widths.sort_unstable();
+                widths.dedup();
+                if !widths.is_empty() {
+                    out.widths = widths;
+                }
+            }
+            "max" => {
+                if let Some(w) = int(&field, v, 100, 8000, "“查看大图”打开的那一张的宽度，单位为像素", diags) {
+                    out.max = w as u32;
+                }
+            }
+            "quality" => {
+                if let Some(q) = int(&field, v, 30, 100, "JPEG 压缩质量：越大越清晰、文件越大，常用 75 到 85", diags) {
+                    out.quality = q as u8;
+                }
+            }
+            "max_megapixels" => {
+                if let Some(p) = int(&field, v, 1, 400, "可接受的最大图片，单位为百万像素", diags) {
+                    out.max_pixels = p as u64 * 1_000_000;
+                }
+            }
+            "keep" => {
+                let items: Vec<&Node> = match &v.value {
+                    Value::List(l) => l.iter().collect(),
+                    _ => vec![v],
+                };
+                for item in items {
+                    match &item.value {
+                        Value::Str(p) if p.trim().starts_with("media/") && !p.contains("..") => {
+                            out.keep.push(p.trim().trim_end_matches('/').to_string());
+                        }
+                        other => diags.error(
+                            FILE,
+                            item.pos,
+                            format!(
+                                "{field} 的每一项应为 content/ 下要原样发布的图片或文件夹，以 media/ 开头，如 media/images/jiegou-tu.png，实际是{}",
+                                other.describe()
+                            ),
+                        ),
+                    }
+                }
+            }
+            other => diags.error(
+                FILE,
+                k.pos,
+                format!(
+                    "images 下有未知的设置“{other}”：可用的设置为 widths（宽度列表）、max（最大宽度）、quality（JPEG 质量）、max_megapixels（最大像素）、keep（原样发布）{}",
+                    did_you_mean(other, IMAGE_KEYS)
+                ),
+            ),
         }
     }
 }

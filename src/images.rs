@@ -44,6 +44,9 @@ pub struct Settings {
     pub quality: u8,
     /// Largest image accepted, in pixels (width × height).
     pub max_pixels: u64,
+    /// Media paths (files, or folders without the trailing '/') published
+    /// as they are: no derivatives, metadata kept.
+    pub keep: Vec<String>,
 }
 
 impl Default for Settings {
@@ -53,11 +56,19 @@ impl Default for Settings {
             max: 2048,
             quality: 80,
             max_pixels: 60_000_000,
+            keep: Vec::new(),
         }
     }
 }
 
 impl Settings {
+    /// Whether `rel` (`media/…`) is to be published as it is.
+    pub fn keeps(&self, rel: &str) -> bool {
+        self.keep.iter().any(|k| {
+            rel == k || (rel.starts_with(k.as_str()) && rel.as_bytes().get(k.len()) == Some(&b'/'))
+        })
+    }
+
     fn fingerprint(&self) -> String {
         format!(
             "{VERSION};w={:?};max={};q={};px={}",
@@ -105,6 +116,8 @@ pub struct Images {
     /// Files to publish: (media path, file in the cache).
     pub outputs: Vec<(String, PathBuf)>,
     pub report: Report,
+    /// Located by [`report`] once the records using each picture are known.
+    pub problems: Vec<Problem>,
 }
 
 /// What the stage did (for the stage line and tests).
@@ -151,23 +164,51 @@ pub fn is_derived(p: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "jpg" | "jpeg" | "png"))
 }
 
+/// A problem with one picture, reported once the records that use it
+/// are known ([`report`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Media path (`media/images/a.jpg`).
+    pub rel: String,
+    pub error: bool,
+    pub message: String,
+}
+
+/// Published as they are (not derived), so worth a word when large.
+fn is_passed_through(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "gif" | "webp"))
+}
+
+/// A picture published as it is above this size gets a warning.
+const AS_IS_WARN: u64 = 1 << 20;
+/// `check` mentions an original above this size.
+const ORIGINAL_WARN: u64 = 15 << 20;
+
+fn mb(n: u64) -> String {
+    format!("{:.1} MB", n as f64 / 1_048_576.0)
+}
+
 /// Derive (`write`: into the cache) or only inspect (`check`) every JPEG
-/// and PNG of `media` (paths relative to `content/`). Problems are located
-/// at the media file.
+/// and PNG of `media` (paths relative to `content/`) that `settings` does
+/// not keep as is; inspect GIF, WebP and kept pictures. Problems are in
+/// [`Images::problems`]; `audit` (`check`) adds the large originals.
 pub fn process(
     site: &Path,
     media: &[PathBuf],
     settings: &Settings,
     write: bool,
-    diags: &mut Diagnostics,
+    audit: bool,
 ) -> Images {
     let cache = site.join(".chengguo-cache").join("images");
     let fp = settings.fingerprint();
+    let rel_of = |m: &PathBuf| m.to_string_lossy().replace('\\', "/");
     let results: Vec<(String, Result<Done, String>)> = media
         .par_iter()
-        .filter(|m| is_derived(m))
+        .filter(|m| is_derived(m) && !settings.keeps(&rel_of(m)))
         .map(|m| {
-            let rel = m.to_string_lossy().replace('\\', "/");
+            let rel = rel_of(m);
             let r = one(
                 &site.join("content").join(m),
                 &rel,
@@ -182,7 +223,6 @@ pub fn process(
     let mut images = Images::default();
     let mut used = std::collections::HashSet::new();
     for (rel, r) in results {
-        let shown = format!("content/{rel}");
         match r {
             Ok(done) => {
                 images.report.images += 1;
@@ -196,6 +236,19 @@ pub fn process(
                 if let Some(k) = &done.key {
                     used.insert(k.clone());
                 }
+                for w in done.warnings {
+                    images.problems.push(Problem { rel: rel.clone(), error: false, message: w });
+                }
+                if audit && done.bytes_in > ORIGINAL_WARN {
+                    images.problems.push(Problem {
+                        rel: rel.clone(),
+                        error: false,
+                        message: format!(
+                            "原图有 {}：门户只发布缩小后的图片，但站点文件夹、备份和拷贝都会因此变大变慢；可以先用看图软件把它缩小到 4000 像素宽以内",
+                            mb(done.bytes_in)
+                        ),
+                    });
+                }
                 images.outputs.extend(
                     done.derived
                         .files
@@ -205,14 +258,91 @@ pub fn process(
                 );
                 images.map.insert(rel, done.derived);
             }
-            Err(msg) => diags.error(&shown, Pos::START, msg),
+            Err(message) => images.problems.push(Problem { rel, error: true, message }),
         }
     }
+    // Published as they are: animated GIFs and large files are worth a word.
+    let as_is: Vec<Problem> = media
+        .par_iter()
+        .filter(|m| {
+            let rel = rel_of(m);
+            is_passed_through(m) || (settings.keeps(&rel) && is_derived(m))
+        })
+        .filter_map(|m| as_is(&site.join("content").join(m), &rel_of(m), settings))
+        .collect();
+    images.problems.extend(as_is);
     if write {
         remove_stale(&cache, &used);
     }
     images.outputs.sort();
+    images.problems.sort_by(|a, b| a.rel.cmp(&b.rel));
     images
+}
+
+/// The warning for a picture published as it is, if any: an animated GIF,
+/// or a file above [`AS_IS_WARN`].
+fn as_is(file: &Path, rel: &str, s: &Settings) -> Option<Problem> {
+    let len = fs::metadata(file).ok()?.len();
+    let kept = if s.keeps(rel) { "（site.yaml 的 images.keep 要求原样发布）" } else { "" };
+    let animated = ext_of(rel).eq_ignore_ascii_case("gif") && gif_is_animated(file, s);
+    let message = if animated {
+        format!(
+            "这是动图（{}），将原样发布{kept}：动图在手机和慢速网络上很费流量；较长的动画建议改成视频（mp4），或只保留一帧另存为 JPEG",
+            mb(len)
+        )
+    } else if len > AS_IS_WARN {
+        format!(
+            "图片将原样发布（{}）{kept}：在手机和慢速网络上打开很慢；如是照片，请另存为 JPEG（.jpg），门户会自动生成缩小的版本",
+            mb(len)
+        )
+    } else {
+        return None;
+    };
+    Some(Problem {
+        rel: rel.to_string(),
+        error: false,
+        message,
+    })
+}
+
+/// Whether a GIF has more than one frame (at most two are decoded, under
+/// the pixel and memory limits; a broken file counts as still).
+fn gif_is_animated(file: &Path, s: &Settings) -> bool {
+    use image::{AnimationDecoder, ImageDecoder};
+    let Ok(f) = fs::File::open(file) else { return false };
+    let Ok(mut dec) = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(f)) else {
+        return false;
+    };
+    let (w, h) = dec.dimensions();
+    if (w as u64) * (h as u64) > s.max_pixels || dec.set_limits(limits()).is_err() {
+        return false;
+    }
+    dec.into_frames().take(2).filter(|f| f.is_ok()).count() > 1
+}
+
+/// Problems as diagnostics at the picture's file, each naming the records
+/// that use it (`users`: media path → record files).
+pub fn report(
+    problems: &[Problem],
+    users: &HashMap<String, Vec<String>>,
+    diags: &mut Diagnostics,
+) {
+    for p in problems {
+        let by = match users.get(&p.rel).map(|v| v.as_slice()) {
+            Some([one]) => format!("（用在 {one}）"),
+            Some([first, rest @ ..]) if !rest.is_empty() => {
+                format!("（用在 {first} 等 {} 个记录中）", rest.len() + 1)
+            }
+            _ => String::new(),
+        };
+        let shown = format!("content/{}", p.rel);
+        let message = format!("{}{by}", p.message);
+        if p.error {
+            diags.error(&shown, Pos::START, message);
+        } else {
+            diags.warning(&shown, Pos::START, message);
+        }
+    }
 }
 
 struct Done {
@@ -222,6 +352,8 @@ struct Done {
     key: Option<String>,
     decoded: bool,
     bytes_in: u64,
+    /// Published, but worth a word (CMYK, 16 bits).
+    warnings: Vec<String>,
 }
 
 fn one(
@@ -273,7 +405,8 @@ fn one(
         );
     }
     let bytes_in = bytes.len() as u64;
-    let (w, h, orientation) = header(&bytes, s)?;
+    let (w, h, orientation, color) = header(&bytes, s)?;
+    let warnings = colour_warnings(&bytes, format, color);
     let (uw, uh) = upright(w, h, orientation);
     let plan = widths(uw, s);
     // The extension matches the content (checked above): kept as written.
@@ -306,6 +439,7 @@ fn one(
             key: None,
             decoded: false,
             bytes_in,
+            warnings,
         });
     }
     let key = {
@@ -332,6 +466,7 @@ fn one(
             key: Some(key),
             decoded: false,
             bytes_in,
+            warnings,
         });
     }
     let img = decode(&bytes, s)?;
@@ -363,6 +498,7 @@ fn one(
         key: Some(key),
         decoded: true,
         bytes_in,
+        warnings,
     })
 }
 
@@ -391,6 +527,7 @@ fn open<'b>(
         u32,
         u32,
         image::metadata::Orientation,
+        image::ExtendedColorType,
     ),
     String,
 > {
@@ -410,17 +547,45 @@ fn open<'b>(
     let o = dec
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    Ok((dec, w, h, o))
+    let c = dec.original_color_type();
+    Ok((dec, w, h, o, c))
 }
 
-/// Width, height and EXIF orientation, from the header only.
-fn header(bytes: &[u8], s: &Settings) -> Result<(u32, u32, image::metadata::Orientation), String> {
-    open(bytes, s).map(|(_, w, h, o)| (w, h, o))
+type Header = (u32, u32, image::metadata::Orientation, image::ExtendedColorType);
+
+/// Width, height, EXIF orientation and stored colour type, from the header
+/// only.
+fn header(bytes: &[u8], s: &Settings) -> Result<Header, String> {
+    open(bytes, s).map(|(_, w, h, o, c)| (w, h, o, c))
+}
+
+/// Pictures published after a colour conversion: CMYK JPEGs (print
+/// colours: the screen version may look different) and 16-bit files.
+fn colour_warnings(bytes: &[u8], f: Format, c: image::ExtendedColorType) -> Vec<String> {
+    use image::ExtendedColorType as C;
+    let mut v = Vec::new();
+    if f == Format::Jpeg {
+        // image reports the converted RGB; the stored colour space is in
+        // the frame header.
+        let mut d = zune_jpeg::JpegDecoder::new(zune_core::bytestream::ZCursor::new(bytes));
+        if d.decode_headers().is_ok()
+            && matches!(
+                d.input_colorspace(),
+                Some(zune_core::colorspace::ColorSpace::CMYK | zune_core::colorspace::ColorSpace::YCCK)
+            )
+        {
+            v.push("这是 CMYK 印刷色图片，已转换为屏幕用的 RGB 颜色发布：颜色可能与原图不同，请在页面上核对；最好用看图软件另存为 RGB 的 JPEG".into());
+        }
+    }
+    if matches!(c, C::L16 | C::La16 | C::Rgb16 | C::Rgba16 | C::Rgb32F | C::Rgba32F) {
+        v.push("这是 16 位色深的图片，已转为普通的 8 位发布（看上去没有区别）；原图文件因此大一倍，可以另存为 8 位 PNG 或 JPEG".into());
+    }
+    v
 }
 
 /// The upright pixels, 8 bits per channel.
 fn decode(bytes: &[u8], s: &Settings) -> Result<image::DynamicImage, String> {
-    let (dec, _, _, o) = open(bytes, s)?;
+    let (dec, _, _, o, _) = open(bytes, s)?;
     let mut img = image::DynamicImage::from_decoder(dec).map_err(|e| describe(&e))?;
     img.apply_orientation(o);
     // 16-bit and other exotic layouts: 8 bits per channel, as published.

@@ -34,6 +34,25 @@ pub struct Record {
 }
 
 impl Record {
+    /// The `media/…` files its front matter names (cover, media and their
+    /// posters, attachments); addresses on the internet are left out.
+    pub fn media_paths(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = Vec::new();
+        match &self.data {
+            Data::Outcome(o) => {
+                for m in &o.media {
+                    v.push(&m.src);
+                    v.extend(m.poster.as_deref());
+                }
+            }
+            Data::Case(c) => v.extend(c.cover.as_deref()),
+            Data::Notice(n) => v.extend(n.attachments.iter().map(|a| a.src.as_str())),
+            _ => {}
+        }
+        v.retain(|p| p.starts_with("media/"));
+        v
+    }
+
     /// Output path relative to the output root.
     pub fn url(&self) -> String {
         format!("{}/{}.html", self.kind.dir(), self.id)

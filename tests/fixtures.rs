@@ -439,7 +439,7 @@ fn many_errors_are_reported_at_once_sorted_and_counted() {
         "content/pages/kong.md:1:1: 错误: 文件为空：记录应以一行 --- 开头，接着写 title: 等字段，再以一行 --- 结束，下面是正文",
         "content/pages/lianjie.md:4:2: 错误: 链接“../outcomes/c-chengguo.md”指向的成果“c-chengguo”不存在或是草稿（draft: true）：请检查 content/outcomes/ 下的文件名",
         "content/pages/yaml.md:2:10: 错误: YAML 语法错误：此处不能出现冒号（含冒号的值请用英文引号括起来）",
-        "site.yaml:2:1: 错误: 未知的配置项“subtitel”：可用的配置项为 title、subtitle、description、language、base_url、theme、intro、vocab（是否指 subtitle、title？）",
+        "site.yaml:2:1: 错误: 未知的配置项“subtitel”：可用的配置项为 title、subtitle、description、language、base_url、theme、intro、vocab、images（是否指 subtitle、title？）",
     ];
     assert_invalid("many-errors", &errors, &[]);
     // Sorted by path, then line, then column (numerically).

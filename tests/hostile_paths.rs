@@ -155,6 +155,55 @@ fn a_planted_link_as_stale_staging_folder_is_not_followed() {
     assert_eq!(fs::read_to_string(away.join("keep.txt")).unwrap(), "mine");
 }
 
+#[test]
+fn a_rebuild_links_unchanged_pages_and_never_reuses_a_planted_link() {
+    use std::os::unix::fs::MetadataExt;
+    let t = tempfile::tempdir().unwrap();
+    let site = mini_site(&t.path().join("site"));
+    w(
+        &site.join("content/pages/other.md"),
+        "---\ntitle: 其他\n---\n另一页。\n",
+    );
+    let out = site.join("public");
+    let r = build(t.path(), &site, &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let ino = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+    let (about, other) = (ino("pages/about.html"), ino("pages/other.html"));
+    // The old other.html becomes a link to a file outside with the very
+    // bytes the next build writes: it must not be carried over as a link.
+    let away = t.path().join("away.html");
+    fs::copy(out.join("pages/other.html"), &away).unwrap();
+    fs::remove_file(out.join("pages/other.html")).unwrap();
+    symlink(&away, out.join("pages/other.html")).unwrap();
+    w(
+        &site.join("content/pages/about.md"),
+        "---\ntitle: 关于\n---\n改过的正文。\n",
+    );
+    let r = build(t.path(), &site, &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    // Changed: a new file. Unchanged: the same file (hard-linked across).
+    assert_ne!(ino("pages/about.html"), about);
+    assert!(fs::read_to_string(out.join("pages/about.html"))
+        .unwrap()
+        .contains("改过的正文"));
+    let o = fs::symlink_metadata(out.join("pages/other.html")).unwrap();
+    assert!(
+        o.file_type().is_file(),
+        "a regular file, not the planted link"
+    );
+    assert_ne!(o.ino(), fs::metadata(&away).unwrap().ino());
+    assert_ne!(o.ino(), other);
+    let unchanged = ino("404.html");
+    let r = build(t.path(), &site, &out);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert_eq!(
+        ino("404.html"),
+        unchanged,
+        "unchanged page linked, not rewritten"
+    );
+    assert_eq!(fs::metadata(out.join("404.html")).unwrap().nlink(), 1);
+}
+
 // ------------------------------------------------------------ point 3
 
 #[test]

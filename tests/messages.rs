@@ -424,6 +424,40 @@ msg_test!(
     |d| w(d, "site.yaml", "title: 消息测试\nvocab:\n  subjects: [书法, 12]\n"),
 );
 
+msg_test!(
+    config_images_not_a_map,
+    [
+        "site.yaml:2:9: 错误: images 应为照片处理的设置，如 images: {widths: [480, 960], quality: 80}，实际是整数 960",
+    ],
+    |d| w(d, "site.yaml", "title: 消息测试\nimages: 960\n"),
+);
+
+msg_test!(
+    config_images_values,
+    [
+        "site.yaml:3:17: 错误: images.widths 第 2 项的值 50 超出范围：应为 100 到 8000 之间的整数（图片宽度，单位为像素）",
+        "site.yaml:3:21: 错误: images.widths 第 3 项应为 100 到 8000 之间的整数（图片宽度，单位为像素），实际是文本“九百”",
+        "site.yaml:4:8: 错误: images.max 的值 9000 超出范围：应为 100 到 8000 之间的整数（“查看大图”打开的那一张的宽度，单位为像素）",
+        "site.yaml:5:12: 错误: images.quality 应为 30 到 100 之间的整数（JPEG 压缩质量：越大越清晰、文件越大，常用 75 到 85），实际是文本“高”",
+        "site.yaml:6:10: 错误: images.keep 的每一项应为 content/ 下要原样发布的图片或文件夹，以 media/ 开头，如 media/images/jiegou-tu.png，实际是文本“../secret.png”",
+        "site.yaml:7:3: 错误: images 下有未知的设置“qualty”：可用的设置为 widths（宽度列表）、max（最大宽度）、quality（JPEG 质量）、max_megapixels（最大像素）、keep（原样发布）（是否指 quality？）",
+    ],
+    |d| w(
+        d,
+        "site.yaml",
+        "title: 消息测试\nimages:\n  widths: [480, 50, 九百]\n  max: 9000\n  quality: 高\n  keep: [../secret.png, media/images/jiegou.png]\n  qualty: 80\n"
+    ),
+);
+
+msg_test!(
+    config_images_widths_not_a_list,
+    [
+        "site.yaml:2:18: 错误: images.widths 应为图片宽度（像素）的列表，如 [480, 960, 1600]，实际是整数 960",
+        "site.yaml:2:39: 错误: images.max_megapixels 的值 0 超出范围：应为 1 到 400 之间的整数（可接受的最大图片，单位为百万像素）",
+    ],
+    |d| w(d, "site.yaml", "title: 消息测试\nimages: {widths: 960, max_megapixels: 0}\n"),
+);
+
 // ------------------------------------------------------------ theme
 
 msg_test!(
@@ -1390,6 +1424,12 @@ const SITES: &[(&str, Row, &str)] = &[
     ("src/config.rs", Site, "vocab 应为 provinces"),
     ("src/config.rs", Site, "vocab 下有未知的词表"),
     ("src/config.rs", Site, "应为非空文本（要添加的词"),
+    ("src/config.rs", Site, "images 应为照片处理的设置"),
+    ("src/config.rs", Site, "超出范围：应为 100 到 8000 之间的整数（“查看大图”"),
+    ("src/config.rs", Site, "之间的整数（JPEG 压缩质量"),
+    ("src/config.rs", Site, "应为图片宽度（像素）的列表"),
+    ("src/config.rs", Site, "要原样发布的图片或文件夹"),
+    ("src/config.rs", Site, "images 下有未知的设置“qualty”"),
     // content/mod.rs
     ("src/content/mod.rs", Site, "找不到内容目录"),
     ("src/content/mod.rs", Site, "无法读取此文件或文件夹"),

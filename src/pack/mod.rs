@@ -21,6 +21,7 @@
 
 pub mod fresh;
 pub mod manifest;
+pub mod photos;
 pub mod scan;
 pub mod texts;
 pub mod verify;

@@ -34,6 +34,8 @@ pub struct Found {
     pub no_alt: Vec<Pos>,
     /// Records linked from the body.
     pub records: Vec<(Kind, String)>,
+    /// `media/…` files the body shows or links.
+    pub media: Vec<String>,
 }
 
 /// What link targets exist, to check and rewrite links.
@@ -696,6 +698,7 @@ fn rewrite(
             }
         }
     } else if resolved.starts_with("media/") && targets.media_exists(&resolved) {
+        found.media.push(resolved.clone());
         resolved
     } else if resolved.is_empty() {
         "index.html".into()
