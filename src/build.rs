@@ -281,13 +281,21 @@ pub fn run_keep_docs(
         on,
         "images",
         t,
-        format!(
-            "图片 {} 张（本次处理 {} 张），原图 {:.1} MB → 发布 {:.1} MB",
-            ir.images,
-            ir.decoded,
-            ir.bytes_in as f64 / 1_048_576.0,
-            ir.bytes_out as f64 / 1_048_576.0
-        ),
+        if staging.is_some() {
+            format!(
+                "图片 {} 张（本次处理 {} 张），原图 {:.1} MB → 发布 {:.1} MB",
+                ir.images,
+                ir.decoded,
+                ir.bytes_in as f64 / 1_048_576.0,
+                ir.bytes_out as f64 / 1_048_576.0
+            )
+        } else {
+            format!(
+                "图片 {} 张，原图 {:.1} MB（只读取文件头）",
+                ir.images,
+                ir.bytes_in as f64 / 1_048_576.0
+            )
+        },
     );
 
     let t = Instant::now();

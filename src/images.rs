@@ -187,7 +187,7 @@ const AS_IS_WARN: u64 = 1 << 20;
 const ORIGINAL_WARN: u64 = 15 << 20;
 
 fn mb(n: u64) -> String {
-    format!("{:.1} MB", n as f64 / 1_048_576.0)
+    crate::text::size(n)
 }
 
 /// Derive (`write`: into the cache) or only inspect (`check`) every JPEG

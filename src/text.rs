@@ -5,6 +5,7 @@
 //! clear a terminal or set its title nor make an XML feed ill-formed.
 //!
 //! Tab, line feed and carriage return are ordinary whitespace and kept.
+//! Also the one way sizes are written for people ([`size`]).
 
 use std::borrow::Cow;
 
@@ -98,5 +99,20 @@ mod tests {
     fn clean_text_is_borrowed() {
         assert!(matches!(strip_controls("成果\t简介\n"), Cow::Borrowed(_)));
         assert!(matches!(escape_for_terminal("成果"), Cow::Borrowed(_)));
+    }
+}
+
+/// "12.3 MB" style sizes (KB = 1,024 bytes, MB = 1,048,576) for reports
+/// and messages.
+pub fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if bytes < 1024 {
+        format!("{bytes} 字节")
+    } else if b < 1_048_576.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else if b < 1_073_741_824.0 {
+        format!("{:.1} MB", b / 1_048_576.0)
+    } else {
+        format!("{:.2} GB", b / 1_073_741_824.0)
     }
 }

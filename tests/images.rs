@@ -294,3 +294,198 @@ fn crc32(b: &[u8]) -> u32 {
     }
     !c
 }
+
+/// A CMYK JPEG as a print shop sends it.
+fn cmyk_jpeg(w: u16, h: u16) -> Vec<u8> {
+    let px: Vec<u8> = (0..w as usize * h as usize)
+        .flat_map(|i| [(i % 200) as u8, 40, 90, 10])
+        .collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(&px, w, h, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    out
+}
+
+/// An animated GIF of two frames.
+fn animated_gif() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = image::codecs::gif::GifEncoder::new(&mut out);
+        for shade in [30u8, 200] {
+            let f = image::RgbaImage::from_pixel(40, 30, image::Rgba([shade, 90, 160, 255]));
+            enc.encode_frame(image::Frame::new(f)).unwrap();
+        }
+    }
+    out
+}
+
+/// A 16-bit RGB PNG (as some scanners and editors save).
+fn png16(w: u32, h: u32) -> Vec<u8> {
+    let img = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 300) as u16, (y * 500) as u16, 20_000])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb16(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// Published after a conversion, or as they are: a warning at the file
+/// that names the record showing it; the build goes on, and what it
+/// publishes is plain 8-bit RGB.
+#[test]
+fn animated_gif_cmyk_and_16_bit_pictures_get_warnings_naming_the_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    site_with_photos(&site);
+    w(
+        &site,
+        "content/cases/yinshua.md",
+        "---\ntitle: 印刷图片案例\ndate: 2024-06-19\nregion: diqu\ncover: media/images/yinshua.jpg\n---\n![动图](../media/images/dongtu.gif)\n\n![扫描件](../media/images/saomiao.png)\n",
+    );
+    w(&site, "content/media/images/yinshua.jpg", cmyk_jpeg(640, 480));
+    w(&site, "content/media/images/dongtu.gif", animated_gif());
+    w(&site, "content/media/images/saomiao.png", png16(600, 400));
+    let r = build_in(tmp.path(), &site);
+    let warns = r.warnings();
+    let by = "（用在 content/cases/yinshua.md）";
+    let has = |f: &str, frag: &str| {
+        warns.iter().any(|l| {
+            l.starts_with(&format!("content/media/images/{f}:1:1: 警告: "))
+                && l.contains(frag)
+                && l.ends_with(by)
+        })
+    };
+    assert!(has("yinshua.jpg", "这是 CMYK 印刷色图片，已转换为屏幕用的 RGB 颜色发布"), "{warns:?}");
+    assert!(has("dongtu.gif", "这是动图（"), "{warns:?}");
+    assert!(has("dongtu.gif", "字节），将原样发布"), "{warns:?}");
+    assert!(has("saomiao.png", "这是 16 位色深的图片，已转为普通的 8 位发布"), "{warns:?}");
+    // The still photos of the other case say nothing.
+    assert!(!warns.iter().any(|l| l.contains("cover.jpg") || l.contains("shuping.jpg")), "{warns:?}");
+    let out = site.join("public/media/images");
+    let cmyk = image::open(out.join("yinshua.jpg")).unwrap();
+    assert_eq!(cmyk.color(), image::ColorType::Rgb8);
+    let p16 = image::open(out.join("saomiao.png")).unwrap();
+    assert_eq!(p16.color(), image::ColorType::Rgb8);
+    assert_eq!(
+        fs::read(out.join("dongtu.gif")).unwrap(),
+        animated_gif(),
+        "a GIF is published as it is"
+    );
+    // check says the same.
+    let c = common::check(tmp.path(), &site);
+    assert_eq!(c.code, 0, "{}", c.dump());
+    assert_eq!(c.warnings().iter().filter(|l| l.contains(by)).count(), 3, "{}", c.dump());
+}
+
+/// site.yaml `images:` decides the widths, the largest size and the
+/// quality; `keep` publishes a picture byte for byte.
+#[test]
+fn site_yaml_images_settings_are_what_the_build_uses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    site_with_photos(&site);
+    w(
+        &site,
+        "site.yaml",
+        "title: 图片测试\nimages:\n  widths: [320]\n  max: 1000\n  quality: 60\n  keep: [media/images/jietu.png]\n",
+    );
+    build_in(tmp.path(), &site);
+    let out = site.join("public/media/images");
+    let dims = |p: &str| image::image_dimensions(out.join(p)).unwrap();
+    assert_eq!(dims("cover.jpg"), (1000, 750));
+    assert_eq!(dims("cover-320w.jpg"), (320, 240));
+    assert!(!out.join("cover-480w.jpg").exists());
+    assert_eq!(
+        fs::read(out.join("jietu.png")).unwrap(),
+        fs::read(site.join("content/media/images/jietu.png")).unwrap()
+    );
+    assert!(!out.join("jietu-320w.png").exists());
+    let page = fs::read_to_string(site.join("public/cases/anli.html")).unwrap();
+    assert!(page.contains("srcset=\"../media/images/cover-320w.jpg 320w, ../media/images/cover.jpg 1000w\""), "{page}");
+    // Quality 60 against the default 80: smaller files for the same photo.
+    let q60 = fs::metadata(out.join("cover.jpg")).unwrap().len();
+    w(&site, "site.yaml", "title: 图片测试\nimages:\n  widths: [320]\n  max: 1000\n");
+    build_in(tmp.path(), &site);
+    let q80 = fs::metadata(out.join("cover.jpg")).unwrap().len();
+    assert!(q60 < q80, "{q60} vs {q80}");
+}
+
+/// `check` mentions an original big enough to slow copies and backups;
+/// a build, which only publishes the derived files, does not.
+#[test]
+fn check_mentions_a_very_large_original() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    site_with_photos(&site);
+    // 16 MB of comment segments inside an ordinary photo.
+    let p = photo(800, 600, 1);
+    let mut big = p[..2].to_vec();
+    let seg = vec![b'x'; 65_533];
+    for _ in 0..256 {
+        big.extend([0xFF, 0xFE]);
+        big.extend(65_535u16.to_be_bytes());
+        big.extend(&seg);
+    }
+    big.extend(&p[2..]);
+    w(&site, "content/media/images/cover.jpg", &big);
+    let c = common::check(tmp.path(), &site);
+    assert_eq!(c.code, 0, "{}", c.dump());
+    assert!(
+        c.warnings().iter().any(|l| l.starts_with("content/media/images/cover.jpg:1:1: 警告: 原图有 16.1 MB：门户只发布缩小后的图片") && l.ends_with("（用在 content/cases/anli.md）")),
+        "{}",
+        c.dump()
+    );
+    let b = build_in(tmp.path(), &site);
+    assert!(!b.warnings().iter().any(|l| l.contains("原图有")), "{}", b.dump());
+}
+
+/// The stick carries the derived files only, and pack says what that saves.
+#[test]
+fn pack_ships_derived_photos_only_and_prints_the_saving() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    site_with_photos(&site);
+    let zip = tmp.path().join("u.zip");
+    let r = common::run(
+        tmp.path(),
+        &["pack".as_ref(), site.as_os_str(), "-o".as_ref(), zip.as_os_str()],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let originals: u64 = ["cover.jpg", "shuping.jpg", "jietu.png"]
+        .iter()
+        .map(|f| fs::metadata(site.join("content/media/images").join(f)).unwrap().len())
+        .sum();
+    let published: u64 = fs::read_dir(site.join("public/media/images"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    let human = chengguo::pack::human;
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("照片 3 张：原图共 "))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(line.contains(&format!("原图共 {}，", human(originals))), "{line}");
+    assert!(line.contains(&format!("缩小后的图片 {}（", human(published))), "{line}");
+    assert!(line.contains(&format!("{:.0}%", published as f64 * 100.0 / originals as f64)), "{line} {published} {originals}");
+    // In the zip: the derived files, byte for byte, never an original.
+    let mut z = zip::ZipArchive::new(fs::File::open(&zip).unwrap()).unwrap();
+    let orig = fs::read(site.join("content/media/images/cover.jpg")).unwrap();
+    let mut found = 0;
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name.contains("/media/images/") {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut b).unwrap();
+            assert_ne!(b, orig);
+            assert!(!b.windows(4).any(|x| x == b"Exif"), "{name}");
+            found += 1;
+        }
+    }
+    assert_eq!(found, 10, "3 + 4 + 3 derived files");
+}

@@ -340,16 +340,7 @@ pub fn windows_problem(path: &str) -> Option<&'static str> {
 
 /// "12.3 MB" style sizes (MB = 1,048,576 bytes) for reports.
 pub fn human(bytes: u64) -> String {
-    let b = bytes as f64;
-    if bytes < 1024 {
-        format!("{bytes} 字节")
-    } else if b < 1_048_576.0 {
-        format!("{:.1} KB", b / 1024.0)
-    } else if b < 1_073_741_824.0 {
-        format!("{:.1} MB", b / 1_048_576.0)
-    } else {
-        format!("{:.2} GB", b / 1_073_741_824.0)
-    }
+    crate::text::size(bytes)
 }
 
 fn kind_index(rel: &str) -> usize {
