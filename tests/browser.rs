@@ -8,6 +8,9 @@
 //!   after an edit, shows errors as an overlay, recovers; video seeks;
 //! - `tests/browser/a11y.test.js`: axe-core on every page type at 390 and
 //!   1280 px, no violation of moderate impact or above;
+//! - `tests/browser/images.test.js`: the sample case's photos at 390 px
+//!   (DPR 2) and 1280 px: only derived files of the needed width load, within
+//!   500 KB / 800 KB, every `<img>` with width and height;
 //! - `tests/browser/crawl.test.js`: every page reached by links from
 //!   index.html opened from disk, with no failed request, no JavaScript
 //!   error and no request outside the portal;
@@ -102,6 +105,11 @@ fn every_page_opens_from_disk_without_failed_requests() {
 
 /// axe-core on every page type at 390 and 1280 px: no violation of
 /// moderate impact or above.
+#[test]
+fn photos_load_as_small_derived_files_at_phone_and_desktop_width() {
+    run_node_test("images.test.js");
+}
+
 #[test]
 fn every_page_type_passes_axe_core_at_phone_and_desktop_width() {
     run_node_test("a11y.test.js");
