@@ -384,7 +384,22 @@ fn check_links_counted(root: &Path) -> (Vec<String>, usize) {
                     continue;
                 }
                 if attr == "srcset" {
-                    problems.push(format!("{at}: srcset not checked by this test"));
+                    // "url 480w, url 960w": every candidate a file of the output.
+                    for cand in url.split(", ") {
+                        let mut parts = cand.split_whitespace();
+                        let (Some(u), Some(w)) = (parts.next(), parts.next()) else {
+                            problems.push(format!("{at}: srcset candidate “{cand}” without a width"));
+                            continue;
+                        };
+                        if !w.ends_with('w') || scheme_of(u).is_some() || u.starts_with('/') {
+                            problems.push(format!("{at}: srcset candidate “{cand}”"));
+                            continue;
+                        }
+                        match resolve(base, &percent_decode(u)) {
+                            Some(r) if set.contains(r.as_str()) => {}
+                            _ => problems.push(format!("{at}: srcset candidate {u} does not exist")),
+                        }
+                    }
                     continue;
                 }
                 if t.name == "link"
@@ -716,8 +731,15 @@ fn site_pages_exist() {
         browse.contains(&"zone-east.html".to_string())
             && browse.contains(&"zone-west.html".to_string())
     );
-    // Media copied as is.
+    // Media copied as is, photos excepted: published as derived files
+    // (the image stage; tests/images.rs), never the camera original.
     for m in files(&repo().join("content/media")) {
+        if m.ends_with(".jpg") || m.ends_with(".png") {
+            let published = fs::read(out.join("media").join(&m)).unwrap();
+            assert_ne!(published, fs::read(repo().join("content/media").join(&m)).unwrap(), "media/{m}");
+            assert!(!published.windows(4).any(|x| x == b"Exif"), "media/{m}");
+            continue;
+        }
         assert_eq!(
             fs::read(out.join("media").join(&m)).unwrap(),
             fs::read(repo().join("content/media").join(&m)).unwrap(),
