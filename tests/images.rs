@@ -155,10 +155,11 @@ fn published_photos_carry_no_metadata_and_are_upright() {
             }
         }
     }
-    // cover: 480, 960, 1600 and the full 2048; shuping (upright 1200 wide): 480, 960, 1200.
+    // cover: 480, 720, 960, 1200, 1600 and the full 2048; shuping (upright
+    // 1200 wide): 480, 720, 960 and the full 1200.
     assert_eq!(
         jpegs,
-        7,
+        10,
         "{:?}",
         fs::read_dir(&out)
             .unwrap()
@@ -189,7 +190,7 @@ fn pages_give_sizes_and_srcset() {
     build_in(tmp.path(), &site);
     let page = fs::read_to_string(site.join("public/cases/anli.html")).unwrap();
     assert!(
-        page.contains("<img src=\"../media/images/shuping.jpg\" alt=\"学生在做实验\" width=\"1200\" height=\"1600\" srcset=\"../media/images/shuping-480w.jpg 480w, ../media/images/shuping-960w.jpg 960w, ../media/images/shuping.jpg 1200w\""),
+        page.contains("<img src=\"../media/images/shuping.jpg\" alt=\"学生在做实验\" width=\"1200\" height=\"1600\" srcset=\"../media/images/shuping-480w.jpg 480w, ../media/images/shuping-720w.jpg 720w, ../media/images/shuping-960w.jpg 960w, ../media/images/shuping.jpg 1200w\""),
         "{page}"
     );
     assert!(page.contains("loading=\"lazy\" decoding=\"async\""));
@@ -487,5 +488,5 @@ fn pack_ships_derived_photos_only_and_prints_the_saving() {
             found += 1;
         }
     }
-    assert_eq!(found, 10, "3 + 4 + 3 derived files");
+    assert_eq!(found, 14, "6 + 4 + 4 derived files");
 }

@@ -288,12 +288,12 @@ fn site(out: &Path, hugo: Option<&Path>, cases: usize, per: usize, w: u32, h: u3
             &hg.join("hugo.toml"),
             "baseURL = \"http://example.org/\"\ntitle = \"photos\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n[imaging]\nquality = 80\nresampleFilter = \"CatmullRom\"\n",
         );
-        // The same widths as chengguo's defaults (480/960/1600 and the full
+        // The same widths as chengguo's defaults (480/720/960/1200/1600 and the full
         // 2048) at the same JPEG quality and filter. (Hugo 0.111 does not
         // apply the EXIF orientation; it has no filter for it before 0.121.)
         write(
             &hg.join("layouts/_default/single.html"),
-            "<!doctype html><title>{{ .Title }}</title>\n{{ range .Params.photos }}{{ with resources.Get . }}{{ $a := .Resize \"480x\" }}{{ $b := .Resize \"960x\" }}{{ $c := .Resize \"1600x\" }}{{ $d := .Resize \"2048x\" }}<img src=\"{{ $d.RelPermalink }}\" srcset=\"{{ $a.RelPermalink }} 480w, {{ $b.RelPermalink }} 960w, {{ $c.RelPermalink }} 1600w, {{ $d.RelPermalink }} 2048w\" width=\"{{ $d.Width }}\" height=\"{{ $d.Height }}\">\n{{ end }}{{ end }}\n",
+            "<!doctype html><title>{{ .Title }}</title>\n{{ range .Params.photos }}{{ with resources.Get . }}{{ $a := .Resize \"480x\" }}{{ $a2 := .Resize \"720x\" }}{{ $b := .Resize \"960x\" }}{{ $b2 := .Resize \"1200x\" }}{{ $c := .Resize \"1600x\" }}{{ $d := .Resize \"2048x\" }}<img src=\"{{ $d.RelPermalink }}\" srcset=\"{{ $a.RelPermalink }} 480w, {{ $a2.RelPermalink }} 720w, {{ $b.RelPermalink }} 960w, {{ $b2.RelPermalink }} 1200w, {{ $c.RelPermalink }} 1600w, {{ $d.RelPermalink }} 2048w\" width=\"{{ $d.Width }}\" height=\"{{ $d.Height }}\">\n{{ end }}{{ end }}\n",
         );
         write(&hg.join("layouts/_default/list.html"), "<!doctype html><title>{{ .Title }}</title>\n");
         write(&hg.join("layouts/index.html"), "<!doctype html><title>{{ .Title }}</title>\n");
