@@ -1,0 +1,380 @@
+//! `chengguo import 稿件.docx` (issue 13): manuscripts written by a small
+//! docx writer in this file (zip + the XML Word and WPS write), imported
+//! into a copy of the sample site; the exact Markdown and front matter, the
+//! built page, re-import, `--set`, every bad input, and a round trip of the
+//! sample site's own cases through .docx.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use common::{run, sample_site_at, tree};
+
+// ------------------------------------------------------------ docx writer
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A run: text with bold/italic.
+fn r(text: &str) -> String {
+    format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(text))
+}
+fn rb(text: &str) -> String {
+    format!("<w:r><w:rPr><w:b/><w:sz w:val=\"32\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(text))
+}
+fn ri(text: &str) -> String {
+    format!("<w:r><w:rPr><w:i/></w:rPr><w:t>{}</w:t></w:r>", esc(text))
+}
+/// A paragraph of runs with paragraph properties `ppr` (inner XML).
+fn pp(ppr: &str, runs: &[String]) -> String {
+    format!("<w:p><w:pPr>{ppr}</w:pPr>{}</w:p>", runs.concat())
+}
+fn p(text: &str) -> String {
+    pp("", &[r(text)])
+}
+fn styled(style: &str, text: &str) -> String {
+    pp(&format!("<w:pStyle w:val=\"{style}\"/>"), &[r(text)])
+}
+fn centered_bold(text: &str) -> String {
+    pp("<w:jc w:val=\"center\"/>", &[rb(text)])
+}
+fn right(text: &str) -> String {
+    pp("<w:jc w:val=\"right\"/>", &[r(text)])
+}
+fn list_item(num: u32, level: u32, runs: &[String]) -> String {
+    pp(
+        &format!("<w:pStyle w:val=\"ListParagraph\"/><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{num}\"/></w:numPr>"),
+        runs,
+    )
+}
+fn picture(rid: &str, descr: &str) -> String {
+    // As Word writes it: the DrawingML picture in mc:Choice, a VML copy in
+    // mc:Fallback (which must not give a second picture).
+    format!(
+        "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:inline><wp:extent cx=\"100\" cy=\"100\"/><wp:docPr id=\"1\" name=\"图片 1\" descr=\"{}\"/><a:graphic><a:graphicData><pic:pic><pic:blipFill><a:blip r:embed=\"{rid}\"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:imagedata r:id=\"{rid}\"/></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>",
+        esc(descr)
+    )
+}
+fn page_break() -> String {
+    "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>".to_string()
+}
+fn cell(text: &str, props: &str) -> String {
+    format!("<w:tc><w:tcPr>{props}</w:tcPr>{}</w:tc>", p(text))
+}
+fn row(cells: &[String]) -> String {
+    format!("<w:tr>{}</w:tr>", cells.concat())
+}
+fn table(rows: &[String]) -> String {
+    format!("<w:tbl><w:tblPr/>{}</w:tbl>", rows.concat())
+}
+
+#[derive(Default)]
+struct Docx {
+    body: Vec<String>,
+    styles: Option<String>,
+    numbering: Option<String>,
+    footnotes: Vec<(u32, String)>,
+    /// (id, target, external)
+    rels: Vec<(String, String, bool)>,
+    media: Vec<(String, Vec<u8>)>,
+    created: Option<String>,
+}
+
+impl Docx {
+    fn new(body: Vec<String>) -> Docx {
+        Docx {
+            body,
+            ..Docx::default()
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut types = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Default Extension=\"jpeg\" ContentType=\"image/jpeg\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>");
+        types.shrink_to_fit();
+        parts.push(("[Content_Types].xml".into(), types.into_bytes()));
+        parts.push(("_rels/.rels".into(), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/></Relationships>").into_bytes()));
+        let doc = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\" xmlns:wp=\"wp\" xmlns:a=\"a\" xmlns:pic=\"pic\" xmlns:mc=\"mc\" xmlns:v=\"v\"><w:body>{}<w:sectPr/></w:body></w:document>",
+            self.body.concat()
+        );
+        parts.push(("word/document.xml".into(), doc.into_bytes()));
+        let mut rels = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
+        for (id, target, ext) in &self.rels {
+            rels.push_str(&format!(
+                "<Relationship Id=\"{id}\" Type=\"x\" Target=\"{}\"{}/>",
+                esc(target),
+                if *ext { " TargetMode=\"External\"" } else { "" }
+            ));
+        }
+        rels.push_str("</Relationships>");
+        parts.push(("word/_rels/document.xml.rels".into(), rels.into_bytes()));
+        if let Some(s) = &self.styles {
+            parts.push(("word/styles.xml".into(), format!("<w:styles xmlns:w=\"{W}\">{s}</w:styles>").into_bytes()));
+        }
+        if let Some(n) = &self.numbering {
+            parts.push(("word/numbering.xml".into(), format!("<w:numbering xmlns:w=\"{W}\">{n}</w:numbering>").into_bytes()));
+        }
+        if !self.footnotes.is_empty() {
+            let mut f = format!("<w:footnotes xmlns:w=\"{W}\"><w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>");
+            for (id, text) in &self.footnotes {
+                f.push_str(&format!("<w:footnote w:id=\"{id}\">{}</w:footnote>", p(text)));
+            }
+            f.push_str("</w:footnotes>");
+            parts.push(("word/footnotes.xml".into(), f.into_bytes()));
+        }
+        if let Some(c) = &self.created {
+            parts.push(("docProps/core.xml".into(), format!("<cp:coreProperties xmlns:cp=\"cp\" xmlns:dcterms=\"dcterms\"><dcterms:created>{c}</dcterms:created></cp:coreProperties>").into_bytes()));
+        }
+        for (name, bytes) in &self.media {
+            parts.push((format!("word/media/{name}"), bytes.clone()));
+        }
+        zip_bytes(&parts)
+    }
+
+    fn write(&self, path: &Path) {
+        fs::write(path, self.bytes()).unwrap();
+    }
+}
+
+fn zip_bytes(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file(name.as_str(), opts).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+/// Word's built-in styles as styles.xml has them.
+const WORD_STYLES: &str = r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/></w:style>
+<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/></w:style>
+<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/></w:style>
+<w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/></w:style>"#;
+
+/// numId 1: decimal, level 1 bullets; numId 2: bullets.
+const NUMBERING: &str = r#"<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#;
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+// ------------------------------------------------------------ helpers
+
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = sample_site_at(&tmp.path().join("site"));
+    (tmp, site)
+}
+
+fn import(cwd: &Path, file: &Path, site: &Path, extra: &[&str]) -> common::Run {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["import".as_ref(), file.as_os_str(), site.as_os_str()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    run(cwd, &args)
+}
+
+/// The body of a record file (after the closing `---` and its blank line).
+fn body_of(text: &str) -> &str {
+    let rest = &text[4..];
+    let end = rest.find("\n---\n").unwrap();
+    rest[end + 5..].strip_prefix('\n').unwrap_or(&rest[end + 5..])
+}
+
+fn front_of(text: &str) -> &str {
+    let rest = &text[4..];
+    &rest[..rest.find("\n---\n").unwrap() + 1]
+}
+
+// ------------------------------------------------------------ the case manuscript
+
+/// A typical case as publicity staff send it: centred bold title, "——"
+/// subtitle, byline, date line, ordinal headings typed as bold text, bold
+/// phrases, a numbered list with a nested bullet, a bulleted list, a table
+/// with merged cells, a photo with its caption, a footnote, a hyperlink, a
+/// line break, empty paragraphs and a page break.
+fn case_docx() -> Docx {
+    let mut d = Docx::new(vec![
+        centered_bold("四牌坊小学以“融和教育”培育“三和少年”"),
+        p(""),
+        p("——江津区四牌坊小学应用成果的实践"),
+        p("（撰稿：王老师、李老师；撰稿单位：江津区四牌坊小学）"),
+        p("2024年6月18日"),
+        pp("", &[rb("一、背景与问题")]),
+        pp(
+            "<w:ind w:firstLine=\"420\"/>",
+            &[
+                r("\u{3000}\u{3000}学校提出"),
+                rb("“融和教育”"),
+                r("核心理念[见注]"),
+                "<w:r><w:footnoteReference w:id=\"1\"/></w:r>".to_string(),
+                r("，以“融文化”为精神内核。"),
+            ],
+        ),
+        p(""),
+        pp("", &[rb("（一）主要做法")]),
+        list_item(1, 0, &[r("创新融和德育；")]),
+        list_item(1, 1, &[r("每周一次主题班会")]),
+        list_item(1, 0, &[r("优化融和课程。")]),
+        p("具体包括："),
+        list_item(2, 0, &[ri("精准"), r("融和管理")]),
+        list_item(2, 0, &[r("打造融和集团")]),
+        page_break(),
+        pp("", &[rb("（二）课程安排")]),
+        table(&[
+            row(&[cell("年级", ""), cell("课程", ""), cell("课时", "")]),
+            row(&[cell("低段", "<w:vMerge w:val=\"restart\"/>"), cell("融和德育", ""), cell("2", "")]),
+            row(&[cell("", "<w:vMerge/>"), cell("融和阅读", ""), cell("1|2", "")]),
+            row(&[cell("全校合计 3 门", "<w:gridSpan w:val=\"2\"/>"), cell("5", "")]),
+        ]),
+        picture("rIdImg1", ""),
+        p("图1 学生参加融和课程展示"),
+        pp("", &[rb("二、成效")]),
+        pp(
+            "",
+            &[
+                r("详见"),
+                "<w:hyperlink r:id=\"rIdLink\"><w:r><w:t>学校网站</w:t></w:r></w:hyperlink>".into(),
+                r("。第一行"),
+                "<w:r><w:br/></w:r>".into(),
+                r("第二行"),
+            ],
+        ),
+        p("1.5倍的增长来自课堂。"),
+        p("  "),
+    ]);
+    d.styles = Some(WORD_STYLES.into());
+    d.numbering = Some(NUMBERING.into());
+    d.footnotes = vec![(1, "据学校 2023 年工作总结。".into())];
+    d.rels = vec![
+        ("rIdImg1".into(), "media/image1.png".into(), false),
+        ("rIdLink".into(), "https://example.org/sipaifang".into(), true),
+    ];
+    d.media = vec![("image1.png".into(), png(40, 30))];
+    d.created = Some("2024-05-01T08:00:00Z".into());
+    d
+}
+
+const CASE_BODY: &str = "## 一、背景与问题
+
+学校提出“**融和教育**”核心理念\\[见注\\][^1]，以“融文化”为精神内核。
+
+### （一）主要做法
+
+1. 创新融和德育；
+   - 每周一次主题班会
+1. 优化融和课程。
+
+具体包括：
+
+- *精准*融和管理
+- 打造融和集团
+
+### （二）课程安排
+
+| 年级 | 课程 | 课时 |
+| --- | --- | --- |
+| 低段 | 融和德育 | 2 |
+| 低段 | 融和阅读 | 1\\|2 |
+| 全校合计 3 门 |  | 5 |
+
+<figure>
+
+![图1 学生参加融和课程展示](../media/images/si-paifang-xiaoxue-yi-ronghe-jiaoyu/tu1.png)
+
+<figcaption>图1 学生参加融和课程展示</figcaption>
+</figure>
+
+## 二、成效
+
+详见[学校网站](https://example.org/sipaifang)。第一行\\
+第二行
+
+1.5倍的增长来自课堂。
+
+[^1]: 据学校 2023 年工作总结。
+";
+
+#[test]
+fn case_manuscript_becomes_a_record_that_builds() {
+    let (tmp, site) = site();
+    let file = tmp.path().join("四牌坊小学案例.docx");
+    case_docx().write(&file);
+    let r = import(tmp.path(), &file, &site, &["--set", "region=jiangjin", "--set", "outcomes=ronghe-jiaoyu"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let id = "si-paifang-xiaoxue-yi-ronghe-jiaoyu";
+    let path = site.join(format!("content/cases/{id}.md"));
+    let text = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{}", r.dump()));
+    assert_eq!(body_of(&text), CASE_BODY, "{text}");
+    let fm = front_of(&text);
+    let lines: Vec<&str> = fm.lines().collect();
+    assert!(lines[0].starts_with("# 导入自 Word 稿件“四牌坊小学案例.docx”（sha256 "), "{fm}");
+    for want in [
+        "title: 四牌坊小学以“融和教育”培育“三和少年”          # 【必填】案例标题",
+        "date: 2024-06-18       # 【必填】发布日期，格式 年-月-日",
+        "region: jiangjin",
+        "outcomes: [ronghe-jiaoyu]",
+        "authors: [王老师, 李老师]",
+        "source: 江津区四牌坊小学",
+        "summary: 江津区四牌坊小学应用成果的实践",
+        "school:            # 学校名称",
+        "draft: false       # 草稿：写 true 则暂不发布",
+    ] {
+        assert!(lines.contains(&want), "missing {want:?} in\n{fm}");
+    }
+    // The picture, valid and where the body says.
+    let pic = site.join(format!("content/media/images/{id}/tu1.png"));
+    assert_eq!(fs::read(&pic).unwrap(), png(40, 30));
+    assert!(r.stdout.contains(&format!("新建 content/cases/{id}.md")), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!("图片 1 张 → content/media/images/{id}/")), "{}", r.stdout);
+
+    // The built page: headings, list, table cells, the figure and caption.
+    let out = tmp.path().join("out");
+    let b = common::build(tmp.path(), &site, &out);
+    assert_eq!(b.code, 0, "{}", b.dump());
+    let html = fs::read_to_string(out.join(format!("cases/{id}.html"))).unwrap();
+    for want in [
+        ">一、背景与问题</h2>",
+        ">（一）主要做法</h3>",
+        "<strong>融和教育</strong>",
+        "<li>创新融和德育；\n<ul>\n<li>每周一次主题班会</li>",
+        "<td>融和阅读</td>",
+        "<td>1|2</td>",
+        "<figcaption>图1 学生参加融和课程展示</figcaption>",
+        "alt=\"图1 学生参加融和课程展示\"",
+        "href=\"https://example.org/sipaifang\"",
+        "第一行<br",
+    ] {
+        assert!(html.contains(want), "page lacks {want:?}");
+    }
+    assert!(!html.contains("**"), "asterisks printed");
+}
+
+#[test]
+fn dry_run_prints_the_record_and_writes_nothing() {
+    let (tmp, site) = site();
+    let file = tmp.path().join("稿件.docx");
+    case_docx().write(&file);
+    let before = tree(&site);
+    let r = import(tmp.path(), &file, &site, &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(r.stdout.contains(CASE_BODY), "{}", r.stdout);
+    assert!(r.stdout.contains("--- 试运行：未写入任何文件 ---"), "{}", r.stdout);
+    assert_eq!(tree(&site), before);
+}
