@@ -639,8 +639,13 @@ fn import_docx(
         return Ok(ExitCode::SUCCESS);
     }
     println!("完成：{what} {}（写入 {written} 个文件）", plan.display);
+    let hint = if kind == crate::content::Kind::Case {
+        "（如 region、outcomes；也可再次导入时加 --set region=… --set outcomes=…）"
+    } else {
+        "（也可再次导入时加 --set 字段=值）"
+    };
     println!(
-        "下一步：打开 {} 补填其余项目（如 region、outcomes，或再次导入时加 --set），然后 chengguo check {}",
+        "下一步：打开 {} 补填其余项目{hint}，然后 chengguo check {}",
         plan.display,
         site.display()
     );

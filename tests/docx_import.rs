@@ -378,3 +378,130 @@ fn dry_run_prints_the_record_and_writes_nothing() {
     assert!(r.stdout.contains("--- 试运行：未写入任何文件 ---"), "{}", r.stdout);
     assert_eq!(tree(&site), before);
 }
+
+// ------------------------------------------------------------ the notice
+
+/// A notice as offices issue it: header line, 文号, a title over two
+/// centred lines, salutation, numbered sections, 附件 list, issuer and a
+/// right-aligned date in Chinese numerals.
+fn notice_docx() -> Docx {
+    let mut d = Docx::new(vec![
+        centered_bold("教育部办公厅"),
+        pp("<w:jc w:val=\"center\"/>", &[r("教基厅函〔2024〕24号")]),
+        centered_bold("教育部办公厅关于继续开展基础教育国家级"),
+        centered_bold("优秀教学成果推广应用工作的通知"),
+        p("各省、自治区、直辖市教育厅（教委）："),
+        p("现就继续做好成果推广应用工作通知如下。"),
+        p("一、总体要求"),
+        p("各地按照“愿推尽推”原则确定推广成果。"),
+        p("二、双向选择"),
+        p("每个应用方原则上选择 2—3 项成果。"),
+        p("附件：1. 成果信息一览表"),
+        p("2. 成果汇总表"),
+        right("教育部办公厅"),
+        right("2024年7月30日"),
+    ]);
+    d.styles = Some(WORD_STYLES.into());
+    d
+}
+
+const NOTICE_BODY: &str = "各省、自治区、直辖市教育厅（教委）：
+
+现就继续做好成果推广应用工作通知如下。
+
+## 一、总体要求
+
+各地按照“愿推尽推”原则确定推广成果。
+
+## 二、双向选择
+
+每个应用方原则上选择 2—3 项成果。
+
+附件：1. 成果信息一览表
+
+2. 成果汇总表
+";
+
+#[test]
+fn notice_manuscript_fills_number_issuer_date_and_lists_attachments() {
+    let (tmp, site) = site();
+    let file = tmp.path().join("通知.docx");
+    notice_docx().write(&file);
+    let r = import(tmp.path(), &file, &site, &["--kind", "notices"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let id = "jiaoyubu-bangongting-guanyu-jixu";
+    let text = fs::read_to_string(site.join(format!("content/notices/{id}.md")))
+        .unwrap_or_else(|_| panic!("{}", r.dump()));
+    assert_eq!(body_of(&text), NOTICE_BODY, "{text}");
+    let fm = front_of(&text);
+    for want in [
+        "title: 教育部办公厅关于继续开展基础教育国家级优秀教学成果推广应用工作的通知          # 【必填】文件标题",
+        "date: 2024-07-30       # 【必填】发文日期，格式 年-月-日",
+        "issuer: 教育部办公厅",
+        "number: 教基厅函〔2024〕24号",
+        "attachments: []    # 附件，每项写 title（附件名称）与 src（如 media/docs/x.pdf）",
+        "#   - title: 附件1 成果信息一览表",
+        "#   - title: 附件2 成果汇总表",
+        "#     src: media/docs/（文件名）",
+    ] {
+        assert!(fm.lines().any(|l| l == want), "missing {want:?} in\n{fm}");
+    }
+    assert!(
+        r.stderr.contains("警告：稿件列有 2 个附件（附件1 成果信息一览表、附件2 成果汇总表）：附件文件需要另外加入——请把文件放进 content/media/docs/，再在记录的 attachments 中写明 title 与 src（头信息中已按稿件列出附件名称）"),
+        "{}",
+        r.stderr
+    );
+    let out = tmp.path().join("out");
+    let b = common::build(tmp.path(), &site, &out);
+    assert_eq!(b.code, 0, "{}", b.dump());
+    let html = fs::read_to_string(out.join(format!("notices/{id}.html"))).unwrap();
+    assert!(html.contains(">一、总体要求</h2>"), "{html}");
+    assert!(html.contains("教基厅函〔2024〕24号"));
+}
+
+// ------------------------------------------------------------ styles
+
+/// Heading styles as WPS writes them (numeric ids named `heading 1`), a
+/// localised name (标题 2), Title/Subtitle/Caption styles, a direct
+/// outline level, a table-of-contents entry, the core date.
+#[test]
+fn heading_styles_in_any_language_and_outline_levels() {
+    let styles = r#"<w:style w:type="paragraph" w:default="1" w:styleId="1"><w:name w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 1"/><w:basedOn w:val="1"/></w:style>
+<w:style w:type="paragraph" w:styleId="a3"><w:name w:val="标题 2"/></w:style>
+<w:style w:type="paragraph" w:styleId="a5"><w:name w:val="Title"/></w:style>
+<w:style w:type="paragraph" w:styleId="a6"><w:name w:val="Subtitle"/></w:style>
+<w:style w:type="paragraph" w:styleId="a7"><w:name w:val="caption"/></w:style>
+<w:style w:type="paragraph" w:styleId="11"><w:name w:val="toc 1"/></w:style>"#;
+    let mut d = Docx::new(vec![
+        styled("11", "目录 背景……1"),
+        styled("a5", "聚奎中学打造“二精课堂”"),
+        styled("a6", "借助上海教研范式"),
+        styled("2", "做法"),
+        styled("a3", "精选内容"),
+        p("教师集体备课。"),
+        pp("<w:outlineLvl w:val=\"1\"/>", &[r("精讲精练")]),
+        picture("rIdP", "课堂照片"),
+        styled("a7", "课堂上的小组讨论"),
+        styled("2", "成效"),
+        p("学生参与度提高。"),
+    ]);
+    d.styles = Some(styles.into());
+    d.rels = vec![("rIdP".into(), "media/p.png".into(), false)];
+    d.media = vec![("p.png".into(), png(8, 8))];
+    d.created = Some("2023-11-02T20:00:00Z".into());
+    let (tmp, site) = site();
+    let file = tmp.path().join("wps.docx");
+    d.write(&file);
+    let r = import(tmp.path(), &file, &site, &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let id = "jukui-zhongxue-dazao-erjing-ketang";
+    let want = format!(
+        "## 做法\n\n### 精选内容\n\n教师集体备课。\n\n### 精讲精练\n\n<figure>\n\n![课堂照片](../media/images/{id}/tu1.png)\n\n<figcaption>课堂上的小组讨论</figcaption>\n</figure>\n\n## 成效\n\n学生参与度提高。\n"
+    );
+    assert!(r.stdout.contains(&want), "{}", r.stdout);
+    assert!(r.stdout.contains("title: 聚奎中学打造“二精课堂”"), "{}", r.stdout);
+    assert!(r.stdout.contains("summary: 借助上海教研范式"), "{}", r.stdout);
+    assert!(r.stdout.contains("date: 2023-11-02 "), "{}", r.stdout);
+    assert!(!r.stdout.contains("目录"), "{}", r.stdout);
+}

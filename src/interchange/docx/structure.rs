@@ -271,6 +271,8 @@ pub fn article(doc: Doc, notice: bool) -> Article {
         Block::Table(_) => None,
     };
     let mut gone = vec![false; blocks.len()];
+    // Paragraphs that are never headings (the items of the 附件 list).
+    let mut plain_para = vec![false; blocks.len()];
     // 文号, and header lines above it.
     if let Some(i) = blocks
         .iter()
@@ -365,11 +367,16 @@ pub fn article(doc: Doc, notice: bool) -> Article {
             if let Some(d) = date_line(&t) {
                 a.date = Some(d);
                 gone[i] = true;
-                if notice && a.issuer.is_none() {
+                // The issuer's signature line above the date.
+                if notice {
                     if let Some(j) = (0..i).rev().find(|j| !gone[*j]) {
                         if let Block::Para(p) = &blocks[j] {
                             let s = plain(p);
-                            if chars(&s) <= 30 && !ends_sentence(&s) && ordinal(&s).is_none() && p.align != Align::Left {
+                            let fits = chars(&s) <= 30
+                                && !ends_sentence(&s)
+                                && ordinal(&s).is_none()
+                                && p.align != Align::Left;
+                            if fits && a.issuer.as_ref().is_none_or(|x| *x == s) {
                                 a.issuer = Some(s);
                                 gone[j] = true;
                             }
@@ -385,10 +392,11 @@ pub fn article(doc: Doc, notice: bool) -> Article {
                 if !rest.trim().is_empty() {
                     items.push(rest.trim().to_string());
                 }
-                for b in blocks.iter().skip(i + 1) {
+                for (j, b) in blocks.iter().enumerate().skip(i + 1) {
                     let Some(t) = text_of(b) else { break };
                     if ordinal(&t) == Some(2) && chars(&t) <= TITLE_MAX && !ends_sentence(&t) {
                         items.push(t);
+                        plain_para[j] = true;
                     } else {
                         break;
                     }
@@ -404,13 +412,13 @@ pub fn article(doc: Doc, notice: bool) -> Article {
             }
         }
     }
-    let kept: Vec<Block> = blocks
+    let (kept, plain_para): (Vec<Block>, Vec<bool>) = blocks
         .into_iter()
-        .zip(gone)
-        .filter(|(_, g)| !g)
-        .map(|(b, _)| b)
-        .collect();
-    a.items = body(kept);
+        .zip(gone.into_iter().zip(plain_para))
+        .filter(|(_, (g, _))| !g)
+        .map(|(b, (_, p))| (b, p))
+        .unzip();
+    a.items = body(kept, &plain_para);
     a
 }
 
@@ -431,7 +439,7 @@ fn attachment_titles(items: &[String]) -> Vec<String> {
 }
 
 /// Headings, figures and the rest, in order.
-fn body(blocks: Vec<Block>) -> Vec<Item> {
+fn body(blocks: Vec<Block>, plain_para: &[bool]) -> Vec<Item> {
     // Styled heading levels used → 2, 3, …
     let mut styled: Vec<u8> = blocks
         .iter()
@@ -454,6 +462,9 @@ fn body(blocks: Vec<Block>) -> Vec<Item> {
     };
     let candidate = |i: usize| -> Option<usize> {
         let Block::Para(p) = &blocks[i] else { return None };
+        if plain_para[i] {
+            return None;
+        }
         if p.list.is_some() || p.pictures().next().is_some() {
             return None;
         }
