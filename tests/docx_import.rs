@@ -371,12 +371,12 @@ fn dry_run_prints_the_record_and_writes_nothing() {
     let (tmp, site) = site();
     let file = tmp.path().join("稿件.docx");
     case_docx().write(&file);
-    let before = tree(&site);
+    let before = tree(&site.join("content"));
     let r = import(tmp.path(), &file, &site, &["--dry-run"]);
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(r.stdout.contains(CASE_BODY), "{}", r.stdout);
     assert!(r.stdout.contains("--- 试运行：未写入任何文件 ---"), "{}", r.stdout);
-    assert_eq!(tree(&site), before);
+    assert!(tree(&site.join("content")) == before, "the site changed");
 }
 
 // ------------------------------------------------------------ the notice
@@ -504,4 +504,235 @@ fn heading_styles_in_any_language_and_outline_levels() {
     assert!(r.stdout.contains("summary: 借助上海教研范式"), "{}", r.stdout);
     assert!(r.stdout.contains("date: 2023-11-02 "), "{}", r.stdout);
     assert!(!r.stdout.contains("目录"), "{}", r.stdout);
+}
+
+// ------------------------------------------------------------ re-import
+
+#[test]
+fn reimport_updates_the_body_of_the_same_record() {
+    let (tmp, site) = site();
+    let file = tmp.path().join("案例.docx");
+    case_docx().write(&file);
+    let first = import(tmp.path(), &file, &site, &[]);
+    assert_eq!(first.code, 0, "{}", first.dump());
+    let id = "si-paifang-xiaoxue-yi-ronghe-jiaoyu";
+    let path = site.join(format!("content/cases/{id}.md"));
+    // The writer fills in the record by hand.
+    let text = fs::read_to_string(&path).unwrap();
+    let edited = text.replace("region:            #", "region: jiangjin  #");
+    assert_ne!(edited, text);
+    fs::write(&path, &edited).unwrap();
+    // Same manuscript again: nothing written.
+    let again = import(tmp.path(), &file, &site, &[]);
+    assert_eq!(again.code, 0, "{}", again.dump());
+    assert!(again.stdout.contains(&format!("不变 content/cases/{id}.md")), "{}", again.stdout);
+    assert!(again.stdout.contains("完成：稿件与上次导入相同，未写入任何文件"), "{}", again.stdout);
+    assert_eq!(fs::read_to_string(&path).unwrap(), edited);
+    // A revised manuscript: the body changes, the hand-filled field stays,
+    // no second record, the picture it no longer has is removed.
+    let mut d = case_docx();
+    d.body.retain(|b| !b.contains("rIdImg1") && !b.contains("图1"));
+    d.body.push(p("补充：家长满意度明显上升。"));
+    d.write(&file);
+    let revised = import(tmp.path(), &file, &site, &["--set", "outcomes=ronghe-jiaoyu"]);
+    assert_eq!(revised.code, 0, "{}", revised.dump());
+    assert!(revised.stdout.contains(&format!("更新正文 content/cases/{id}.md")), "{}", revised.stdout);
+    let now = fs::read_to_string(&path).unwrap();
+    assert!(now.contains("region: jiangjin  #"), "{now}");
+    assert!(now.contains("outcomes: [ronghe-jiaoyu]"), "{now}");
+    assert!(body_of(&now).ends_with("1.5倍的增长来自课堂。\n\n补充：家长满意度明显上升。\n\n[^1]: 据学校 2023 年工作总结。\n"), "{now}");
+    assert!(!body_of(&now).contains("figure"));
+    assert!(!site.join(format!("content/media/images/{id}/tu1.png")).exists());
+    let cases: Vec<_> = fs::read_dir(site.join("content/cases")).unwrap().collect();
+    assert_eq!(cases.len(), 10, "one record added to the 9 sample cases");
+    assert_eq!(now.matches("# 导入自 Word 稿件").count(), 1);
+    // A record of the same title not made from this manuscript is left
+    // alone: the new one gets -2 and a warning says so.
+    let other = tmp.path().join("另一份.docx");
+    case_docx().write(&other);
+    let dup = import(tmp.path(), &other, &site, &[]);
+    assert_eq!(dup.code, 0, "{}", dup.dump());
+    assert!(dup.stderr.contains(&format!("警告：站点中已有编号为 {id} 的典型案例记录（不是从这份稿件导入的），新记录的编号为 {id}-2；如果是同一篇稿件，请删去其中一个")), "{}", dup.stderr);
+    assert!(site.join(format!("content/cases/{id}-2.md")).is_file());
+    assert!(site.join(format!("content/media/images/{id}-2/tu1.png")).is_file());
+}
+
+// ------------------------------------------------------------ --set
+
+#[test]
+fn set_arguments_are_checked_before_anything_is_read() {
+    let (tmp, site) = site();
+    let file = tmp.path().join("案例.docx");
+    case_docx().write(&file);
+    let before = tree(&site.join("content"));
+    for (args, msg) in [
+        (&["--set", "region"][..], "错误：--set “region”应写成 字段=值，如 --set region=jiangjin"),
+        (&["--set", "regoin=jiangjin"][..], "错误：--set 的字段“regoin”不是典型案例记录的字段（可用：title、date、region、school、outcomes、authors、source、stages、subjects、themes、cover、summary、featured、draft）"),
+        (&["--kind", "notices", "--set", "attachments=x"][..], "错误：--set 不能设置“attachments”：award、contact、period 写成 --set award.year=2022 这样的“字段.子项=值”；media、applies、attachments 是多行列表，请导入后在记录文件中填写"),
+        (&["--kind", "holders"][..], "错误：--kind holders 不能用于 Word 稿件（可用：cases、notices、outcomes、pages）"),
+    ] {
+        let r = import(tmp.path(), &file, &site, args);
+        assert_eq!(r.code, 1, "{}", r.dump());
+        assert_eq!(r.stderr.trim_end(), msg, "{}", r.dump());
+    }
+    assert!(tree(&site.join("content")) == before, "the site changed");
+    // A title given on the command line wins over the manuscript's.
+    let r = import(tmp.path(), &file, &site, &["--set", "title=四牌坊小学融和教育", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert!(r.stdout.contains("新建 content/cases/si-paifang-xiaoxue-ronghe-jiaoyu.md"), "{}", r.stdout);
+    assert!(r.stdout.contains("\ntitle: 四牌坊小学融和教育"), "{}", r.stdout);
+}
+
+#[test]
+fn an_outcome_manuscript_with_set_award_builds() {
+    let (tmp, site) = site();
+    let file = tmp.path().join("成果.docx");
+    let mut d = Docx::new(vec![
+        centered_bold("小学数学作业分层设计实践研究"),
+        p("一、主要解决的教学问题"),
+        p("作业量大、针对性弱。"),
+    ]);
+    d.styles = Some(WORD_STYLES.into());
+    d.write(&file);
+    let r = import(
+        tmp.path(),
+        &file,
+        &site,
+        &["--kind", "outcomes", "--set", "award.year=2022", "--set", "award.level=二等奖", "--set", "holder=jiangjin-jiaoshi-fazhan", "--set", "province=重庆市", "--set", "stages=小学"],
+    );
+    assert_eq!(r.code, 0, "{}", r.dump());
+    let out = tmp.path().join("out");
+    let b = common::build(tmp.path(), &site, &out);
+    assert_eq!(b.code, 0, "{}", b.dump());
+    let text = fs::read_to_string(site.join("content/outcomes/xiaoxue-shuxue-zuoye-fenceng-sheji.md")).unwrap_or_else(|_| panic!("{}", r.dump()));
+    assert!(text.contains("  year: 2022"), "{text}");
+    assert_eq!(body_of(&text), "## 一、主要解决的教学问题\n\n作业量大、针对性弱。\n");
+}
+
+// ------------------------------------------------------------ bad input
+
+/// Each bad file: exit 1, the exact message, nothing written.
+fn refused(name: &str, bytes: &[u8], want: &str) {
+    let (tmp, site) = site();
+    let file = tmp.path().join(name);
+    fs::write(&file, bytes).unwrap();
+    let before = tree(&site.join("content"));
+    let r = import(tmp.path(), &file, &site, &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    let want = want.replace("FILE", &file.display().to_string());
+    assert_eq!(r.stderr.trim_end(), want, "{}", r.dump());
+    assert!(tree(&site.join("content")) == before, "{name}: the site changed");
+}
+
+const CFB: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+#[test]
+fn legacy_doc_and_wps() {
+    let mut doc = CFB.to_vec();
+    doc.resize(4096, 0);
+    let legacy = "错误：FILE：这是旧版文档格式：请在 Word 或 WPS 中另存为 .docx 后再导入（“文件”→“另存为”，文件类型选“Word 文档（*.docx）”）";
+    refused("旧稿.doc", &doc, legacy);
+    refused("旧稿.wps", &doc, legacy);
+    // A .doc renamed to .docx is found out by its content.
+    refused("改名.docx", &doc, legacy);
+    refused("稿件.rtf.doc", b"{\\rtf1\\ansi hello}", legacy);
+}
+
+#[test]
+fn not_a_word_document() {
+    refused(
+        "文本.docx",
+        "这不是 Word 文档".as_bytes(),
+        "错误：FILE 不是 Word 文档（.docx）：文件内容不是 .docx 格式（可能已损坏、只复制了一部分，或是改了扩展名的其他文件）；请用 Word 或 WPS 打开后另存为 .docx，再导入",
+    );
+    let zip = zip_bytes(&[("xl/workbook.xml".into(), b"<workbook/>".to_vec())]);
+    refused(
+        "表格.docx",
+        &zip,
+        "错误：FILE 中没有 Word 正文（word/document.xml）：它是压缩包，但不是 Word 文档；请用 Word 或 WPS 打开原稿，另存为 .docx 后再导入",
+    );
+    let mut cut = case_docx().bytes();
+    cut.truncate(cut.len() / 2);
+    let (tmp, site) = site();
+    let file = tmp.path().join("半截.docx");
+    fs::write(&file, &cut).unwrap();
+    let r = import(tmp.path(), &file, &site, &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert!(r.stderr.starts_with(&format!("错误：{} 无法作为 .docx 文件读取：文件已损坏或不完整（例如下载、复制或解压未完成）；请用 Word 或 WPS 打开后另存为 .docx，再导入（详情：", file.display())), "{}", r.stderr);
+    let broken = zip_bytes(&[("word/document.xml".into(), b"<w:document>\n<w:body><w:p></w:body>".to_vec())]);
+    let r2 = {
+        let f = tmp.path().join("坏.docx");
+        fs::write(&f, &broken).unwrap();
+        (f.clone(), import(tmp.path(), &f, &site, &[]))
+    };
+    assert_eq!(r2.1.code, 1);
+    assert!(r2.1.stderr.starts_with(&format!("错误：{} 中的“word/document.xml”第2行第", r2.0.display())), "{}", r2.1.stderr);
+    assert!(r2.1.stderr.contains("不是有效的 XML：文件已损坏；请用 Word 或 WPS 打开后另存为 .docx，再导入（详情："), "{}", r2.1.stderr);
+}
+
+#[test]
+fn zip_bomb_deep_nesting_and_size_limits() {
+    // 300 MB of one byte repeated deflates to ~300 KB: ratio ~1000:1.
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .large_file(true);
+    z.start_file("word/document.xml", opts).unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..60 {
+        z.write_all(&chunk).unwrap();
+    }
+    let bomb = z.finish().unwrap().into_inner();
+    assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+    refused(
+        "炸弹.docx",
+        &bomb,
+        &format!("错误：FILE 中的“word/document.xml”压缩比为 {}:1，超过 200:1 的上限，是“压缩炸弹”一类的文件（可能已损坏或被特意构造）；未导入任何内容", (60u64 << 20) / bomb_packed(&bomb)),
+    );
+    let deep = format!("<w:document xmlns:w=\"{W}\"><w:body>{}{}</w:body></w:document>", "<w:sdt><w:sdtContent>".repeat(200), "</w:sdtContent></w:sdt>".repeat(200));
+    refused(
+        "深.docx",
+        &zip_bytes(&[("word/document.xml".into(), deep.into_bytes())]),
+        "错误：FILE 中的“word/document.xml”嵌套超过 256 层（文件可能已损坏或被特意构造）；未导入任何内容",
+    );
+    // Over the file size limit: a sparse file, refused before reading.
+    let (tmp, site) = site();
+    let file = tmp.path().join("巨大.docx");
+    let f = fs::File::create(&file).unwrap();
+    f.set_len(201 * 1024 * 1024).unwrap();
+    let before = tree(&site.join("content"));
+    let r = import(tmp.path(), &file, &site, &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!("错误：{} 有 201.0 MB，超过可导入稿件 200.0 MB 的上限；请在 Word 中压缩图片（“图片格式”→“压缩图片”）后另存，再导入", file.display())
+    );
+    assert!(tree(&site.join("content")) == before, "the site changed");
+}
+
+/// The compressed size of the only entry of a zip.
+fn bomb_packed(zip: &[u8]) -> u64 {
+    let mut a = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let f = a.by_index_raw(0).unwrap();
+    f.compressed_size()
+}
+
+#[test]
+fn pictures_the_web_cannot_show_are_skipped_with_a_warning() {
+    let (tmp, site) = site();
+    let file = tmp.path().join("图.docx");
+    let mut d = Docx::new(vec![centered_bold("江津区作业设计案例"), picture("rE", "流程图"), p("正文。")]);
+    d.rels = vec![("rE".into(), "media/image1.emf".into(), false)];
+    d.media = vec![("image1.emf".into(), vec![1, 0, 0, 0, 0x6C, 0, 0, 0, 9, 9, 9, 9])];
+    d.write(&file);
+    let r = import(tmp.path(), &file, &site, &[]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert_eq!(
+        r.stderr.trim_end(),
+        "警告：稿件中的图片“word/media/image1.emf”是 EMF/WMF 矢量图格式，网页不能显示，已跳过；请在 Word 中把它另存为 JPEG 或 PNG 图片后重新插入，或导入后自行放入 content/media/images/jiangjin-qu-zuoye-sheji-anli/"
+    );
+    let text = fs::read_to_string(site.join("content/cases/jiangjin-qu-zuoye-sheji-anli.md")).unwrap();
+    assert_eq!(body_of(&text), "正文。\n");
+    assert!(!site.join("content/media/images/jiangjin-qu-zuoye-sheji-anli").exists());
 }
