@@ -369,11 +369,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return import_docx(file, site_dir, kind.as_deref(), set, dry_run);
             }
             if !set.is_empty() {
-                anyhow::bail!("--set 只用于 Word 稿件（.docx）；表格导入按表头识别各列");
+                return Ok(usage("--set 只用于 Word 稿件（.docx）；导入表格时按表头识别各列"));
             }
             let Some(kind) = kind else {
-                anyhow::bail!("缺少 --kind：导入表格时须写明表格内容（outcomes、holders、regions）");
+                return Ok(usage("缺少必需的参数 --kind：导入表格时须写明表格内容（outcomes、holders、regions）"));
             };
+            if crate::interchange::SheetKind::parse(&kind).is_none() {
+                return Ok(usage(&format!("参数 --kind 的值“{kind}”无效：导入表格时可用 outcomes、holders、regions（cases、notices、pages 用于 Word 稿件 .docx）")));
+            }
             import(file, site_dir, &kind, sheet, dry_run, skip_invalid)
         }
         Command::Export {
@@ -564,6 +567,12 @@ fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
         );
         Ok(ExitCode::from(1))
     }
+}
+
+/// A usage error found after parsing: said like clap's, exit 2.
+fn usage(what: &str) -> ExitCode {
+    eprintln!("错误：{what}\n用法请见：chengguo --help，或 chengguo <命令> --help");
+    ExitCode::from(2)
 }
 
 /// Word/WPS documents (a legacy .doc/.wps is refused with its own message).
