@@ -935,3 +935,142 @@ fn sample_cases_and_notices_round_trip_through_docx() {
     }
     assert_eq!(checked, 13);
 }
+
+// ------------------------------------------------------------ more refusals
+
+#[test]
+fn password_missing_file_no_title_and_entry_limits() {
+    let (tmp, site) = site();
+    // An encrypted .docx is a Compound File with an EncryptedPackage stream.
+    let locked = tmp.path().join("加密.docx");
+    {
+        let mut c = cfb::create(&locked).unwrap();
+        c.create_stream("/EncryptionInfo").unwrap().write_all(b"x").unwrap();
+        c.create_stream("/EncryptedPackage").unwrap().write_all(&[0u8; 600]).unwrap();
+        c.flush().unwrap();
+    }
+    let r = import(tmp.path(), &locked, &site, &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert_eq!(r.stderr.trim_end(), format!("错误：{} 设有打开密码，无法读取；请在 Word 或 WPS 中取消密码后另存为 .docx，再导入", locked.display()));
+    let missing = tmp.path().join("没有.docx");
+    let r = import(tmp.path(), &missing, &site, &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert!(r.stderr.starts_with(&format!("错误：无法读取 {}：文件或文件夹不存在（详情：", missing.display())), "{}", r.stderr);
+    // No title: the first paragraph is a long sentence.
+    let untitled = tmp.path().join("无题.docx");
+    Docx::new(vec![p("学校近年来围绕课堂教学改革开展了大量工作，取得了明显成效，教师专业水平不断提升，学生学习兴趣明显增强，家长满意度逐年提高。")]).write(&untitled);
+    let r = import(tmp.path(), &untitled, &site, &[]);
+    assert_eq!(r.code, 1, "{}", r.dump());
+    assert_eq!(r.stderr.trim_end(), format!("错误：{} 中找不到标题（没有“标题”样式的段落，开头也没有居中或加粗的短段落）；请用 --set title=… 指定标题，或在 Word 中给标题套用“标题”样式", untitled.display()));
+    let r = import(tmp.path(), &untitled, &site, &["--set", "title=课堂教学改革", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    // A picture the relationships name but the zip lacks.
+    let gap = tmp.path().join("缺图.docx");
+    let mut d = Docx::new(vec![centered_bold("缺图的稿件"), picture("rX", ""), p("正文。")]);
+    d.rels = vec![("rX".into(), "media/gone.png".into(), false)];
+    d.write(&gap);
+    let r = import(tmp.path(), &gap, &site, &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.dump());
+    assert_eq!(r.stderr.trim_end(), "警告：稿件中引用的图片“word/media/gone.png”不在文件中，已跳过");
+    // Too many entries.
+    let mut parts: Vec<(String, Vec<u8>)> = (0..5001).map(|i| (format!("x/{i}.bin"), vec![])).collect();
+    parts.push(("word/document.xml".into(), b"<w:document/>".to_vec()));
+    refused("多.docx", &zip_bytes(&parts), "错误：FILE 中有 5002 个部分，超过 5000 个的上限（文件可能已损坏或被特意构造）；未导入任何内容");
+}
+
+#[test]
+fn unpacked_size_limits() {
+    // One XML part over 64 MB (declared size; compresses well within the
+    // ratio limit only because the size check comes first).
+    let big = |n: usize, parts: usize| {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(true);
+        let chunk = vec![b'a'; n];
+        for i in 0..parts {
+            z.start_file(format!("word/media/p{i}.bin"), opts).unwrap();
+            z.write_all(&chunk).unwrap();
+        }
+        z.start_file("word/document.xml", opts).unwrap();
+        z.write_all(&chunk[..n.min(65 << 20)]).unwrap();
+        z.finish().unwrap().into_inner()
+    };
+    refused(
+        "大部分.docx",
+        &big(65 << 20, 0),
+        "错误：FILE 中的“word/document.xml”解压后有 65.0 MB，超过单个部分 64.0 MB 的上限（文件可能已损坏或被特意构造）；未导入任何内容",
+    );
+    // Many parts of 1 MB (below the ratio check) adding up past 512 MB.
+    refused(
+        "合计.docx",
+        &big(1 << 20, 520),
+        "错误：FILE 解压后超过 512.0 MB 的上限（文件可能已损坏或被特意构造）；未导入任何内容",
+    );
+}
+
+// ------------------------------------------------------------ messages
+
+/// Every message of src/interchange/docx/ (each `#[error(` and each
+/// warning pushed) with a fragment that an assertion above contains and
+/// docs/messages.md shows. Counted like tests/messages.rs counts the
+/// pipeline's call sites: a new message without a row here fails.
+const DOCX_MESSAGES: &[(&str, &str)] = &[
+    ("#[error(", "无法读取 "),
+    ("#[error(", "这是旧版文档格式：请在 Word 或 WPS 中另存为 .docx 后再导入"),
+    ("#[error(", "设有打开密码，无法读取；请在 Word 或 WPS 中取消密码后另存为 .docx"),
+    ("#[error(", "不是 Word 文档（.docx）：文件内容不是 .docx 格式"),
+    ("#[error(", "无法作为 .docx 文件读取：文件已损坏或不完整"),
+    ("#[error(", "中没有 Word 正文（word/document.xml）"),
+    ("#[error(", "超过可导入稿件 200.0 MB 的上限"),
+    ("#[error(", "个部分，超过 5000 个的上限"),
+    ("#[error(", "超过单个部分 64.0 MB 的上限"),
+    ("#[error(", "解压后超过 512.0 MB 的上限"),
+    ("#[error(", "是“压缩炸弹”一类的文件"),
+    ("#[error(", "不是有效的 XML：文件已损坏"),
+    ("#[error(", "嵌套超过 256 层"),
+    ("#[error(", "中找不到标题"),
+    ("#[error(", "应写成 字段=值，如 --set region=jiangjin"),
+    ("#[error(", "不是典型案例记录的字段（可用："),
+    ("#[error(", "media、applies、attachments 是多行列表"),
+    ("#[error(", "不能用于 Word 稿件（可用：cases、notices、outcomes、pages）"),
+    // Forwarded: the front-matter editor's own message (tests/interchange.rs).
+    ("#[error(", "FORWARD"),
+    // Disk full / no permission: the system's detail varies (as for sheets).
+    ("#[error(", "UNTESTED 无法写入"),
+    ("warnings.push(", "的典型案例记录（不是从这份稿件导入的），新记录的编号为"),
+    ("warnings.push(", "不在文件中，已跳过"),
+    ("warnings.push(", "网页不能显示，已跳过"),
+    ("warnings.push(", "附件文件需要另外加入"),
+];
+
+#[test]
+fn every_docx_message_is_asserted_and_documented() {
+    let repo = common::repo();
+    let code = fs::read_to_string(repo.join("src/interchange/docx/mod.rs")).unwrap();
+    let me = fs::read_to_string(repo.join("tests/docx_import.rs")).unwrap();
+    let tests_text = &me[..me.find("const DOCX_MESSAGES").unwrap()];
+    let doc = fs::read_to_string(repo.join("docs/messages.md")).unwrap();
+    let mut problems = Vec::new();
+    for needle in ["#[error(", "warnings.push("] {
+        let found = code.matches(needle).count();
+        let listed = DOCX_MESSAGES.iter().filter(|(n, _)| *n == needle).count();
+        if found != listed {
+            problems.push(format!("{needle}: {found} in src/interchange/docx/mod.rs, {listed} listed"));
+        }
+    }
+    for (_, fragment) in DOCX_MESSAGES {
+        if *fragment == "FORWARD" {
+            continue;
+        }
+        let f = fragment.strip_prefix("UNTESTED ").unwrap_or(fragment);
+        if !fragment.starts_with("UNTESTED ") && !tests_text.contains(f) {
+            problems.push(format!("no assertion contains “{f}”"));
+        }
+        if !doc.contains(f) {
+            problems.push(format!("docs/messages.md does not show “{f}”"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
