@@ -369,10 +369,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return import_docx(file, site_dir, kind.as_deref(), set, dry_run);
             }
             if !set.is_empty() {
-                return Ok(usage("--set 只用于 Word 稿件（.docx）；导入表格时按表头识别各列"));
+                return Ok(usage(
+                    "--set 只用于 Word 稿件（.docx）；导入表格时按表头识别各列",
+                ));
             }
             let Some(kind) = kind else {
-                return Ok(usage("缺少必需的参数 --kind：导入表格时须写明表格内容（outcomes、holders、regions）"));
+                return Ok(usage(
+                    "缺少必需的参数 --kind：导入表格时须写明表格内容（outcomes、holders、regions）",
+                ));
             };
             if crate::interchange::SheetKind::parse(&kind).is_none() {
                 return Ok(usage(&format!("参数 --kind 的值“{kind}”无效：导入表格时可用 outcomes、holders、regions（cases、notices、pages 用于 Word 稿件 .docx）")));
@@ -577,14 +581,12 @@ fn usage(what: &str) -> ExitCode {
 
 /// Word/WPS documents (a legacy .doc/.wps is refused with its own message).
 fn is_manuscript(file: &std::path::Path) -> bool {
-    file.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "docx" | "docm" | "dotx" | "doc" | "wps" | "wpt" | "dot"
-            )
-        })
+    file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "docx" | "docm" | "dotx" | "doc" | "wps" | "wpt" | "dot"
+        )
+    })
 }
 
 fn import_docx(
@@ -628,7 +630,11 @@ fn import_docx(
         Verb::Update => "更新正文",
         Verb::Unchanged => "不变",
     };
-    println!("  {what} {}  {}", plan.display, escape_for_terminal(&plan.title));
+    println!(
+        "  {what} {}  {}",
+        plan.display,
+        escape_for_terminal(&plan.title)
+    );
     if !plan.pictures.is_empty() {
         println!(
             "  图片 {} 张 → content/{}/",

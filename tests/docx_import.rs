@@ -18,7 +18,10 @@ const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A run: text with bold/italic.
@@ -26,7 +29,10 @@ fn r(text: &str) -> String {
     format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(text))
 }
 fn rb(text: &str) -> String {
-    format!("<w:r><w:rPr><w:b/><w:sz w:val=\"32\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(text))
+    format!(
+        "<w:r><w:rPr><w:b/><w:sz w:val=\"32\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+        esc(text)
+    )
 }
 fn ri(text: &str) -> String {
     format!("<w:r><w:rPr><w:i/></w:rPr><w:t>{}</w:t></w:r>", esc(text))
@@ -99,7 +105,7 @@ impl Docx {
         let mut types = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Default Extension=\"jpeg\" ContentType=\"image/jpeg\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>");
         types.shrink_to_fit();
         parts.push(("[Content_Types].xml".into(), types.into_bytes()));
-        parts.push(("_rels/.rels".into(), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/></Relationships>").into_bytes()));
+        parts.push(("_rels/.rels".into(), String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/></Relationships>").into_bytes()));
         let doc = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\" xmlns:wp=\"wp\" xmlns:a=\"a\" xmlns:pic=\"pic\" xmlns:mc=\"mc\" xmlns:v=\"v\"><w:body>{}<w:sectPr/></w:body></w:document>",
             self.body.concat()
@@ -116,15 +122,24 @@ impl Docx {
         rels.push_str("</Relationships>");
         parts.push(("word/_rels/document.xml.rels".into(), rels.into_bytes()));
         if let Some(s) = &self.styles {
-            parts.push(("word/styles.xml".into(), format!("<w:styles xmlns:w=\"{W}\">{s}</w:styles>").into_bytes()));
+            parts.push((
+                "word/styles.xml".into(),
+                format!("<w:styles xmlns:w=\"{W}\">{s}</w:styles>").into_bytes(),
+            ));
         }
         if let Some(n) = &self.numbering {
-            parts.push(("word/numbering.xml".into(), format!("<w:numbering xmlns:w=\"{W}\">{n}</w:numbering>").into_bytes()));
+            parts.push((
+                "word/numbering.xml".into(),
+                format!("<w:numbering xmlns:w=\"{W}\">{n}</w:numbering>").into_bytes(),
+            ));
         }
         if !self.footnotes.is_empty() {
             let mut f = format!("<w:footnotes xmlns:w=\"{W}\"><w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>");
             for (id, text) in &self.footnotes {
-                f.push_str(&format!("<w:footnote w:id=\"{id}\">{}</w:footnote>", p(text)));
+                f.push_str(&format!(
+                    "<w:footnote w:id=\"{id}\">{}</w:footnote>",
+                    p(text)
+                ));
             }
             f.push_str("</w:footnotes>");
             parts.push(("word/footnotes.xml".into(), f.into_bytes()));
@@ -185,7 +200,8 @@ fn site() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn import(cwd: &Path, file: &Path, site: &Path, extra: &[&str]) -> common::Run {
-    let mut args: Vec<&std::ffi::OsStr> = vec!["import".as_ref(), file.as_os_str(), site.as_os_str()];
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["import".as_ref(), file.as_os_str(), site.as_os_str()];
     args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
     run(cwd, &args)
 }
@@ -194,7 +210,9 @@ fn import(cwd: &Path, file: &Path, site: &Path, extra: &[&str]) -> common::Run {
 fn body_of(text: &str) -> &str {
     let rest = &text[4..];
     let end = rest.find("\n---\n").unwrap();
-    rest[end + 5..].strip_prefix('\n').unwrap_or(&rest[end + 5..])
+    rest[end + 5..]
+        .strip_prefix('\n')
+        .unwrap_or(&rest[end + 5..])
 }
 
 fn front_of(text: &str) -> &str {
@@ -239,9 +257,20 @@ fn case_docx() -> Docx {
         pp("", &[rb("（二）课程安排")]),
         table(&[
             row(&[cell("年级", ""), cell("课程", ""), cell("课时", "")]),
-            row(&[cell("低段", "<w:vMerge w:val=\"restart\"/>"), cell("融和德育", ""), cell("2", "")]),
-            row(&[cell("", "<w:vMerge/>"), cell("融和阅读", ""), cell("1|2", "")]),
-            row(&[cell("全校合计 3 门", "<w:gridSpan w:val=\"2\"/>"), cell("5", "")]),
+            row(&[
+                cell("低段", "<w:vMerge w:val=\"restart\"/>"),
+                cell("融和德育", ""),
+                cell("2", ""),
+            ]),
+            row(&[
+                cell("", "<w:vMerge/>"),
+                cell("融和阅读", ""),
+                cell("1|2", ""),
+            ]),
+            row(&[
+                cell("全校合计 3 门", "<w:gridSpan w:val=\"2\"/>"),
+                cell("5", ""),
+            ]),
         ]),
         picture("rIdImg1", ""),
         p("图1 学生参加融和课程展示"),
@@ -264,7 +293,11 @@ fn case_docx() -> Docx {
     d.footnotes = vec![(1, "据学校 2023 年工作总结。".into())];
     d.rels = vec![
         ("rIdImg1".into(), "media/image1.png".into(), false),
-        ("rIdLink".into(), "https://example.org/sipaifang".into(), true),
+        (
+            "rIdLink".into(),
+            "https://example.org/sipaifang".into(),
+            true,
+        ),
     ];
     d.media = vec![("image1.png".into(), png(40, 30))];
     d.created = Some("2024-05-01T08:00:00Z".into());
@@ -316,7 +349,17 @@ fn case_manuscript_becomes_a_record_that_builds() {
     let (tmp, site) = site();
     let file = tmp.path().join("四牌坊小学案例.docx");
     case_docx().write(&file);
-    let r = import(tmp.path(), &file, &site, &["--set", "region=jiangjin", "--set", "outcomes=ronghe-jiaoyu"]);
+    let r = import(
+        tmp.path(),
+        &file,
+        &site,
+        &[
+            "--set",
+            "region=jiangjin",
+            "--set",
+            "outcomes=ronghe-jiaoyu",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.dump());
     let id = "si-paifang-xiaoxue-yi-ronghe-jiaoyu";
     let path = site.join(format!("content/cases/{id}.md"));
@@ -324,7 +367,10 @@ fn case_manuscript_becomes_a_record_that_builds() {
     assert_eq!(body_of(&text), CASE_BODY, "{text}");
     let fm = front_of(&text);
     let lines: Vec<&str> = fm.lines().collect();
-    assert!(lines[0].starts_with("# 导入自 Word 稿件“四牌坊小学案例.docx”（sha256 "), "{fm}");
+    assert!(
+        lines[0].starts_with("# 导入自 Word 稿件“四牌坊小学案例.docx”（sha256 "),
+        "{fm}"
+    );
     for want in [
         "title: 四牌坊小学以“融和教育”培育“三和少年”          # 【必填】案例标题",
         "date: 2024-06-18       # 【必填】发布日期，格式 年-月-日",
@@ -341,8 +387,17 @@ fn case_manuscript_becomes_a_record_that_builds() {
     // The picture, valid and where the body says.
     let pic = site.join(format!("content/media/images/{id}/tu1.png"));
     assert_eq!(fs::read(&pic).unwrap(), png(40, 30));
-    assert!(r.stdout.contains(&format!("新建 content/cases/{id}.md")), "{}", r.stdout);
-    assert!(r.stdout.contains(&format!("图片 1 张 → content/media/images/{id}/")), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("新建 content/cases/{id}.md")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("图片 1 张 → content/media/images/{id}/")),
+        "{}",
+        r.stdout
+    );
 
     // The built page: headings, list, table cells, the figure and caption.
     let out = tmp.path().join("out");
@@ -375,7 +430,11 @@ fn dry_run_prints_the_record_and_writes_nothing() {
     let r = import(tmp.path(), &file, &site, &["--dry-run"]);
     assert_eq!(r.code, 0, "{}", r.dump());
     assert!(r.stdout.contains(CASE_BODY), "{}", r.stdout);
-    assert!(r.stdout.contains("--- 试运行：未写入任何文件 ---"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("--- 试运行：未写入任何文件 ---"),
+        "{}",
+        r.stdout
+    );
     assert!(tree(&site.join("content")) == before, "the site changed");
 }
 
@@ -500,8 +559,16 @@ fn heading_styles_in_any_language_and_outline_levels() {
         "## 做法\n\n### 精选内容\n\n教师集体备课。\n\n### 精讲精练\n\n<figure>\n\n![课堂照片](../media/images/{id}/tu1.png)\n\n<figcaption>课堂上的小组讨论</figcaption>\n</figure>\n\n## 成效\n\n学生参与度提高。\n"
     );
     assert!(r.stdout.contains(&want), "{}", r.stdout);
-    assert!(r.stdout.contains("title: 聚奎中学打造“二精课堂”"), "{}", r.stdout);
-    assert!(r.stdout.contains("summary: 借助上海教研范式"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("title: 聚奎中学打造“二精课堂”"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("summary: 借助上海教研范式"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("date: 2023-11-02 "), "{}", r.stdout);
     assert!(!r.stdout.contains("目录"), "{}", r.stdout);
 }
@@ -525,24 +592,50 @@ fn reimport_updates_the_body_of_the_same_record() {
     // Same manuscript again: nothing written.
     let again = import(tmp.path(), &file, &site, &[]);
     assert_eq!(again.code, 0, "{}", again.dump());
-    assert!(again.stdout.contains(&format!("不变 content/cases/{id}.md")), "{}", again.stdout);
-    assert!(again.stdout.contains("完成：稿件与上次导入相同，未写入任何文件"), "{}", again.stdout);
+    assert!(
+        again
+            .stdout
+            .contains(&format!("不变 content/cases/{id}.md")),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again
+            .stdout
+            .contains("完成：稿件与上次导入相同，未写入任何文件"),
+        "{}",
+        again.stdout
+    );
     assert_eq!(fs::read_to_string(&path).unwrap(), edited);
     // A revised manuscript: the body changes, the hand-filled field stays,
     // no second record, the picture it no longer has is removed.
     let mut d = case_docx();
-    d.body.retain(|b| !b.contains("rIdImg1") && !b.contains("图1"));
+    d.body
+        .retain(|b| !b.contains("rIdImg1") && !b.contains("图1"));
     d.body.push(p("补充：家长满意度明显上升。"));
     d.write(&file);
-    let revised = import(tmp.path(), &file, &site, &["--set", "outcomes=ronghe-jiaoyu"]);
+    let revised = import(
+        tmp.path(),
+        &file,
+        &site,
+        &["--set", "outcomes=ronghe-jiaoyu"],
+    );
     assert_eq!(revised.code, 0, "{}", revised.dump());
-    assert!(revised.stdout.contains(&format!("更新正文 content/cases/{id}.md")), "{}", revised.stdout);
+    assert!(
+        revised
+            .stdout
+            .contains(&format!("更新正文 content/cases/{id}.md")),
+        "{}",
+        revised.stdout
+    );
     let now = fs::read_to_string(&path).unwrap();
     assert!(now.contains("region: jiangjin  #"), "{now}");
     assert!(now.contains("outcomes: [ronghe-jiaoyu]"), "{now}");
     assert!(body_of(&now).ends_with("1.5倍的增长来自课堂。\n\n补充：家长满意度明显上升。\n\n[^1]: 据学校 2023 年工作总结。\n"), "{now}");
     assert!(!body_of(&now).contains("figure"));
-    assert!(!site.join(format!("content/media/images/{id}/tu1.png")).exists());
+    assert!(!site
+        .join(format!("content/media/images/{id}/tu1.png"))
+        .exists());
     let cases: Vec<_> = fs::read_dir(site.join("content/cases")).unwrap().collect();
     assert_eq!(cases.len(), 10, "one record added to the 9 sample cases");
     assert_eq!(now.matches("# 导入自 Word 稿件").count(), 1);
@@ -554,7 +647,9 @@ fn reimport_updates_the_body_of_the_same_record() {
     assert_eq!(dup.code, 0, "{}", dup.dump());
     assert!(dup.stderr.contains(&format!("警告：站点中已有编号为 {id} 的典型案例记录（不是从这份稿件导入的），新记录的编号为 {id}-2；如果是同一篇稿件，请删去其中一个")), "{}", dup.stderr);
     assert!(site.join(format!("content/cases/{id}-2.md")).is_file());
-    assert!(site.join(format!("content/media/images/{id}-2/tu1.png")).is_file());
+    assert!(site
+        .join(format!("content/media/images/{id}-2/tu1.png"))
+        .is_file());
 }
 
 // ------------------------------------------------------------ --set
@@ -577,10 +672,24 @@ fn set_arguments_are_checked_before_anything_is_read() {
     }
     assert!(tree(&site.join("content")) == before, "the site changed");
     // A title given on the command line wins over the manuscript's.
-    let r = import(tmp.path(), &file, &site, &["--set", "title=四牌坊小学融和教育", "--dry-run"]);
+    let r = import(
+        tmp.path(),
+        &file,
+        &site,
+        &["--set", "title=四牌坊小学融和教育", "--dry-run"],
+    );
     assert_eq!(r.code, 0, "{}", r.dump());
-    assert!(r.stdout.contains("新建 content/cases/si-paifang-xiaoxue-ronghe-jiaoyu.md"), "{}", r.stdout);
-    assert!(r.stdout.contains("\ntitle: 四牌坊小学融和教育"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("新建 content/cases/si-paifang-xiaoxue-ronghe-jiaoyu.md"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\ntitle: 四牌坊小学融和教育"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -598,15 +707,33 @@ fn an_outcome_manuscript_with_set_award_builds() {
         tmp.path(),
         &file,
         &site,
-        &["--kind", "outcomes", "--set", "award.year=2022", "--set", "award.level=二等奖", "--set", "holder=jiangjin-jiaoshi-fazhan", "--set", "province=重庆市", "--set", "stages=小学"],
+        &[
+            "--kind",
+            "outcomes",
+            "--set",
+            "award.year=2022",
+            "--set",
+            "award.level=二等奖",
+            "--set",
+            "holder=jiangjin-jiaoshi-fazhan",
+            "--set",
+            "province=重庆市",
+            "--set",
+            "stages=小学",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.dump());
     let out = tmp.path().join("out");
     let b = common::build(tmp.path(), &site, &out);
     assert_eq!(b.code, 0, "{}", b.dump());
-    let text = fs::read_to_string(site.join("content/outcomes/xiaoxue-shuxue-zuoye-fenceng-sheji.md")).unwrap_or_else(|_| panic!("{}", r.dump()));
+    let text =
+        fs::read_to_string(site.join("content/outcomes/xiaoxue-shuxue-zuoye-fenceng-sheji.md"))
+            .unwrap_or_else(|_| panic!("{}", r.dump()));
     assert!(text.contains("  year: 2022"), "{text}");
-    assert_eq!(body_of(&text), "## 一、主要解决的教学问题\n\n作业量大、针对性弱。\n");
+    assert_eq!(
+        body_of(&text),
+        "## 一、主要解决的教学问题\n\n作业量大、针对性弱。\n"
+    );
 }
 
 // ------------------------------------------------------------ bad input
@@ -621,7 +748,10 @@ fn refused(name: &str, bytes: &[u8], want: &str) {
     assert_eq!(r.code, 1, "{}", r.dump());
     let want = want.replace("FILE", &file.display().to_string());
     assert_eq!(r.stderr.trim_end(), want, "{}", r.dump());
-    assert!(tree(&site.join("content")) == before, "{name}: the site changed");
+    assert!(
+        tree(&site.join("content")) == before,
+        "{name}: the site changed"
+    );
 }
 
 const CFB: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -659,15 +789,31 @@ fn not_a_word_document() {
     let r = import(tmp.path(), &file, &site, &[]);
     assert_eq!(r.code, 1, "{}", r.dump());
     assert!(r.stderr.starts_with(&format!("错误：{} 无法作为 .docx 文件读取：文件已损坏或不完整（例如下载、复制或解压未完成）；请用 Word 或 WPS 打开后另存为 .docx，再导入（详情：", file.display())), "{}", r.stderr);
-    let broken = zip_bytes(&[("word/document.xml".into(), b"<w:document>\n<w:body><w:p></w:body>".to_vec())]);
+    let broken = zip_bytes(&[(
+        "word/document.xml".into(),
+        b"<w:document>\n<w:body><w:p></w:body>".to_vec(),
+    )]);
     let r2 = {
         let f = tmp.path().join("坏.docx");
         fs::write(&f, &broken).unwrap();
         (f.clone(), import(tmp.path(), &f, &site, &[]))
     };
     assert_eq!(r2.1.code, 1);
-    assert!(r2.1.stderr.starts_with(&format!("错误：{} 中的“word/document.xml”第2行第", r2.0.display())), "{}", r2.1.stderr);
-    assert!(r2.1.stderr.contains("不是有效的 XML：文件已损坏；请用 Word 或 WPS 打开后另存为 .docx，再导入（详情："), "{}", r2.1.stderr);
+    assert!(
+        r2.1.stderr.starts_with(&format!(
+            "错误：{} 中的“word/document.xml”第2行第",
+            r2.0.display()
+        )),
+        "{}",
+        r2.1.stderr
+    );
+    assert!(
+        r2.1.stderr.contains(
+            "不是有效的 XML：文件已损坏；请用 Word 或 WPS 打开后另存为 .docx，再导入（详情："
+        ),
+        "{}",
+        r2.1.stderr
+    );
 }
 
 #[test]
@@ -690,7 +836,11 @@ fn zip_bomb_deep_nesting_and_size_limits() {
         &bomb,
         &format!("错误：FILE 中的“word/document.xml”压缩比为 {}:1，超过 200:1 的上限，是“压缩炸弹”一类的文件（可能已损坏或被特意构造）；未导入任何内容", (60u64 << 20) / bomb_packed(&bomb)),
     );
-    let deep = format!("<w:document xmlns:w=\"{W}\"><w:body>{}{}</w:body></w:document>", "<w:sdt><w:sdtContent>".repeat(200), "</w:sdtContent></w:sdt>".repeat(200));
+    let deep = format!(
+        "<w:document xmlns:w=\"{W}\"><w:body>{}{}</w:body></w:document>",
+        "<w:sdt><w:sdtContent>".repeat(200),
+        "</w:sdtContent></w:sdt>".repeat(200)
+    );
     refused(
         "深.docx",
         &zip_bytes(&[("word/document.xml".into(), deep.into_bytes())]),
@@ -722,9 +872,16 @@ fn bomb_packed(zip: &[u8]) -> u64 {
 fn pictures_the_web_cannot_show_are_skipped_with_a_warning() {
     let (tmp, site) = site();
     let file = tmp.path().join("图.docx");
-    let mut d = Docx::new(vec![centered_bold("江津区作业设计案例"), picture("rE", "流程图"), p("正文。")]);
+    let mut d = Docx::new(vec![
+        centered_bold("江津区作业设计案例"),
+        picture("rE", "流程图"),
+        p("正文。"),
+    ]);
     d.rels = vec![("rE".into(), "media/image1.emf".into(), false)];
-    d.media = vec![("image1.emf".into(), vec![1, 0, 0, 0, 0x6C, 0, 0, 0, 9, 9, 9, 9])];
+    d.media = vec![(
+        "image1.emf".into(),
+        vec![1, 0, 0, 0, 0x6C, 0, 0, 0, 9, 9, 9, 9],
+    )];
     d.write(&file);
     let r = import(tmp.path(), &file, &site, &[]);
     assert_eq!(r.code, 0, "{}", r.dump());
@@ -732,9 +889,12 @@ fn pictures_the_web_cannot_show_are_skipped_with_a_warning() {
         r.stderr.trim_end(),
         "警告：稿件中的图片“word/media/image1.emf”是 EMF/WMF 矢量图格式，网页不能显示，已跳过；请在 Word 中把它另存为 JPEG 或 PNG 图片后重新插入，或导入后自行放入 content/media/images/jiangjin-qu-zuoye-sheji-anli/"
     );
-    let text = fs::read_to_string(site.join("content/cases/jiangjin-qu-zuoye-sheji-anli.md")).unwrap();
+    let text =
+        fs::read_to_string(site.join("content/cases/jiangjin-qu-zuoye-sheji-anli.md")).unwrap();
     assert_eq!(body_of(&text), "正文。\n");
-    assert!(!site.join("content/media/images/jiangjin-qu-zuoye-sheji-anli").exists());
+    assert!(!site
+        .join("content/media/images/jiangjin-qu-zuoye-sheji-anli")
+        .exists());
 }
 
 // ------------------------------------------------------------ round trip
@@ -774,7 +934,10 @@ fn markdown_to_docx(title: &str, md: &str) -> Docx {
         };
         Some(pp(&ppr, &std::mem::take(runs)))
     };
-    for ev in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH) {
+    for ev in Parser::new_ext(
+        md,
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH,
+    ) {
         let target = &mut runs;
         match ev {
             Event::Start(Tag::Strong) => bold += 1,
@@ -809,35 +972,49 @@ fn markdown_to_docx(title: &str, md: &str) -> Docx {
                 let id = label.parse::<u32>().unwrap_or(notes.len() as u32 + 100);
                 target.push(format!("<w:r><w:footnoteReference w:id=\"{id}\"/></w:r>"));
             }
-            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) if note.is_none() && table.is_none() => {
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item)
+                if note.is_none() && table.is_none() =>
+            {
                 if let Some(p) = flush(&mut runs, &lists, heading) {
                     d.body.push(p);
                 }
                 heading = None;
             }
             Event::Start(Tag::Table(_)) => table = Some(Vec::new()),
-            Event::Start(Tag::TableHead | Tag::TableRow) => table.as_mut().unwrap().push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                table.as_mut().unwrap().push(Vec::new())
+            }
             Event::End(TagEnd::TableCell) => {
-                let cell = format!("<w:tc><w:p>{}</w:p></w:tc>", std::mem::take(&mut runs).concat());
+                let cell = format!(
+                    "<w:tc><w:p>{}</w:p></w:tc>",
+                    std::mem::take(&mut runs).concat()
+                );
                 table.as_mut().unwrap().last_mut().unwrap().push(cell);
             }
             Event::End(TagEnd::Table) => {
                 let rows: Vec<String> = table.take().unwrap().iter().map(|r| row(r)).collect();
                 d.body.push(self::table(&rows));
             }
-            Event::Text(t) | Event::Code(t) if image == 0 && note.is_some() => note_text.push_str(&t),
+            Event::Text(t) | Event::Code(t) if image == 0 && note.is_some() => {
+                note_text.push_str(&t)
+            }
             Event::Text(t) | Event::Code(t) if image == 0 => {
                 let rpr = format!(
                     "<w:rPr>{}{}</w:rPr>",
                     if bold > 0 { "<w:b/>" } else { "" },
                     if italic > 0 { "<w:i/>" } else { "" }
                 );
-                let run = format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(&t));
+                let run = format!(
+                    "<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                    esc(&t)
+                );
                 match &link {
                     Some(url) => {
                         rid += 1;
                         d.rels.push((format!("rIdL{rid}"), url.clone(), true));
-                        target.push(format!("<w:hyperlink r:id=\"rIdL{rid}\">{run}</w:hyperlink>"));
+                        target.push(format!(
+                            "<w:hyperlink r:id=\"rIdL{rid}\">{run}</w:hyperlink>"
+                        ));
                     }
                     None => target.push(run),
                 }
@@ -862,7 +1039,10 @@ fn text_of(md: &str) -> (String, Vec<String>, Vec<String>) {
     let (mut text, mut notes, mut headings) = (String::new(), Vec::new(), Vec::new());
     let (mut image, mut in_note, mut in_heading) = (0, false, false);
     let mut cur = String::new();
-    for ev in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH) {
+    for ev in Parser::new_ext(
+        md,
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH,
+    ) {
         match ev {
             Event::Start(Tag::Image { .. }) => image += 1,
             Event::End(TagEnd::Image) => image -= 1,
@@ -899,7 +1079,10 @@ fn sample_cases_and_notices_round_trip_through_docx() {
     fs::copy(site.join("site.yaml"), empty.join("site.yaml")).unwrap();
     let mut checked = 0;
     for (dir, kind) in [("cases", "cases"), ("notices", "notices")] {
-        let mut entries: Vec<_> = fs::read_dir(site.join("content").join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = fs::read_dir(site.join("content").join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for path in entries {
             let text = fs::read_to_string(&path).unwrap();
@@ -918,16 +1101,26 @@ fn sample_cases_and_notices_round_trip_through_docx() {
             let made = fs::read_dir(empty.join("content").join(dir))
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .find(|p| fs::read_to_string(p).unwrap().contains(&format!("稿件“{stem}.docx”")))
+                .find(|p| {
+                    fs::read_to_string(p)
+                        .unwrap()
+                        .contains(&format!("稿件“{stem}.docx”"))
+                })
                 .unwrap_or_else(|| panic!("{stem}: no record\n{}", r.dump()));
             let back = fs::read_to_string(&made).unwrap();
             assert!(
-                back.lines().any(|l| l.starts_with("title: ") && l.contains(&title)),
+                back.lines()
+                    .any(|l| l.starts_with("title: ") && l.contains(&title)),
                 "{stem}: title lost\n{back}"
             );
             let (want, want_notes, want_heads) = text_of(body);
             let (got, got_notes, got_heads) = text_of(body_of(&back));
-            assert_eq!(got, want, "{stem}: text differs\n--- imported\n{}", body_of(&back));
+            assert_eq!(
+                got,
+                want,
+                "{stem}: text differs\n--- imported\n{}",
+                body_of(&back)
+            );
             assert_eq!(got_notes, want_notes, "{stem}: footnotes");
             assert_eq!(got_heads, want_heads, "{stem}: headings");
             checked += 1;
@@ -945,35 +1138,67 @@ fn password_missing_file_no_title_and_entry_limits() {
     let locked = tmp.path().join("加密.docx");
     {
         let mut c = cfb::create(&locked).unwrap();
-        c.create_stream("/EncryptionInfo").unwrap().write_all(b"x").unwrap();
-        c.create_stream("/EncryptedPackage").unwrap().write_all(&[0u8; 600]).unwrap();
+        c.create_stream("/EncryptionInfo")
+            .unwrap()
+            .write_all(b"x")
+            .unwrap();
+        c.create_stream("/EncryptedPackage")
+            .unwrap()
+            .write_all(&[0u8; 600])
+            .unwrap();
         c.flush().unwrap();
     }
     let r = import(tmp.path(), &locked, &site, &[]);
     assert_eq!(r.code, 1, "{}", r.dump());
-    assert_eq!(r.stderr.trim_end(), format!("错误：{} 设有打开密码，无法读取；请在 Word 或 WPS 中取消密码后另存为 .docx，再导入", locked.display()));
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "错误：{} 设有打开密码，无法读取；请在 Word 或 WPS 中取消密码后另存为 .docx，再导入",
+            locked.display()
+        )
+    );
     let missing = tmp.path().join("没有.docx");
     let r = import(tmp.path(), &missing, &site, &[]);
     assert_eq!(r.code, 1, "{}", r.dump());
-    assert!(r.stderr.starts_with(&format!("错误：无法读取 {}：文件或文件夹不存在（详情：", missing.display())), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "错误：无法读取 {}：文件或文件夹不存在（详情：",
+            missing.display()
+        )),
+        "{}",
+        r.stderr
+    );
     // No title: the first paragraph is a long sentence.
     let untitled = tmp.path().join("无题.docx");
     Docx::new(vec![p("学校近年来围绕课堂教学改革开展了大量工作，取得了明显成效，教师专业水平不断提升，学生学习兴趣明显增强，家长满意度逐年提高。")]).write(&untitled);
     let r = import(tmp.path(), &untitled, &site, &[]);
     assert_eq!(r.code, 1, "{}", r.dump());
     assert_eq!(r.stderr.trim_end(), format!("错误：{} 中找不到标题（没有“标题”样式的段落，开头也没有居中或加粗的短段落）；请用 --set title=… 指定标题，或在 Word 中给标题套用“标题”样式", untitled.display()));
-    let r = import(tmp.path(), &untitled, &site, &["--set", "title=课堂教学改革", "--dry-run"]);
+    let r = import(
+        tmp.path(),
+        &untitled,
+        &site,
+        &["--set", "title=课堂教学改革", "--dry-run"],
+    );
     assert_eq!(r.code, 0, "{}", r.dump());
     // A picture the relationships name but the zip lacks.
     let gap = tmp.path().join("缺图.docx");
-    let mut d = Docx::new(vec![centered_bold("缺图的稿件"), picture("rX", ""), p("正文。")]);
+    let mut d = Docx::new(vec![
+        centered_bold("缺图的稿件"),
+        picture("rX", ""),
+        p("正文。"),
+    ]);
     d.rels = vec![("rX".into(), "media/gone.png".into(), false)];
     d.write(&gap);
     let r = import(tmp.path(), &gap, &site, &["--dry-run"]);
     assert_eq!(r.code, 0, "{}", r.dump());
-    assert_eq!(r.stderr.trim_end(), "警告：稿件中引用的图片“word/media/gone.png”不在文件中，已跳过");
+    assert_eq!(
+        r.stderr.trim_end(),
+        "警告：稿件中引用的图片“word/media/gone.png”不在文件中，已跳过"
+    );
     // Too many entries.
-    let mut parts: Vec<(String, Vec<u8>)> = (0..5001).map(|i| (format!("x/{i}.bin"), vec![])).collect();
+    let mut parts: Vec<(String, Vec<u8>)> =
+        (0..5001).map(|i| (format!("x/{i}.bin"), vec![])).collect();
     parts.push(("word/document.xml".into(), b"<w:document/>".to_vec()));
     refused("多.docx", &zip_bytes(&parts), "错误：FILE 中有 5002 个部分，超过 5000 个的上限（文件可能已损坏或被特意构造）；未导入任何内容");
 }
@@ -1018,9 +1243,18 @@ fn unpacked_size_limits() {
 /// pipeline's call sites: a new message without a row here fails.
 const DOCX_MESSAGES: &[(&str, &str)] = &[
     ("#[error(", "无法读取 "),
-    ("#[error(", "这是旧版文档格式：请在 Word 或 WPS 中另存为 .docx 后再导入"),
-    ("#[error(", "设有打开密码，无法读取；请在 Word 或 WPS 中取消密码后另存为 .docx"),
-    ("#[error(", "不是 Word 文档（.docx）：文件内容不是 .docx 格式"),
+    (
+        "#[error(",
+        "这是旧版文档格式：请在 Word 或 WPS 中另存为 .docx 后再导入",
+    ),
+    (
+        "#[error(",
+        "设有打开密码，无法读取；请在 Word 或 WPS 中取消密码后另存为 .docx",
+    ),
+    (
+        "#[error(",
+        "不是 Word 文档（.docx）：文件内容不是 .docx 格式",
+    ),
     ("#[error(", "无法作为 .docx 文件读取：文件已损坏或不完整"),
     ("#[error(", "中没有 Word 正文（word/document.xml）"),
     ("#[error(", "超过可导入稿件 200.0 MB 的上限"),
@@ -1034,12 +1268,18 @@ const DOCX_MESSAGES: &[(&str, &str)] = &[
     ("#[error(", "应写成 字段=值，如 --set region=jiangjin"),
     ("#[error(", "不是典型案例记录的字段（可用："),
     ("#[error(", "media、applies、attachments 是多行列表"),
-    ("#[error(", "不能用于 Word 稿件（可用：cases、notices、outcomes、pages）"),
+    (
+        "#[error(",
+        "不能用于 Word 稿件（可用：cases、notices、outcomes、pages）",
+    ),
     // Forwarded: the front-matter editor's own message (tests/interchange.rs).
     ("#[error(", "FORWARD"),
     // Disk full / no permission: the system's detail varies (as for sheets).
     ("#[error(", "UNTESTED 无法写入"),
-    ("warnings.push(", "的典型案例记录（不是从这份稿件导入的），新记录的编号为"),
+    (
+        "warnings.push(",
+        "的典型案例记录（不是从这份稿件导入的），新记录的编号为",
+    ),
     ("warnings.push(", "不在文件中，已跳过"),
     ("warnings.push(", "网页不能显示，已跳过"),
     ("warnings.push(", "附件文件需要另外加入"),
@@ -1057,7 +1297,9 @@ fn every_docx_message_is_asserted_and_documented() {
         let found = code.matches(needle).count();
         let listed = DOCX_MESSAGES.iter().filter(|(n, _)| *n == needle).count();
         if found != listed {
-            problems.push(format!("{needle}: {found} in src/interchange/docx/mod.rs, {listed} listed"));
+            problems.push(format!(
+                "{needle}: {found} in src/interchange/docx/mod.rs, {listed} listed"
+            ));
         }
     }
     for (_, fragment) in DOCX_MESSAGES {

@@ -90,7 +90,9 @@ pub fn body(items: &[Item], footnotes: &HashMap<String, Vec<Inline>>, pic: PicUr
             }
             Item::Para(p) => blocks.push(inlines(&p.inlines, &mut notes, pic, true)),
             Item::Figure { part, alt, caption } => {
-                let cap = caption.as_ref().map(|c| c.text().split_whitespace().collect::<Vec<_>>().join(" "));
+                let cap = caption
+                    .as_ref()
+                    .map(|c| c.text().split_whitespace().collect::<Vec<_>>().join(" "));
                 let alt = if alt.is_empty() {
                     cap.clone().unwrap_or_default()
                 } else {
@@ -103,7 +105,9 @@ pub fn body(items: &[Item], footnotes: &HashMap<String, Vec<Inline>>, pic: PicUr
                         url,
                         html_escape(&cap)
                     )),
-                    (Some(url), None) => blocks.push(format!("![{}]({})", escape(&alt, false), url)),
+                    (Some(url), None) => {
+                        blocks.push(format!("![{}]({})", escape(&alt, false), url))
+                    }
                     (None, Some(_)) => {
                         let c = caption.as_ref().expect("caption");
                         blocks.push(inlines(&c.inlines, &mut notes, pic, true));
@@ -123,7 +127,9 @@ pub fn body(items: &[Item], footnotes: &HashMap<String, Vec<Inline>>, pic: PicUr
     while i < notes.order.len() {
         let id = notes.order[i].clone();
         let inl = notes.defs.get(&id).cloned().unwrap_or_default();
-        let t = inlines(&inl, &mut notes, pic, false).replace("\\\n", " ").replace('\n', " ");
+        let t = inlines(&inl, &mut notes, pic, false)
+            .replace("\\\n", " ")
+            .replace('\n', " ");
         defs.push(format!("[^{}]: {}", i + 1, t.trim()));
         i += 1;
     }
@@ -143,10 +149,7 @@ fn strip_bold(inl: &[Inline]) -> Vec<Inline> {
     inl.iter()
         .map(|i| match i {
             Inline::Text {
-                text,
-                italic,
-                link,
-                ..
+                text, italic, link, ..
             } => Inline::Text {
                 text: text.clone(),
                 bold: false,
@@ -159,15 +162,19 @@ fn strip_bold(inl: &[Inline]) -> Vec<Inline> {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Escape Markdown syntax in plain text; `cell`: also `|`.
 fn escape(s: &str, cell: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`' | '<' | '>' | '~' | '&' | '#')
-            || (cell && c == '|')
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '[' | ']' | '`' | '<' | '>' | '~' | '&' | '#'
+        ) || (cell && c == '|')
         {
             out.push('\\');
         }
@@ -232,12 +239,20 @@ fn inlines(inl: &[Inline], notes: &mut Notes, pic: PicUrl, lines: bool) -> Strin
     render_inlines(inl, notes, pic, lines, false)
 }
 
-fn render_inlines(inl: &[Inline], notes: &mut Notes, pic: PicUrl, lines: bool, cell: bool) -> String {
+fn render_inlines(
+    inl: &[Inline],
+    notes: &mut Notes,
+    pic: PicUrl,
+    lines: bool,
+    cell: bool,
+) -> String {
     let mut out = String::new();
     let mut i = 0;
     while i < inl.len() {
         match &inl[i] {
-            Inline::Text { link: Some(url), .. } if link_ok(url) => {
+            Inline::Text {
+                link: Some(url), ..
+            } if link_ok(url) => {
                 let url = url.clone();
                 let mut text = String::new();
                 while let Some(Inline::Text {
@@ -313,7 +328,9 @@ fn table(t: &Table, notes: &mut Notes, pic: PicUrl) -> String {
                 break;
             }
             let text = if c.vmerge == VMerge::Continue {
-                grid.last().map(|prev| prev[col].clone()).unwrap_or_default()
+                grid.last()
+                    .map(|prev| prev[col].clone())
+                    .unwrap_or_default()
             } else {
                 c.paras
                     .iter()
@@ -331,7 +348,11 @@ fn table(t: &Table, notes: &mut Notes, pic: PicUrl) -> String {
         format!(
             "| {} |",
             r.iter()
-                .map(|c| if c.is_empty() { " ".to_string() } else { c.clone() })
+                .map(|c| if c.is_empty() {
+                    " ".to_string()
+                } else {
+                    c.clone()
+                })
                 .collect::<Vec<_>>()
                 .join(" | ")
         )

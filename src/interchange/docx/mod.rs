@@ -215,7 +215,10 @@ pub fn plan(opts: &Options) -> Result<Plan, DocxError> {
             let id = crate::slug::unique_id(base.as_deref(), |x| {
                 taken.iter().any(|t| t == x) || images.join(x).exists()
             });
-            if base.as_deref().is_some_and(|b| b != id && taken.iter().any(|t| t == b)) {
+            if base
+                .as_deref()
+                .is_some_and(|b| b != id && taken.iter().any(|t| t == b))
+            {
                 warnings.push(format!(
                     "站点中已有编号为 {} 的{}记录（不是从这份稿件导入的），新记录的编号为 {id}；如果是同一篇稿件，请删去其中一个",
                     base.as_deref().unwrap_or_default(),
@@ -362,7 +365,11 @@ fn ids(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
         .collect()
 }
 
@@ -381,7 +388,9 @@ fn picture_ext(bytes: &[u8]) -> Result<&'static str, String> {
                 format!("{other:?}").to_uppercase()
             ))
         }
-        Err(_) if bytes.starts_with(&[1, 0, 0, 0]) || bytes.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A]) => {
+        Err(_)
+            if bytes.starts_with(&[1, 0, 0, 0]) || bytes.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A]) =>
+        {
             return Err("是 EMF/WMF 矢量图格式，网页不能显示".into())
         }
         Err(_) => return Err("不是可识别的图片（可能已损坏）".into()),
@@ -433,8 +442,14 @@ pub fn write(site: &Path, plan: &Plan) -> Result<usize, DocxError> {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let rel = format!("{}/{name}", plan.picture_dir);
                 let ours = name.starts_with("tu")
-                    && name[2..].split('.').next().is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-                if ours && !plan.pictures.iter().any(|(f, _)| *f == rel) && e.file_type().is_ok_and(|t| t.is_file()) {
+                    && name[2..]
+                        .split('.')
+                        .next()
+                        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+                if ours
+                    && !plan.pictures.iter().any(|(f, _)| *f == rel)
+                    && e.file_type().is_ok_and(|t| t.is_file())
+                {
                     let _ = std::fs::remove_file(e.path());
                 }
             }

@@ -259,7 +259,9 @@ impl Package {
         let root = self.xml("_rels/.rels")?;
         if let Some(root) = root {
             for r in root.elements().filter(|e| e.name == "Relationship") {
-                if r.attr("Type").is_some_and(|t| t.ends_with("/officeDocument")) {
+                if r.attr("Type")
+                    .is_some_and(|t| t.ends_with("/officeDocument"))
+                {
                     if let Some(t) = r.attr("Target") {
                         let t = resolve("", t);
                         if self.has(&t) {
@@ -311,7 +313,9 @@ fn decode(bytes: &[u8]) -> String {
             encoding_rs::UTF_16BE
         };
         let (t, _, _) = enc.decode(&bytes[2..]);
-        return t.replace("encoding=\"UTF-16\"", "").replace("encoding=\"utf-16\"", "");
+        return t
+            .replace("encoding=\"UTF-16\"", "")
+            .replace("encoding=\"utf-16\"", "");
     }
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -338,7 +342,10 @@ mod tests {
     #[test]
     fn targets_resolve_inside_the_zip() {
         assert_eq!(resolve("word", "media/image1.png"), "word/media/image1.png");
-        assert_eq!(resolve("word", "../customXml/item1.xml"), "customXml/item1.xml");
+        assert_eq!(
+            resolve("word", "../customXml/item1.xml"),
+            "customXml/item1.xml"
+        );
         assert_eq!(resolve("", "/word/document.xml"), "word/document.xml");
         assert_eq!(resolve("word", "../../../etc/passwd"), "etc/passwd");
     }

@@ -61,7 +61,10 @@ pub enum Inline {
     },
     Break,
     /// A picture: its part in the zip and its alternative text.
-    Picture { part: String, alt: String },
+    Picture {
+        part: String,
+        alt: String,
+    },
     /// A footnote reference (the footnote's id).
     Note(String),
 }
@@ -221,7 +224,9 @@ fn iso_date(t: &str) -> Option<String> {
     let ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     (ok && !d.starts_with("1601") && !d.starts_with("0000")).then(|| d.to_string())
 }
 
@@ -338,15 +343,15 @@ fn paragraph(p: &Element, ctx: &mut Ctx) -> Para {
         .and_then(|x| x.child("numPr"))
         .and_then(|n| {
             let id = n.child_val("numId")?.to_string();
-            let lvl = n.child_val("ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let lvl = n
+                .child_val("ilvl")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
             Some((id, lvl))
         })
         .or_else(|| ctx.styles.num(style));
     let list = match (role, num) {
-        (Role::Body, Some((id, lvl))) => ctx
-            .numbering
-            .ordered(&id, lvl)
-            .map(|o| (o, lvl.min(8))),
+        (Role::Body, Some((id, lvl))) => ctx.numbering.ordered(&id, lvl).map(|o| (o, lvl.min(8))),
         _ => None,
     };
     let style_bold = ctx.styles.bold(style);
@@ -462,7 +467,9 @@ fn run(r: &Element, ctx: &mut Ctx, outer: &Fmt, out: &mut Vec<Inline>) {
     let strong =
         rstyle.is_some_and(|s| s.eq_ignore_ascii_case("strong") || ctx.styles.bold(Some(s)));
     let mut fmt = Fmt {
-        bold: rpr.and_then(|p| p.toggle("b")).unwrap_or(outer.bold || strong),
+        bold: rpr
+            .and_then(|p| p.toggle("b"))
+            .unwrap_or(outer.bold || strong),
         italic: rpr.and_then(|p| p.toggle("i")).unwrap_or(outer.italic),
         link: outer.link.clone(),
     };
@@ -502,11 +509,7 @@ fn run(r: &Element, ctx: &mut Ctx, outer: &Fmt, out: &mut Vec<Inline>) {
             "t" => push_text(out, &c.text(), &fmt),
             "tab" | "ptab" => push_text(out, " ", &fmt),
             "noBreakHyphen" => push_text(out, "-", &fmt),
-            "br" => {
-                if !matches!(c.attr("type"), Some("page" | "column")) {
-                    out.push(Inline::Break);
-                }
-            }
+            "br" if !matches!(c.attr("type"), Some("page" | "column")) => out.push(Inline::Break),
             "cr" => out.push(Inline::Break),
             "footnoteReference" => {
                 if let Some(id) = c.attr("id") {
@@ -590,7 +593,10 @@ mod tests {
         );
         assert_eq!(hyperlink_instr("HYPERLINK \\l \"_Toc1\""), None);
         assert_eq!(hyperlink_instr("PAGE"), None);
-        assert_eq!(iso_date("2024-06-18T02:00:00Z").as_deref(), Some("2024-06-18"));
+        assert_eq!(
+            iso_date("2024-06-18T02:00:00Z").as_deref(),
+            Some("2024-06-18")
+        );
         assert_eq!(iso_date("1601-01-01T00:00:00Z"), None);
         assert_eq!(iso_date("x"), None);
     }

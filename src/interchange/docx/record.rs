@@ -25,10 +25,7 @@ pub fn marker(name: &str, hash: &str) -> String {
 
 /// The manuscript name a record's marker names.
 pub fn marked_name(text: &str) -> Option<&str> {
-    let line = text
-        .lines()
-        .take(8)
-        .find(|l| l.starts_with(MARKER))?;
+    let line = text.lines().take(8).find(|l| l.starts_with(MARKER))?;
     let rest = &line[MARKER.len()..];
     rest.split_once('”').map(|(n, _)| n)
 }
@@ -41,9 +38,7 @@ pub fn find_marked(site: &Path, kind: Kind, name: &str) -> Option<PathBuf> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .filter(|e| {
-            read_head(e.path()).is_some_and(|t| marked_name(&t) == Some(name))
-        })
+        .filter(|e| read_head(e.path()).is_some_and(|t| marked_name(&t) == Some(name)))
         .map(|e| e.into_path())
         .collect();
     found.sort();
@@ -131,7 +126,7 @@ pub fn set_changes(kind: Kind, sets: &[String]) -> Result<Vec<(String, Change)>,
         } else {
             Change::Set(Yv::Str(value.to_string()))
         };
-        out.retain(|(k, c)| !(k == top && !matches!(c, Change::Merge(_))));
+        out.retain(|(k, c)| k != top || matches!(c, Change::Merge(_)));
         out.push((top.to_string(), change));
     }
     Ok(out)
@@ -210,7 +205,10 @@ pub fn new_text(
         if l.starts_with("attachments:") && !attachments.is_empty() {
             out.push_str("# 稿件列出的附件（请把文件放进 content/media/docs/，再照下面的格式写进 attachments，并删去上一行的 []）：\n");
             for a in attachments {
-                out.push_str(&format!("#   - title: {}\n#     src: media/docs/（文件名）\n", a.replace('\n', " ")));
+                out.push_str(&format!(
+                    "#   - title: {}\n#     src: media/docs/（文件名）\n",
+                    a.replace('\n', " ")
+                ));
             }
         }
     }
@@ -265,16 +263,38 @@ mod tests {
 
     #[test]
     fn sets() {
-        let c = set_changes(Kind::Case, &["region=jiangjin".into(), "outcomes=a,b".into()]).unwrap();
-        assert_eq!(c[0], ("region".into(), Change::Set(Yv::Str("jiangjin".into()))));
+        let c = set_changes(
+            Kind::Case,
+            &["region=jiangjin".into(), "outcomes=a,b".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            c[0],
+            ("region".into(), Change::Set(Yv::Str("jiangjin".into())))
+        );
         assert_eq!(
             c[1],
-            ("outcomes".into(), Change::Set(Yv::List(vec![Yv::Str("a".into()), Yv::Str("b".into())])))
+            (
+                "outcomes".into(),
+                Change::Set(Yv::List(vec![Yv::Str("a".into()), Yv::Str("b".into())]))
+            )
         );
-        assert!(matches!(set_changes(Kind::Case, &["x".into()]), Err(DocxError::BadSet { .. })));
-        assert!(matches!(set_changes(Kind::Case, &["regoin=a".into()]), Err(DocxError::UnknownField { .. })));
-        assert!(matches!(set_changes(Kind::Notice, &["attachments=a".into()]), Err(DocxError::NotSettable { .. })));
+        assert!(matches!(
+            set_changes(Kind::Case, &["x".into()]),
+            Err(DocxError::BadSet { .. })
+        ));
+        assert!(matches!(
+            set_changes(Kind::Case, &["regoin=a".into()]),
+            Err(DocxError::UnknownField { .. })
+        ));
+        assert!(matches!(
+            set_changes(Kind::Notice, &["attachments=a".into()]),
+            Err(DocxError::NotSettable { .. })
+        ));
         let o = set_changes(Kind::Outcome, &["award.year=2022".into()]).unwrap();
-        assert_eq!(o[0].1, Change::Merge(vec![("year".into(), Some(Yv::Int(2022)))]));
+        assert_eq!(
+            o[0].1,
+            Change::Merge(vec![("year".into(), Some(Yv::Int(2022)))])
+        );
     }
 }

@@ -74,7 +74,11 @@ pub fn ordinal(s: &str) -> Option<usize> {
         return (n <= 3 && s.chars().nth(n) == Some('、')).then_some(0);
     }
     if first == '（' || first == '(' {
-        let inner: String = s.chars().skip(1).take_while(|c| *c != '）' && *c != ')').collect();
+        let inner: String = s
+            .chars()
+            .skip(1)
+            .take_while(|c| *c != '）' && *c != ')')
+            .collect();
         let n = chars(&inner);
         if n == 0 || n > 3 || s.chars().nth(n + 1).is_none() {
             return None;
@@ -120,7 +124,12 @@ fn number(s: &str, digitwise: bool) -> Option<u32> {
     if s.chars().all(|c| c.is_ascii_digit()) {
         return s.parse().ok();
     }
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|x| x == c).or_else(|| (c == '零' || c == 'О' || c == '○').then_some(0));
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|x| x == c)
+            .or_else(|| (c == '零' || c == 'О' || c == '○').then_some(0))
+    };
     if digitwise {
         return s
             .chars()
@@ -152,7 +161,9 @@ pub fn doc_number(s: &str) -> Option<String> {
     let num = tail.strip_suffix('号')?;
     let ok = !prefix.is_empty()
         && chars(prefix) <= 12
-        && prefix.chars().all(|c| !c.is_ascii_punctuation() && !c.is_whitespace())
+        && prefix
+            .chars()
+            .all(|c| !c.is_ascii_punctuation() && !c.is_whitespace())
         && year.len() == 4
         && matches!(close, '〕' | ']' | '］' | '】' | '）' | ')')
         && !num.is_empty()
@@ -171,9 +182,7 @@ pub fn byline(s: &str) -> Option<(Vec<String>, Option<String>)> {
     let mut source = None;
     let mut any = false;
     for part in inner.split(['；', ';']) {
-        let Some((k, v)) = part.split_once(['：', ':']) else {
-            return None;
-        };
+        let (k, v) = part.split_once(['：', ':'])?;
         let (k, v) = (k.trim(), v.trim());
         match k {
             "撰稿" | "撰稿人" | "作者" | "执笔" | "执笔人" | "文" | "供稿人" => {
@@ -196,7 +205,11 @@ pub fn byline(s: &str) -> Option<(Vec<String>, Option<String>)> {
 }
 
 fn is_empty(p: &Para) -> bool {
-    p.text().trim().is_empty() && !p.inlines.iter().any(|i| !matches!(i, Inline::Text { .. } | Inline::Break))
+    p.text().trim().is_empty()
+        && !p
+            .inlines
+            .iter()
+            .any(|i| !matches!(i, Inline::Text { .. } | Inline::Break))
 }
 
 fn only_pictures(p: &Para) -> bool {
@@ -291,10 +304,14 @@ pub fn article(doc: Doc, notice: bool) -> Article {
         }
     }
     // Title.
-    let first = |gone: &[bool]| (0..blocks.len()).filter(|i| !gone[*i]).take(6).collect::<Vec<_>>();
-    let styled = (0..blocks.len()).find(|&i| {
-        !gone[i] && matches!(&blocks[i], Block::Para(p) if p.role == Role::Title)
-    });
+    let first = |gone: &[bool]| {
+        (0..blocks.len())
+            .filter(|i| !gone[*i])
+            .take(6)
+            .collect::<Vec<_>>()
+    };
+    let styled = (0..blocks.len())
+        .find(|&i| !gone[i] && matches!(&blocks[i], Block::Para(p) if p.role == Role::Title));
     let title_at = styled.or_else(|| {
         first(&gone).into_iter().find(|&i| match &blocks[i] {
             Block::Para(p) => {
@@ -315,7 +332,9 @@ pub fn article(doc: Doc, notice: bool) -> Article {
     });
     let mut after_title = 0;
     if let Some(i) = title_at {
-        let Block::Para(p) = &blocks[i] else { unreachable!() };
+        let Block::Para(p) = &blocks[i] else {
+            unreachable!()
+        };
         let mut title = plain(p);
         let (align, bold, role) = (p.align, p.all_bold(), p.role);
         gone[i] = true;
@@ -354,7 +373,9 @@ pub fn article(doc: Doc, notice: bool) -> Article {
         if gone[i] {
             continue;
         }
-        let Some(t) = text_of(&blocks[i]) else { continue };
+        let Some(t) = text_of(&blocks[i]) else {
+            continue;
+        };
         if a.authors.is_empty() && a.source.is_none() {
             if let Some((au, src)) = byline(&t) {
                 a.authors = au;
@@ -432,7 +453,9 @@ fn attachment_titles(items: &[String]) -> Vec<String> {
             if n.is_empty() {
                 return t.clone();
             }
-            let rest = t[n.len()..].trim_start_matches(['.', '．', '、', ' ']).trim();
+            let rest = t[n.len()..]
+                .trim_start_matches(['.', '．', '、', ' '])
+                .trim();
             format!("附件{n} {rest}")
         })
         .collect()
@@ -461,7 +484,9 @@ fn body(blocks: Vec<Block>, plain_para: &[bool]) -> Vec<Item> {
         (2 + rank).min(6)
     };
     let candidate = |i: usize| -> Option<usize> {
-        let Block::Para(p) = &blocks[i] else { return None };
+        let Block::Para(p) = &blocks[i] else {
+            return None;
+        };
         if plain_para[i] {
             return None;
         }
@@ -492,9 +517,13 @@ fn body(blocks: Vec<Block>, plain_para: &[bool]) -> Vec<Item> {
     let mut kind_level = [0u8; 4];
     for (rank, k) in kinds.iter().enumerate() {
         let styled_level = (0..blocks.len()).find_map(|i| match (&blocks[i], ord_heading[i]) {
-            (Block::Para(Para { role: Role::Heading(l), .. }), Some(x)) if x == *k => {
-                Some(level_of_style(*l))
-            }
+            (
+                Block::Para(Para {
+                    role: Role::Heading(l),
+                    ..
+                }),
+                Some(x),
+            ) if x == *k => Some(level_of_style(*l)),
             _ => None,
         });
         kind_level[*k] = styled_level.unwrap_or((2 + rank as u8).min(6));
@@ -516,7 +545,9 @@ fn body(blocks: Vec<Block>, plain_para: &[bool]) -> Vec<Item> {
                 .collect();
             let caption = match it.peek() {
                 Some((_, Block::Para(c))) if is_caption(c) && c.pictures().next().is_none() => {
-                    let Some((_, Block::Para(c))) = it.next() else { unreachable!() };
+                    let Some((_, Block::Para(c))) = it.next() else {
+                        unreachable!()
+                    };
                     Some(c)
                 }
                 _ => None,
@@ -565,16 +596,28 @@ mod tests {
     #[test]
     fn facts() {
         assert_eq!(date_line("2024年6月18日").as_deref(), Some("2024-06-18"));
-        assert_eq!(date_line("二〇二四年七月三十日").as_deref(), Some("2024-07-30"));
+        assert_eq!(
+            date_line("二〇二四年七月三十日").as_deref(),
+            Some("2024-07-30")
+        );
         assert_eq!(date_line("2024年13月1日"), None);
         assert_eq!(date_line("截至2024年6月18日"), None);
-        assert_eq!(doc_number("教基厅函〔2024〕24号").as_deref(), Some("教基厅函〔2024〕24号"));
-        assert_eq!(doc_number("柳教办[2021]21号").as_deref(), Some("柳教办[2021]21号"));
+        assert_eq!(
+            doc_number("教基厅函〔2024〕24号").as_deref(),
+            Some("教基厅函〔2024〕24号")
+        );
+        assert_eq!(
+            doc_number("柳教办[2021]21号").as_deref(),
+            Some("柳教办[2021]21号")
+        );
         assert_eq!(doc_number("关于〔2024〕的说明"), None);
         let (au, src) = byline("（撰稿：张三、李四；撰稿单位：江津区教师发展中心）").unwrap();
         assert_eq!(au, ["张三", "李四"]);
         assert_eq!(src.as_deref(), Some("江津区教师发展中心"));
         assert!(byline("（一）总体要求").is_none());
-        assert_eq!(attachment_titles(&["1. 成果信息一览表".into()]), ["附件1 成果信息一览表"]);
+        assert_eq!(
+            attachment_titles(&["1. 成果信息一览表".into()]),
+            ["附件1 成果信息一览表"]
+        );
     }
 }

@@ -106,15 +106,27 @@ fn role_of_name(s: &str) -> Option<Role> {
     match s.as_str() {
         "title" | "标题" | "titel" | "titre" | "título" => return Some(Role::Title),
         "subtitle" | "副标题" | "untertitel" | "soustitre" => return Some(Role::Subtitle),
-        "caption" | "题注" | "beschriftung" | "légende" | "图注" => return Some(Role::Caption),
+        "caption" | "题注" | "beschriftung" | "légende" | "图注" => {
+            return Some(Role::Caption)
+        }
         _ => {}
     }
     for prefix in ["toc", "目录"] {
-        if s.strip_prefix(prefix).is_some_and(|r| r.len() == 1 && r.as_bytes()[0].is_ascii_digit()) {
+        if s.strip_prefix(prefix)
+            .is_some_and(|r| r.len() == 1 && r.as_bytes()[0].is_ascii_digit())
+        {
             return Some(Role::Toc);
         }
     }
-    for prefix in ["heading", "标题", "überschrift", "titre", "kop", "rubrik", "otsikko"] {
+    for prefix in [
+        "heading",
+        "标题",
+        "überschrift",
+        "titre",
+        "kop",
+        "rubrik",
+        "otsikko",
+    ] {
         if let Some(rest) = s.strip_prefix(prefix) {
             if let Ok(n) = rest.parse::<u8>() {
                 if (1..=9).contains(&n) {
@@ -131,10 +143,14 @@ impl Styles {
         let mut out = Styles::default();
         let Some(root) = root else { return out };
         for s in root.elements().filter(|e| e.name == "style") {
-            if s.attr("type").is_some_and(|t| t != "paragraph" && t != "character") {
+            if s.attr("type")
+                .is_some_and(|t| t != "paragraph" && t != "character")
+            {
                 continue;
             }
-            let Some(id) = s.attr("styleId") else { continue };
+            let Some(id) = s.attr("styleId") else {
+                continue;
+            };
             let ppr = s.child("pPr");
             let style = Style {
                 name: s.child_val("name").unwrap_or("").to_string(),
@@ -147,7 +163,10 @@ impl Styles {
                 bold: s.child("rPr").and_then(|r| r.toggle("b")),
                 num: ppr.and_then(|p| p.child("numPr")).and_then(|n| {
                     let id = n.child_val("numId")?.to_string();
-                    let lvl = n.child_val("ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    let lvl = n
+                        .child_val("ilvl")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
                     Some((id, lvl))
                 }),
             };

@@ -28,7 +28,11 @@ pub enum Node {
 /// Why a part could not be read as XML.
 #[derive(Debug)]
 pub enum XmlProblem {
-    Syntax { line: usize, col: usize, detail: String },
+    Syntax {
+        line: usize,
+        col: usize,
+        detail: String,
+    },
     TooDeep,
     TooLarge,
 }
@@ -104,7 +108,10 @@ fn line_col(text: &str, off: usize) -> (usize, usize) {
     let off = off.min(text.len());
     let before = &text.as_bytes()[..off];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
     (line, col)
 }
@@ -222,7 +229,9 @@ mod tests {
 
     #[test]
     fn tree_text_and_refs() {
-        let e = parse("<?xml version=\"1.0\"?><w:p a:x=\"1\"><w:t>A&amp;B&#20013;</w:t><w:br/></w:p>").unwrap();
+        let e =
+            parse("<?xml version=\"1.0\"?><w:p a:x=\"1\"><w:t>A&amp;B&#20013;</w:t><w:br/></w:p>")
+                .unwrap();
         assert_eq!(e.name, "p");
         assert_eq!(e.attr("x"), Some("1"));
         assert_eq!(e.text(), "A&B中");
@@ -233,7 +242,13 @@ mod tests {
     fn limits_and_errors() {
         let deep = "<a>".repeat(MAX_DEPTH + 2) + &"</a>".repeat(MAX_DEPTH + 2);
         assert!(matches!(parse(&deep), Err(XmlProblem::TooDeep)));
-        assert!(matches!(parse("<a>\n<b></a>"), Err(XmlProblem::Syntax { line: 2, .. })));
-        assert!(matches!(parse("<!DOCTYPE x [<!ENTITY e \"x\">]><a/>"), Err(XmlProblem::Syntax { .. })));
+        assert!(matches!(
+            parse("<a>\n<b></a>"),
+            Err(XmlProblem::Syntax { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse("<!DOCTYPE x [<!ENTITY e \"x\">]><a/>"),
+            Err(XmlProblem::Syntax { .. })
+        ));
     }
 }
