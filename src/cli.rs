@@ -146,7 +146,7 @@ enum Command {
         /// 工作表名称（默认第一个工作表）
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
-        /// 只列出将新建、更新或不变的记录，不写入任何文件
+        /// 只列出将新建、更新或不变的记录（Word 稿件：显示将写出的记录全文），不写入任何文件
         #[arg(long)]
         dry_run: bool,
         /// 跳过有错误的行，导入其余各行（默认：有任何错误则什么也不写）

@@ -11,10 +11,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{run, sample_site_at, tree};
-#[path = "docx_support/writer.rs"]
-mod writer;
 #[path = "docx_support/refusals.rs"]
 mod refusals;
+#[path = "docx_support/writer.rs"]
+mod writer;
 
 use writer::*;
 

@@ -7,7 +7,6 @@
 use std::io::Write;
 use std::path::Path;
 
-
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 pub const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -185,7 +184,6 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-
 /// A record's Markdown body as Word would hold it: `##` as Heading 1 (and
 /// so on), bold and italic runs, links as hyperlinks, lists with
 /// numbering, tables, footnotes. Pictures are left out.
@@ -357,4 +355,3 @@ pub fn text_of(md: &str) -> (String, Vec<String>, Vec<String>) {
     }
     (text, notes, headings)
 }
-

@@ -168,21 +168,12 @@ pub fn parse_kind(s: &str) -> Result<Kind, DocxError> {
 /// Read the manuscript and decide what to write.
 pub fn plan(opts: &Options) -> Result<Plan, DocxError> {
     let sets = record::set_changes(opts.kind, &opts.sets)?;
-    let bytes_hash = {
-        let bytes = std::fs::read(&opts.file).map_err(|e| DocxError::Open {
-            path: opts.file.clone(),
-            msg: crate::interchange::io_text(&e),
-        });
-        // Size and kind are checked by Package::open first.
-        let mut pkg = package::Package::open(&opts.file)?;
-        let bytes = bytes?;
-        let hash = hex16(&Sha256::digest(&bytes));
-        let doc = read::read(&mut pkg)?;
-        (pkg, doc, hash)
-    };
-    let (mut pkg, doc, hash) = bytes_hash;
-    let created = doc.created.clone();
-    let footnotes = std::mem::take(&mut { doc.footnotes.clone() });
+    // Size and kind are checked by Package::open before anything is read.
+    let mut pkg = package::Package::open(&opts.file)?;
+    let hash = file_hash(&opts.file)?;
+    let mut doc = read::read(&mut pkg)?;
+    let created = doc.created.take();
+    let footnotes = std::mem::take(&mut doc.footnotes);
     let art = structure::article(doc, opts.kind == Kind::Notice);
     let set_title = opts.sets.iter().find_map(|s| {
         s.split_once('=')
@@ -232,28 +223,24 @@ pub fn plan(opts: &Options) -> Result<Plan, DocxError> {
     // Pictures, in order of appearance, named tu1, tu2 …
     let mut urls: HashMap<String, String> = HashMap::new();
     let mut pictures = Vec::new();
-    let mut order: Vec<(String, String)> = Vec::new();
+    let mut order: Vec<String> = Vec::new();
     for item in &art.items {
         match item {
-            structure::Item::Figure { part, caption, .. } => order.push((
-                part.clone(),
-                caption.as_ref().map(|c| c.text()).unwrap_or_default(),
-            )),
+            structure::Item::Figure { part, .. } => order.push(part.clone()),
             structure::Item::Para(p) | structure::Item::Heading(_, p) => {
-                order.extend(p.pictures().map(|(a, _)| (a.to_string(), String::new())))
+                order.extend(p.pictures().map(|(a, _)| a.to_string()))
             }
             structure::Item::Table(t) => {
                 for c in t.rows.iter().flatten() {
                     for p in &c.paras {
-                        order.extend(p.pictures().map(|(a, _)| (a.to_string(), String::new())));
+                        order.extend(p.pictures().map(|(a, _)| a.to_string()));
                     }
                 }
             }
         }
     }
     let up = "../".repeat(1 + existing.as_ref().map_or(0, |p| depth_below(&dir, p)));
-    let mut no_alt = 0;
-    for (part, caption) in order {
+    for part in order {
         if urls.contains_key(&part) {
             continue;
         }
@@ -266,16 +253,12 @@ pub fn plan(opts: &Options) -> Result<Plan, DocxError> {
                 let file = format!("{picture_dir}/tu{}.{ext}", pictures.len() + 1);
                 urls.insert(part, format!("{up}{file}"));
                 pictures.push((file, bytes));
-                if caption.trim().is_empty() {
-                    no_alt += 1;
-                }
             }
             Err(what) => warnings.push(format!(
                 "稿件中的图片“{part}”{what}，已跳过；请在 Word 中把它另存为 JPEG 或 PNG 图片后重新插入，或导入后自行放入 content/{picture_dir}/"
             )),
         }
     }
-    let _ = no_alt;
     let pic = |part: &str| urls.get(part).cloned();
     let body = markdown::body(&art.items, &footnotes, &pic);
     let marker = record::marker(&name, &hash);
@@ -354,6 +337,26 @@ fn depth_below(dir: &Path, file: &Path) -> usize {
     file.strip_prefix(dir)
         .map(|r| r.components().count().saturating_sub(1))
         .unwrap_or(0)
+}
+
+/// The first 8 bytes of the file's SHA-256, in hex (read in chunks).
+fn file_hash(path: &Path) -> Result<String, DocxError> {
+    use std::io::Read;
+    let err = |e: std::io::Error| DocxError::Open {
+        path: path.to_path_buf(),
+        msg: crate::interchange::io_text(&e),
+    };
+    let mut f = std::fs::File::open(path).map_err(err)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(err)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex16(&h.finalize()))
 }
 
 fn hex16(d: &[u8]) -> String {
