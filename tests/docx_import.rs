@@ -246,6 +246,27 @@ fn case_manuscript_becomes_a_record_that_builds() {
         assert!(html.contains(want), "page lacks {want:?}");
     }
     assert!(!html.contains("**"), "asterisks printed");
+    // The figure's raw HTML does not cost the picture its srcset.
+    assert!(
+        html.contains(&format!(
+            "srcset=\"../media/images/{id}/tu1.png 40w\" sizes="
+        )),
+        "srcset lost"
+    );
+    // A srcset typed in raw HTML is still removed (it could name an
+    // external image that the src check never sees).
+    fs::write(
+        site.join("content/pages/srcset.md"),
+        "---\ntitle: 测试\n---\n\n<figure><img src=\"../media/images/cover-erjing.svg\" alt=\"x\" srcset=\"https://example.org/x.jpg 2x\"></figure>\n",
+    )
+    .unwrap();
+    let b = common::build(tmp.path(), &site, &out);
+    assert_eq!(b.code, 0, "{}", b.dump());
+    let page = fs::read_to_string(out.join("pages/srcset.html")).unwrap();
+    assert!(
+        page.contains("cover-erjing.svg") && !page.contains("example.org/x.jpg"),
+        "{page}"
+    );
 }
 
 #[test]
