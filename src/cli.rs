@@ -128,22 +128,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// 从 Excel（.xlsx/.xls/.ods）或 CSV 表格导入成果、成果持有方或成果应用方名单（按中文表头识别各列）
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo import FILE [SITE_DIR] --kind outcomes|holders|regions [--sheet NAME] [--dry-run] [--skip-invalid]")]
+    /// 从 Excel（.xlsx/.xls/.ods）或 CSV 表格导入成果、成果持有方或成果应用方名单（按中文表头识别各列）；从 Word/WPS 稿件（.docx）导入一篇案例、通知、成果或页面
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "chengguo import FILE [SITE_DIR] --kind outcomes|holders|regions [--sheet NAME] [--dry-run] [--skip-invalid]\n       chengguo import 稿件.docx [SITE_DIR] [--kind cases|notices|outcomes|pages] [--set 字段=值]… [--dry-run]")]
     Import {
-        /// 表格文件：.xlsx、.xls、.ods，或 .csv（UTF-8 或 GB18030 编码）
+        /// 表格文件：.xlsx、.xls、.ods，或 .csv（UTF-8 或 GB18030 编码）；或 Word 稿件 .docx
         #[arg(help_heading = "参数")]
         file: PathBuf,
         /// 站点目录，默认当前目录
         #[arg(default_value = ".", hide_default_value = true, help_heading = "参数")]
         site_dir: PathBuf,
-        /// 表格内容：outcomes（成果）、holders（成果持有方）、regions（成果应用方）
-        #[arg(long, value_name = "KIND", required = true, value_parser = ["outcomes", "holders", "regions"], hide_possible_values = true)]
-        kind: String,
+        /// 表格内容：outcomes（成果）、holders（成果持有方）、regions（成果应用方）；Word 稿件：cases（典型案例，默认）、notices（通知公告）、outcomes、pages（页面）
+        #[arg(long, value_name = "KIND", value_parser = ["outcomes", "holders", "regions", "cases", "notices", "pages"], hide_possible_values = true)]
+        kind: Option<String>,
+        /// 仅 Word 稿件：填写或改写头信息中的字段，可写多次，如 --set region=jiangjin --set outcomes=a,b
+        #[arg(long = "set", value_name = "字段=值")]
+        set: Vec<String>,
         /// 工作表名称（默认第一个工作表）
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
-        /// 只列出将新建、更新或不变的记录，不写入任何文件
+        /// 只列出将新建、更新或不变的记录（Word 稿件：显示将写出的记录全文），不写入任何文件
         #[arg(long)]
         dry_run: bool,
         /// 跳过有错误的行，导入其余各行（默认：有任何错误则什么也不写）
@@ -357,10 +360,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             site_dir,
             kind,
+            set,
             sheet,
             dry_run,
             skip_invalid,
-        } => import(file, site_dir, &kind, sheet, dry_run, skip_invalid),
+        } => {
+            if is_manuscript(&file) {
+                return import_docx(file, site_dir, kind.as_deref(), set, dry_run);
+            }
+            if !set.is_empty() {
+                return Ok(usage(
+                    "--set 只用于 Word 稿件（.docx）；导入表格时按表头识别各列",
+                ));
+            }
+            let Some(kind) = kind else {
+                return Ok(usage(
+                    "缺少必需的参数 --kind：导入表格时须写明表格内容（outcomes、holders、regions）",
+                ));
+            };
+            if crate::interchange::SheetKind::parse(&kind).is_none() {
+                return Ok(usage(&format!("参数 --kind 的值“{kind}”无效：导入表格时可用 outcomes、holders、regions（cases、notices、pages 用于 Word 稿件 .docx）")));
+            }
+            import(file, site_dir, &kind, sheet, dry_run, skip_invalid)
+        }
         Command::Export {
             site_dir,
             format,
@@ -559,6 +581,100 @@ fn verify(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
         );
         Ok(ExitCode::from(1))
     }
+}
+
+/// A usage error found after parsing: said like clap's, exit 2.
+fn usage(what: &str) -> ExitCode {
+    eprintln!("错误：{what}\n用法请见：chengguo --help，或 chengguo <命令> --help");
+    ExitCode::from(2)
+}
+
+/// Word/WPS documents (a legacy .doc/.wps is refused with its own message).
+fn is_manuscript(file: &std::path::Path) -> bool {
+    file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "docx" | "docm" | "dotx" | "doc" | "wps" | "wpt" | "dot"
+        )
+    })
+}
+
+fn import_docx(
+    file: PathBuf,
+    site: PathBuf,
+    kind: Option<&str>,
+    sets: Vec<String>,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    use crate::interchange::docx::{self, Verb};
+    let kind = docx::parse_kind(kind.unwrap_or("cases"))?;
+    if !site.join(crate::config::FILE).is_file() {
+        anyhow::bail!(
+            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
+            site.display()
+        );
+    }
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(build::lock_site(&site)?)
+    };
+    println!(
+        "导入 Word 稿件（{}）：{} → {}",
+        kind.label(),
+        file.display(),
+        site.display()
+    );
+    let plan = docx::plan(&docx::Options {
+        site: site.clone(),
+        file,
+        kind,
+        sets,
+        today: crate::new::today_beijing(),
+    })?;
+    for w in &plan.warnings {
+        eprintln!("警告：{}", escape_for_terminal(w));
+    }
+    let what = match plan.verb {
+        Verb::Create => "新建",
+        Verb::Update => "更新正文",
+        Verb::Unchanged => "不变",
+    };
+    println!(
+        "  {what} {}  {}",
+        plan.display,
+        escape_for_terminal(&plan.title)
+    );
+    if !plan.pictures.is_empty() {
+        println!(
+            "  图片 {} 张 → content/{}/",
+            plan.pictures.len(),
+            plan.picture_dir
+        );
+    }
+    if dry_run {
+        println!("--- {} ---", plan.display);
+        print!("{}", escape_for_terminal(&plan.text));
+        println!("--- 试运行：未写入任何文件 ---");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = docx::write(&site, &plan)?;
+    if plan.verb == Verb::Unchanged {
+        println!("完成：稿件与上次导入相同，未写入任何文件");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("完成：{what} {}（写入 {written} 个文件）", plan.display);
+    let hint = if kind == crate::content::Kind::Case {
+        "（如 region、outcomes；也可再次导入时加 --set region=… --set outcomes=…）"
+    } else {
+        "（也可再次导入时加 --set 字段=值）"
+    };
+    println!(
+        "下一步：打开 {} 补填其余项目{hint}，然后 chengguo check {}",
+        plan.display,
+        site.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import(

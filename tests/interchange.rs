@@ -726,12 +726,12 @@ fn bad_cells_are_all_reported_and_nothing_is_written() {
     let r = import(cwd, &cwd.join("none.csv"), &sample, "outcomes", &[]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("找不到表头行"), "{}", r.stderr);
-    fs::write(cwd.join("x.docx"), "x").unwrap();
-    let r = import(cwd, &cwd.join("x.docx"), &sample, "outcomes", &[]);
+    fs::write(cwd.join("x.pdf"), "x").unwrap();
+    let r = import(cwd, &cwd.join("x.pdf"), &sample, "outcomes", &[]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .contains("不支持的文件类型“.docx”（可用：.xlsx、.xls、.ods、.csv）"),
+            .contains("不支持的文件类型“.pdf”（可用：.xlsx、.xls、.ods、.csv；Word 稿件：.docx）"),
         "{}",
         r.stderr
     );

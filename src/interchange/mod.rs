@@ -12,10 +12,13 @@
 //! - [`edit`]: line-based editing of block-style front matter.
 //! - [`export`]: the 附件 tables and their .xlsx/CSV bytes.
 //! - [`stats`]: counts for the 统计 page.
+//! - [`docx`]: Word/WPS manuscripts (.docx) into case, notice, outcome or
+//!   page records (issue 13).
 //!
 //! See docs/interchange.md.
 
 pub mod columns;
+pub mod docx;
 pub mod edit;
 pub mod export;
 pub mod import;

@@ -33,7 +33,7 @@ pub struct Sheet {
 pub enum ReadError {
     #[error("无法读取 {path}：{msg}")]
     Open { path: PathBuf, msg: String },
-    #[error("不支持的文件类型“{ext}”（可用：.xlsx、.xls、.ods、.csv）")]
+    #[error("不支持的文件类型“{ext}”（可用：.xlsx、.xls、.ods、.csv；Word 稿件：.docx）")]
     Format { ext: String },
     #[error("{path} 中没有名为“{name}”的工作表（可用：{available}）")]
     NoSheet {

@@ -91,6 +91,9 @@ pub fn render(
     // its start event, the picture, its URL, its title).
     type Pic<'p> = (usize, &'p crate::images::Derived, String, String);
     let mut images: Vec<(Pos, String, Option<Pic>)> = Vec::new();
+    // The srcsets written for derived pictures: the only ones sanitising
+    // keeps (a srcset in raw HTML could name an external image).
+    let mut srcsets: HashSet<String> = HashSet::new();
     let mut nesting = HtmlDepth::default();
     let mut too_deep = false;
     let at = |off: usize| {
@@ -197,6 +200,7 @@ pub fn render(
                             // The picture's own <img>, with its size and srcset.
                             Some((start, d, url, title)) => {
                                 events.truncate(start);
+                                srcsets.insert(body_srcset(d, ctx.page_dir));
                                 Event::InlineHtml(CowStr::from(img_tag(
                                     d,
                                     &url,
@@ -304,7 +308,7 @@ pub fn render(
     }
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html {
-        html = sanitize(&html, &raw_urls);
+        html = sanitize(&html, &raw_urls, &srcsets);
     }
     Rendered {
         html,
@@ -325,6 +329,12 @@ fn media_path_of(url: &str, page_dir: &str) -> Option<String> {
 /// `sizes` of a body picture: the text column (46em) or the screen.
 pub const BODY_SIZES: &str = "(max-width: 760px) calc(100vw - 32px), 736px";
 
+/// The `srcset` of a derived body picture on a page in `page_dir`.
+fn body_srcset(d: &crate::images::Derived, page_dir: &str) -> String {
+    let root = up(page_dir);
+    d.srcset(|p| format!("{root}{}", encode_path(p)))
+}
+
 /// The `<img>` of a derived body picture: width and height (no jump while
 /// loading), `srcset`, lazy loading.
 fn img_tag(
@@ -335,8 +345,7 @@ fn img_tag(
     page_dir: &str,
 ) -> String {
     use crate::render::theme::escape_html as esc;
-    let root = up(page_dir);
-    let srcset = d.srcset(|p| format!("{root}{}", encode_path(p)));
+    let srcset = body_srcset(d, page_dir);
     let title = if title.is_empty() {
         String::new()
     } else {
@@ -780,10 +789,12 @@ pub fn encode_path(p: &str) -> String {
 
 /// Sanitise HTML produced from a body with raw HTML: scripts, event
 /// handlers, styles and javascript: URLs go; our own markup stays.
-fn sanitize(html: &str, raw_urls: &HashMap<String, String>) -> String {
+fn sanitize(html: &str, raw_urls: &HashMap<String, String>, srcsets: &HashSet<String>) -> String {
     let mut b = ammonia::Builder::default();
     let raw_urls = raw_urls.clone();
+    let srcsets = srcsets.clone();
     b.attribute_filter(move |_, attr, value| match attr {
+        "srcset" => srcsets.contains(value).then(|| value.to_string().into()),
         "href" | "src" | "poster" => Some(
             raw_urls
                 .get(value)
@@ -805,7 +816,10 @@ fn sanitize(html: &str, raw_urls: &HashMap<String, String>) -> String {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("td", ["align", "colspan", "rowspan"])
         .add_tag_attributes("th", ["align", "colspan", "rowspan"])
-        .add_tag_attributes("img", ["width", "height", "loading"])
+        .add_tag_attributes(
+            "img",
+            ["width", "height", "loading", "srcset", "sizes", "decoding"],
+        )
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
         .link_rel(Some("noopener"));
     b.clean(html).to_string()
