@@ -82,6 +82,21 @@ pub fn code(c: char) -> String {
     format!("U+{:04X}", c as u32)
 }
 
+/// "12.3 MB" style sizes (KB = 1,024 bytes, MB = 1,048,576) for reports
+/// and messages.
+pub fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if bytes < 1024 {
+        format!("{bytes} 字节")
+    } else if b < 1_048_576.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else if b < 1_073_741_824.0 {
+        format!("{:.1} MB", b / 1_048_576.0)
+    } else {
+        format!("{:.2} GB", b / 1_073_741_824.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,20 +114,5 @@ mod tests {
     fn clean_text_is_borrowed() {
         assert!(matches!(strip_controls("成果\t简介\n"), Cow::Borrowed(_)));
         assert!(matches!(escape_for_terminal("成果"), Cow::Borrowed(_)));
-    }
-}
-
-/// "12.3 MB" style sizes (KB = 1,024 bytes, MB = 1,048,576) for reports
-/// and messages.
-pub fn size(bytes: u64) -> String {
-    let b = bytes as f64;
-    if bytes < 1024 {
-        format!("{bytes} 字节")
-    } else if b < 1_048_576.0 {
-        format!("{:.1} KB", b / 1024.0)
-    } else if b < 1_073_741_824.0 {
-        format!("{:.1} MB", b / 1_048_576.0)
-    } else {
-        format!("{:.2} GB", b / 1_073_741_824.0)
     }
 }
