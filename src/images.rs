@@ -237,7 +237,11 @@ pub fn process(
                     used.insert(k.clone());
                 }
                 for w in done.warnings {
-                    images.problems.push(Problem { rel: rel.clone(), error: false, message: w });
+                    images.problems.push(Problem {
+                        rel: rel.clone(),
+                        error: false,
+                        message: w,
+                    });
                 }
                 if audit && done.bytes_in > ORIGINAL_WARN {
                     images.problems.push(Problem {
@@ -258,7 +262,11 @@ pub fn process(
                 );
                 images.map.insert(rel, done.derived);
             }
-            Err(message) => images.problems.push(Problem { rel, error: true, message }),
+            Err(message) => images.problems.push(Problem {
+                rel,
+                error: true,
+                message,
+            }),
         }
     }
     // Published as they are: animated GIFs and large files are worth a word.
@@ -283,7 +291,11 @@ pub fn process(
 /// or a file above [`AS_IS_WARN`].
 fn as_is(file: &Path, rel: &str, s: &Settings) -> Option<Problem> {
     let len = fs::metadata(file).ok()?.len();
-    let kept = if s.keeps(rel) { "（site.yaml 的 images.keep 要求原样发布）" } else { "" };
+    let kept = if s.keeps(rel) {
+        "（site.yaml 的 images.keep 要求原样发布）"
+    } else {
+        ""
+    };
     let animated = ext_of(rel).eq_ignore_ascii_case("gif") && gif_is_animated(file, s);
     let message = if animated {
         format!(
@@ -309,7 +321,9 @@ fn as_is(file: &Path, rel: &str, s: &Settings) -> Option<Problem> {
 /// the pixel and memory limits; a broken file counts as still).
 fn gif_is_animated(file: &Path, s: &Settings) -> bool {
     use image::{AnimationDecoder, ImageDecoder};
-    let Ok(f) = fs::File::open(file) else { return false };
+    let Ok(f) = fs::File::open(file) else {
+        return false;
+    };
     let Ok(mut dec) = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(f)) else {
         return false;
     };
@@ -322,11 +336,7 @@ fn gif_is_animated(file: &Path, s: &Settings) -> bool {
 
 /// Problems as diagnostics at the picture's file, each naming the records
 /// that use it (`users`: media path → record files).
-pub fn report(
-    problems: &[Problem],
-    users: &HashMap<String, Vec<String>>,
-    diags: &mut Diagnostics,
-) {
+pub fn report(problems: &[Problem], users: &HashMap<String, Vec<String>>, diags: &mut Diagnostics) {
     for p in problems {
         let by = match users.get(&p.rel).map(|v| v.as_slice()) {
             Some([one]) => format!("（用在 {one}）"),
@@ -551,7 +561,12 @@ fn open<'b>(
     Ok((dec, w, h, o, c))
 }
 
-type Header = (u32, u32, image::metadata::Orientation, image::ExtendedColorType);
+type Header = (
+    u32,
+    u32,
+    image::metadata::Orientation,
+    image::ExtendedColorType,
+);
 
 /// Width, height, EXIF orientation and stored colour type, from the header
 /// only.
@@ -571,13 +586,19 @@ fn colour_warnings(bytes: &[u8], f: Format, c: image::ExtendedColorType) -> Vec<
         if d.decode_headers().is_ok()
             && matches!(
                 d.input_colorspace(),
-                Some(zune_core::colorspace::ColorSpace::CMYK | zune_core::colorspace::ColorSpace::YCCK)
+                Some(
+                    zune_core::colorspace::ColorSpace::CMYK
+                        | zune_core::colorspace::ColorSpace::YCCK
+                )
             )
         {
             v.push("这是 CMYK 印刷色图片，已转换为屏幕用的 RGB 颜色发布：颜色可能与原图不同，请在页面上核对；最好用看图软件另存为 RGB 的 JPEG".into());
         }
     }
-    if matches!(c, C::L16 | C::La16 | C::Rgb16 | C::Rgba16 | C::Rgb32F | C::Rgba32F) {
+    if matches!(
+        c,
+        C::L16 | C::La16 | C::Rgb16 | C::Rgba16 | C::Rgb32F | C::Rgba32F
+    ) {
         v.push("这是 16 位色深的图片，已转为普通的 8 位发布（看上去没有区别）；原图文件因此大一倍，可以另存为 8 位 PNG 或 JPEG".into());
     }
     v

@@ -346,7 +346,11 @@ fn animated_gif_cmyk_and_16_bit_pictures_get_warnings_naming_the_record() {
         "content/cases/yinshua.md",
         "---\ntitle: 印刷图片案例\ndate: 2024-06-19\nregion: diqu\ncover: media/images/yinshua.jpg\n---\n![动图](../media/images/dongtu.gif)\n\n![扫描件](../media/images/saomiao.png)\n",
     );
-    w(&site, "content/media/images/yinshua.jpg", cmyk_jpeg(640, 480));
+    w(
+        &site,
+        "content/media/images/yinshua.jpg",
+        cmyk_jpeg(640, 480),
+    );
     w(&site, "content/media/images/dongtu.gif", animated_gif());
     w(&site, "content/media/images/saomiao.png", png16(600, 400));
     let r = build_in(tmp.path(), &site);
@@ -359,12 +363,26 @@ fn animated_gif_cmyk_and_16_bit_pictures_get_warnings_naming_the_record() {
                 && l.ends_with(by)
         })
     };
-    assert!(has("yinshua.jpg", "这是 CMYK 印刷色图片，已转换为屏幕用的 RGB 颜色发布"), "{warns:?}");
+    assert!(
+        has(
+            "yinshua.jpg",
+            "这是 CMYK 印刷色图片，已转换为屏幕用的 RGB 颜色发布"
+        ),
+        "{warns:?}"
+    );
     assert!(has("dongtu.gif", "这是动图（"), "{warns:?}");
     assert!(has("dongtu.gif", "字节），将原样发布"), "{warns:?}");
-    assert!(has("saomiao.png", "这是 16 位色深的图片，已转为普通的 8 位发布"), "{warns:?}");
+    assert!(
+        has("saomiao.png", "这是 16 位色深的图片，已转为普通的 8 位发布"),
+        "{warns:?}"
+    );
     // The still photos of the other case say nothing.
-    assert!(!warns.iter().any(|l| l.contains("cover.jpg") || l.contains("shuping.jpg")), "{warns:?}");
+    assert!(
+        !warns
+            .iter()
+            .any(|l| l.contains("cover.jpg") || l.contains("shuping.jpg")),
+        "{warns:?}"
+    );
     let out = site.join("public/media/images");
     let cmyk = image::open(out.join("yinshua.jpg")).unwrap();
     assert_eq!(cmyk.color(), image::ColorType::Rgb8);
@@ -378,7 +396,12 @@ fn animated_gif_cmyk_and_16_bit_pictures_get_warnings_naming_the_record() {
     // check says the same.
     let c = common::check(tmp.path(), &site);
     assert_eq!(c.code, 0, "{}", c.dump());
-    assert_eq!(c.warnings().iter().filter(|l| l.contains(by)).count(), 3, "{}", c.dump());
+    assert_eq!(
+        c.warnings().iter().filter(|l| l.contains(by)).count(),
+        3,
+        "{}",
+        c.dump()
+    );
 }
 
 /// site.yaml `images:` decides the widths, the largest size and the
@@ -405,10 +428,19 @@ fn site_yaml_images_settings_are_what_the_build_uses() {
     );
     assert!(!out.join("jietu-320w.png").exists());
     let page = fs::read_to_string(site.join("public/cases/anli.html")).unwrap();
-    assert!(page.contains("srcset=\"../media/images/cover-320w.jpg 320w, ../media/images/cover.jpg 1000w\""), "{page}");
+    assert!(
+        page.contains(
+            "srcset=\"../media/images/cover-320w.jpg 320w, ../media/images/cover.jpg 1000w\""
+        ),
+        "{page}"
+    );
     // Quality 60 against the default 80: smaller files for the same photo.
     let q60 = fs::metadata(out.join("cover.jpg")).unwrap().len();
-    w(&site, "site.yaml", "title: 图片测试\nimages:\n  widths: [320]\n  max: 1000\n");
+    w(
+        &site,
+        "site.yaml",
+        "title: 图片测试\nimages:\n  widths: [320]\n  max: 1000\n",
+    );
     build_in(tmp.path(), &site);
     let q80 = fs::metadata(out.join("cover.jpg")).unwrap().len();
     assert!(q60 < q80, "{q60} vs {q80}");
@@ -435,12 +467,18 @@ fn check_mentions_a_very_large_original() {
     let c = common::check(tmp.path(), &site);
     assert_eq!(c.code, 0, "{}", c.dump());
     assert!(
-        c.warnings().iter().any(|l| l.starts_with("content/media/images/cover.jpg:1:1: 警告: 原图有 16.1 MB：门户只发布缩小后的图片") && l.ends_with("（用在 content/cases/anli.md）")),
+        c.warnings().iter().any(|l| l.starts_with(
+            "content/media/images/cover.jpg:1:1: 警告: 原图有 16.1 MB：门户只发布缩小后的图片"
+        ) && l.ends_with("（用在 content/cases/anli.md）")),
         "{}",
         c.dump()
     );
     let b = build_in(tmp.path(), &site);
-    assert!(!b.warnings().iter().any(|l| l.contains("原图有")), "{}", b.dump());
+    assert!(
+        !b.warnings().iter().any(|l| l.contains("原图有")),
+        "{}",
+        b.dump()
+    );
 }
 
 /// The stick carries the derived files only, and pack says what that saves.
@@ -452,12 +490,21 @@ fn pack_ships_derived_photos_only_and_prints_the_saving() {
     let zip = tmp.path().join("u.zip");
     let r = common::run(
         tmp.path(),
-        &["pack".as_ref(), site.as_os_str(), "-o".as_ref(), zip.as_os_str()],
+        &[
+            "pack".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            zip.as_os_str(),
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.dump());
     let originals: u64 = ["cover.jpg", "shuping.jpg", "jietu.png"]
         .iter()
-        .map(|f| fs::metadata(site.join("content/media/images").join(f)).unwrap().len())
+        .map(|f| {
+            fs::metadata(site.join("content/media/images").join(f))
+                .unwrap()
+                .len()
+        })
         .sum();
     let published: u64 = fs::read_dir(site.join("public/media/images"))
         .unwrap()
@@ -470,9 +517,21 @@ fn pack_ships_derived_photos_only_and_prints_the_saving() {
         .lines()
         .find(|l| l.starts_with("照片 3 张：原图共 "))
         .unwrap_or_else(|| panic!("{}", r.stdout));
-    assert!(line.contains(&format!("原图共 {}，", human(originals))), "{line}");
-    assert!(line.contains(&format!("缩小后的图片 {}（", human(published))), "{line}");
-    assert!(line.contains(&format!("{:.0}%", published as f64 * 100.0 / originals as f64)), "{line} {published} {originals}");
+    assert!(
+        line.contains(&format!("原图共 {}，", human(originals))),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!("缩小后的图片 {}（", human(published))),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!(
+            "{:.0}%",
+            published as f64 * 100.0 / originals as f64
+        )),
+        "{line} {published} {originals}"
+    );
     // In the zip: the derived files, byte for byte, never an original.
     let mut z = zip::ZipArchive::new(fs::File::open(&zip).unwrap()).unwrap();
     let orig = fs::read(site.join("content/media/images/cover.jpg")).unwrap();

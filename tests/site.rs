@@ -388,7 +388,8 @@ fn check_links_counted(root: &Path) -> (Vec<String>, usize) {
                     for cand in url.split(", ") {
                         let mut parts = cand.split_whitespace();
                         let (Some(u), Some(w)) = (parts.next(), parts.next()) else {
-                            problems.push(format!("{at}: srcset candidate “{cand}” without a width"));
+                            problems
+                                .push(format!("{at}: srcset candidate “{cand}” without a width"));
                             continue;
                         };
                         if !w.ends_with('w') || scheme_of(u).is_some() || u.starts_with('/') {
@@ -397,7 +398,9 @@ fn check_links_counted(root: &Path) -> (Vec<String>, usize) {
                         }
                         match resolve(base, &percent_decode(u)) {
                             Some(r) if set.contains(r.as_str()) => {}
-                            _ => problems.push(format!("{at}: srcset candidate {u} does not exist")),
+                            _ => {
+                                problems.push(format!("{at}: srcset candidate {u} does not exist"))
+                            }
                         }
                     }
                     continue;
@@ -736,7 +739,11 @@ fn site_pages_exist() {
     for m in files(&repo().join("content/media")) {
         if m.ends_with(".jpg") || m.ends_with(".png") {
             let published = fs::read(out.join("media").join(&m)).unwrap();
-            assert_ne!(published, fs::read(repo().join("content/media").join(&m)).unwrap(), "media/{m}");
+            assert_ne!(
+                published,
+                fs::read(repo().join("content/media").join(&m)).unwrap(),
+                "media/{m}"
+            );
             assert!(!published.windows(4).any(|x| x == b"Exif"), "media/{m}");
             continue;
         }

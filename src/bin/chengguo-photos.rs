@@ -39,7 +39,10 @@ fn value_noise(seed: u64, x: u32, y: u32, cell: u32) -> f32 {
         (h >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
     };
     let (i, j) = (x / cell, y / cell);
-    let (fx, fy) = ((x % cell) as f32 / cell as f32, (y % cell) as f32 / cell as f32);
+    let (fx, fy) = (
+        (x % cell) as f32 / cell as f32,
+        (y % cell) as f32 / cell as f32,
+    );
     let top = v(i, j) * (1.0 - fx) + v(i + 1, j) * fx;
     let bottom = v(i, j + 1) * (1.0 - fx) + v(i + 1, j + 1) * fx;
     top * (1.0 - fy) + bottom * fy
@@ -65,7 +68,11 @@ fn photo(w: u32, h: u32, seed: u64, orientation: u16, gps: bool) -> Vec<u8> {
         })
         .collect();
     let horizon = 0.3 + 0.25 * r(1);
-    let sky = [120.0 + 80.0 * r(2), 160.0 + 60.0 * r(3), 200.0 + 50.0 * r(4)];
+    let sky = [
+        120.0 + 80.0 * r(2),
+        160.0 + 60.0 * r(3),
+        200.0 + 50.0 * r(4),
+    ];
     let floor = [110.0 + 60.0 * r(5), 90.0 + 50.0 * r(6), 70.0 + 40.0 * r(7)];
     let mut px = vec![0u8; (w * h * 3) as usize];
     px.par_chunks_mut((w * 3) as usize)
@@ -80,7 +87,11 @@ fn photo(w: u32, h: u32, seed: u64, orientation: u16, gps: bool) -> Vec<u8> {
                     [sky[0] * (1.0 - 0.3 * t), sky[1] * (1.0 - 0.2 * t), sky[2]]
                 } else {
                     let t = (fy - horizon) / (1.0 - horizon);
-                    [floor[0] * (0.7 + 0.3 * t), floor[1] * (0.7 + 0.3 * t), floor[2] * (0.8 + 0.2 * t)]
+                    [
+                        floor[0] * (0.7 + 0.3 * t),
+                        floor[1] * (0.7 + 0.3 * t),
+                        floor[2] * (0.8 + 0.2 * t),
+                    ]
                 };
                 // Texture: a slow wave (walls, desks) and the shapes.
                 let wave = 12.0 * ((fx * 37.0 + fy * 11.0).sin() * (fy * 23.0).cos());
@@ -141,7 +152,13 @@ fn exif(orientation: u16, gps: bool, seed: u64) -> Vec<u8> {
     };
     t.extend(n_entries.to_le_bytes());
     entry(&mut t, 0x010F, 2, make.len() as u32, data0.to_le_bytes());
-    entry(&mut t, 0x0110, 2, model.len() as u32, (data0 + make.len() as u32).to_le_bytes());
+    entry(
+        &mut t,
+        0x0110,
+        2,
+        model.len() as u32,
+        (data0 + make.len() as u32).to_le_bytes(),
+    );
     let o = orientation.to_le_bytes();
     entry(&mut t, 0x0112, 3, 1, [o[0], o[1], 0, 0]);
     if gps {
@@ -160,7 +177,14 @@ fn exif(orientation: u16, gps: bool, seed: u64) -> Vec<u8> {
         entry(&mut t, 0x0004, 5, 3, (rationals + 24).to_le_bytes());
         t.extend(0u32.to_le_bytes());
         let minute = (splitmix(seed) % 60) as u32;
-        for (n, d) in [(29u32, 1u32), (minute, 1), (1234, 100), (106, 1), (33, 1), (5678, 100)] {
+        for (n, d) in [
+            (29u32, 1u32),
+            (minute, 1),
+            (1234, 100),
+            (106, 1),
+            (33, 1),
+            (5678, 100),
+        ] {
             t.extend(n.to_le_bytes());
             t.extend(d.to_le_bytes());
         }
@@ -180,7 +204,8 @@ impl Args {
             Some(i) if i + 1 < self.rest.len() => {
                 let v = self.rest.remove(i + 1);
                 self.rest.remove(i);
-                v.parse().unwrap_or_else(|_| die(&format!("{flag} 的值“{v}”无效")))
+                v.parse()
+                    .unwrap_or_else(|_| die(&format!("{flag} 的值“{v}”无效")))
             }
             Some(_) => die(&format!("{flag} 后缺少值")),
             None => default,
@@ -222,18 +247,29 @@ fn main() {
         Some("one") => {
             let orientation: u16 = a.value("--orientation", 1);
             let gps = !a.flag("--no-gps");
-            let Some(file) = a.rest.get(1).cloned() else { die("缺少输出文件") };
-            write(Path::new(&file), photo(width, height, seed, orientation, gps));
+            let Some(file) = a.rest.get(1).cloned() else {
+                die("缺少输出文件")
+            };
+            write(
+                Path::new(&file),
+                photo(width, height, seed, orientation, gps),
+            );
         }
         Some("site") => {
             let cases: usize = a.value("--cases", 40);
             let per: usize = a.value("--per-case", 5).max(1);
             let hugo: Option<PathBuf> = a.rest.iter().position(|x| x == "--hugo").map(|i| {
-                let d = a.rest.get(i + 1).cloned().unwrap_or_else(|| die("--hugo 后缺少值"));
+                let d = a
+                    .rest
+                    .get(i + 1)
+                    .cloned()
+                    .unwrap_or_else(|| die("--hugo 后缺少值"));
                 a.rest.drain(i..=i + 1);
                 PathBuf::from(d)
             });
-            let Some(out) = a.rest.get(1).map(PathBuf::from) else { die("缺少输出目录") };
+            let Some(out) = a.rest.get(1).map(PathBuf::from) else {
+                die("缺少输出目录")
+            };
             site(&out, hugo.as_deref(), cases, per, width, height, seed);
         }
         _ => die("请指定 site 或 one"),
@@ -246,7 +282,9 @@ fn site(out: &Path, hugo: Option<&Path>, cases: usize, per: usize, w: u32, h: u3
         &out.join("content/regions/shili-qu.md"),
         "---\ntitle: 示例区\nprovince: 重庆市\n---\n照片基准站点的应用地区。\n",
     );
-    let photos: Vec<(usize, usize)> = (0..cases).flat_map(|c| (0..per).map(move |p| (c, p))).collect();
+    let photos: Vec<(usize, usize)> = (0..cases)
+        .flat_map(|c| (0..per).map(move |p| (c, p)))
+        .collect();
     let names: Vec<(PathBuf, Vec<u8>)> = photos
         .par_iter()
         .map(|&(c, p)| {
@@ -295,8 +333,18 @@ fn site(out: &Path, hugo: Option<&Path>, cases: usize, per: usize, w: u32, h: u3
             &hg.join("layouts/_default/single.html"),
             "<!doctype html><title>{{ .Title }}</title>\n{{ range .Params.photos }}{{ with resources.Get . }}{{ $a := .Resize \"480x\" }}{{ $a2 := .Resize \"720x\" }}{{ $b := .Resize \"960x\" }}{{ $b2 := .Resize \"1200x\" }}{{ $c := .Resize \"1600x\" }}{{ $d := .Resize \"2048x\" }}<img src=\"{{ $d.RelPermalink }}\" srcset=\"{{ $a.RelPermalink }} 480w, {{ $a2.RelPermalink }} 720w, {{ $b.RelPermalink }} 960w, {{ $b2.RelPermalink }} 1200w, {{ $c.RelPermalink }} 1600w, {{ $d.RelPermalink }} 2048w\" width=\"{{ $d.Width }}\" height=\"{{ $d.Height }}\">\n{{ end }}{{ end }}\n",
         );
-        write(&hg.join("layouts/_default/list.html"), "<!doctype html><title>{{ .Title }}</title>\n");
-        write(&hg.join("layouts/index.html"), "<!doctype html><title>{{ .Title }}</title>\n");
+        write(
+            &hg.join("layouts/_default/list.html"),
+            "<!doctype html><title>{{ .Title }}</title>\n",
+        );
+        write(
+            &hg.join("layouts/index.html"),
+            "<!doctype html><title>{{ .Title }}</title>\n",
+        );
     }
-    eprintln!("已写入 {} 张照片、{cases} 个案例：{}", names.len(), out.display());
+    eprintln!(
+        "已写入 {} 张照片、{cases} 个案例：{}",
+        names.len(),
+        out.display()
+    );
 }
