@@ -497,9 +497,14 @@ fn one(
             .map_err(|e| format!("无法写入图片缓存：{e}"))?;
     }
     fs::write(tmp.join("done"), b"").map_err(|e| format!("无法写入图片缓存：{e}"))?;
-    let _ = fs::remove_dir_all(&dir);
+    // Entries appear whole (a rename), so one that exists is another
+    // build's finished work for the same photo, perhaps being copied right
+    // now: keep it and drop ours. Only a leftover without `done` (an older
+    // crash) is replaced.
+    if !complete.is_file() {
+        let _ = fs::remove_dir_all(&dir);
+    }
     if fs::rename(&tmp, &dir).is_err() {
-        // Another build of the same photo won the race: use its files.
         let _ = fs::remove_dir_all(&tmp);
     }
     Ok(Done {
