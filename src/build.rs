@@ -307,14 +307,17 @@ pub fn run_keep_docs(
         let media_set: HashSet<String> = media.iter().filter_map(|m| media_rel(m)).collect();
         let r = render::render(&graph, &cfg, theme, &media_set, &pictures, sink, &mut diags);
         report.pages = r.pages;
-        for (rec, f) in graph.records().iter().zip(&r.found) {
-            let shown = rec.display_path.display().to_string().replace('\\', "/");
-            let mut paths: Vec<&str> = rec.media_paths();
-            paths.extend(f.media.iter().map(|m| m.as_str()));
-            paths.sort_unstable();
-            paths.dedup();
-            for p in paths {
-                users.entry(p.to_string()).or_default().push(shown.clone());
+        // Only when a picture has something to say (not on every build).
+        if !pictures.problems.is_empty() {
+            for (rec, f) in graph.records().iter().zip(&r.found) {
+                let shown = rec.display_path.display().to_string().replace('\\', "/");
+                let mut paths: Vec<&str> = rec.media_paths();
+                paths.extend(f.media.iter().map(|m| m.as_str()));
+                paths.sort_unstable();
+                paths.dedup();
+                for p in paths {
+                    users.entry(p.to_string()).or_default().push(shown.clone());
+                }
             }
         }
         if !opts.write {

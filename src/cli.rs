@@ -2,7 +2,7 @@
 //! progress and error output, exit codes. All work is done by the library.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{ArgAction, Parser, Subcommand};
@@ -608,17 +608,7 @@ fn import_docx(
 ) -> anyhow::Result<ExitCode> {
     use crate::interchange::docx::{self, Verb};
     let kind = docx::parse_kind(kind.unwrap_or("cases"))?;
-    if !site.join(crate::config::FILE).is_file() {
-        anyhow::bail!(
-            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
-            site.display()
-        );
-    }
-    let _lock = if dry_run {
-        None
-    } else {
-        Some(build::lock_site(&site)?)
-    };
+    let _lock = import_site_lock(&site, dry_run)?;
     println!(
         "导入 Word 稿件（{}）：{} → {}",
         kind.label(),
@@ -689,17 +679,7 @@ fn import(
     let kind = crate::interchange::SheetKind::parse(kind).ok_or_else(|| {
         anyhow::anyhow!("未知的表格内容“{kind}”（可用：outcomes、holders、regions）")
     })?;
-    if !site.join(crate::config::FILE).is_file() {
-        anyhow::bail!(
-            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
-            site.display()
-        );
-    }
-    let _lock = if dry_run {
-        None
-    } else {
-        Some(build::lock_site(&site)?)
-    };
+    let _lock = import_site_lock(&site, dry_run)?;
     println!(
         "导入{}：{} → {}",
         kind.label(),
@@ -1093,4 +1073,20 @@ fn finish(report: &Report, out: Option<&std::path::Path>) -> ExitCode {
         ),
     }
     ExitCode::SUCCESS
+}
+
+/// Both imports: `site` must be a site; the site's lock is held while a
+/// real (not `--dry-run`) import writes.
+fn import_site_lock(site: &Path, dry_run: bool) -> anyhow::Result<Option<std::fs::File>> {
+    if !site.join(crate::config::FILE).is_file() {
+        anyhow::bail!(
+            "{} 不是 chengguo 站点目录（找不到 site.yaml）",
+            site.display()
+        );
+    }
+    Ok(if dry_run {
+        None
+    } else {
+        Some(build::lock_site(site)?)
+    })
 }

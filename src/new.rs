@@ -87,7 +87,7 @@ pub fn new_record(site: &Path, kind: Kind, title: &str) -> Result<PathBuf, NewEr
 }
 
 /// Ids (file stems) of the records of one kind, sub-folders included.
-fn existing_ids(dir: &Path) -> Vec<String> {
+pub fn existing_ids(dir: &Path) -> Vec<String> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)

@@ -201,7 +201,8 @@ pub fn check_zip(path: &Path, what: &str) -> Result<(), ReadError> {
     Ok(())
 }
 
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Read until `buf` is full or the input ends; the bytes read.
+pub fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..])? {

@@ -200,7 +200,7 @@ pub fn plan(opts: &Options) -> Result<Plan, DocxError> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
         None => {
-            let taken = ids(&dir);
+            let taken = crate::new::existing_ids(&dir);
             let images = opts.site.join("content/media/images");
             let base = crate::slug::slug(&title);
             let id = crate::slug::unique_id(base.as_deref(), |x| {
@@ -361,19 +361,6 @@ fn file_hash(path: &Path) -> Result<String, DocxError> {
 
 fn hex16(d: &[u8]) -> String {
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-fn ids(dir: &Path) -> Vec<String> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| {
-            e.path()
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-        })
-        .collect()
 }
 
 /// The extension a picture is published with, checked from its bytes and

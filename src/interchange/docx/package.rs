@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use super::xml::{self, Element, XmlProblem};
 use super::DocxError;
-use crate::interchange::limits::{size_text, CFB_MAGIC};
+use crate::interchange::limits::{read_up_to, size_text, CFB_MAGIC};
 
 /// Largest manuscript accepted.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
@@ -322,17 +322,6 @@ fn decode(bytes: &[u8]) -> String {
 
 fn is_encrypted(path: &Path) -> bool {
     cfb::open(path).is_ok_and(|c| c.exists("EncryptedPackage") || c.exists("/EncryptedPackage"))
-}
-
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 #[cfg(test)]

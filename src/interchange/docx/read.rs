@@ -340,15 +340,7 @@ fn paragraph(p: &Element, ctx: &mut Ctx) -> Para {
         _ => Align::Left,
     };
     let num = ppr
-        .and_then(|x| x.child("numPr"))
-        .and_then(|n| {
-            let id = n.child_val("numId")?.to_string();
-            let lvl = n
-                .child_val("ilvl")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            Some((id, lvl))
-        })
+        .and_then(super::styles::num_pr)
         .or_else(|| ctx.styles.num(style));
     let list = match (role, num) {
         (Role::Body, Some((id, lvl))) => ctx.numbering.ordered(&id, lvl).map(|o| (o, lvl.min(8))),

@@ -161,14 +161,7 @@ impl Styles {
                     .filter(|v| *v < 9)
                     .map(|v| v + 1),
                 bold: s.child("rPr").and_then(|r| r.toggle("b")),
-                num: ppr.and_then(|p| p.child("numPr")).and_then(|n| {
-                    let id = n.child_val("numId")?.to_string();
-                    let lvl = n
-                        .child_val("ilvl")
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0);
-                    Some((id, lvl))
-                }),
+                num: ppr.and_then(num_pr),
             };
             if s.attr("default").is_some_and(|d| d == "1" || d == "true")
                 && s.attr("type") != Some("character")
@@ -237,6 +230,18 @@ static EMPTY: Style = Style {
     bold: None,
     num: None,
 };
+
+/// A paragraph's (or paragraph style's) list: `w:numPr`'s numbering id
+/// and level, from its `w:pPr`.
+pub fn num_pr(ppr: &Element) -> Option<(String, u8)> {
+    let n = ppr.child("numPr")?;
+    let id = n.child_val("numId")?.to_string();
+    let lvl = n
+        .child_val("ilvl")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Some((id, lvl))
+}
 
 #[cfg(test)]
 mod tests {
