@@ -163,6 +163,37 @@ fn runtime_agrees_with_cli_and_brute_force() {
         long_titles > 0,
         "no title with a match after its start was checked"
     );
+    // Precomputed first pages show what the general path shows: the same
+    // number of matches, kind and facet counts, and the same rows (the order
+    // may differ only on ties of floating-point rounding, as above).
+    let mut answers = 0;
+    let mut answers_same = 0;
+    for (q, js) in qs.iter().zip(&lines) {
+        let (Some(a), Some(g)) = (js.get("answer"), js.get("general")) else {
+            continue;
+        };
+        answers += 1;
+        assert_eq!(a["n"], g["n"], "answer count, query {q:?}");
+        assert_eq!(a["k"], g["k"], "answer kind counts, query {q:?}");
+        assert_eq!(a["f"], g["f"], "answer facet counts, query {q:?}");
+        let (ar, gr) = (a["r"].as_array().unwrap(), g["r"].as_array().unwrap());
+        assert_eq!(ar.len(), gr.len(), "answer rows, query {q:?}");
+        for row in ar {
+            if let Some(same) = gr.iter().find(|r| r[0] == row[0]) {
+                assert_eq!(row, same, "answer row, query {q:?}");
+            }
+        }
+        answers_same += usize::from(ar == gr);
+    }
+    eprintln!("precomputed pages: {answers_same} of {answers} equal the general path");
+    assert!(
+        answers >= 5,
+        "only {answers} queries had a precomputed page"
+    );
+    assert!(
+        answers_same * 100 >= answers * 95,
+        "answer pages equal the general path for only {answers_same} of {answers} queries"
+    );
     // Scores are computed in f32 on both sides; the order may only differ on
     // exact ties of floating-point rounding.
     assert!(

@@ -14,16 +14,17 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocSet, TantivyDocument, TERMINATED};
 
 use super::analyzer::{hash32, ANALYZER_VERSION};
-use super::index::TEXT_FIELDS;
+use super::index::{DocInfo, TEXT_FIELDS};
 use super::words::MAX_WORD_CHARS;
 use super::{io_err, SearchError, FACETS};
 
 /// Version of the static format (`meta.js` → `version`).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Most record-store shards (ids, titles, urls, summaries): the records of
-/// one page of results are scattered, so small shards matter most.
-const STORE_SHARDS: usize = 760;
+/// one page of results are scattered, so small shards matter most (600:
+/// 120 of the 2,000 files go to precomputed pages, `answers.rs`).
+const STORE_SHARDS: usize = 600;
 /// Most shards of the records' other strings (needed only for a result
 /// whose match is in one of them and not in its summary).
 const EXTRA_SHARDS: usize = 160;
@@ -366,6 +367,56 @@ impl Writer<'_> {
 
 /// Exports the index in `dir` (cache folder) as static files into `out`
 /// (created; files of an earlier export there are replaced).
+/// Kinds in first-seen order, facets (key, label, sorted values) in
+/// `FACETS` order, and per facet and record the local value indexes
+/// (sorted, deduplicated).
+type Kinds = Vec<(String, String)>;
+type FacetList = Vec<(String, String, Vec<String>)>;
+fn facet_columns(infos: &[DocInfo]) -> (Kinds, FacetList, Vec<Vec<Vec<usize>>>) {
+    let n_docs = infos.len();
+    let mut kinds: Vec<(String, String)> = Vec::new();
+    for d in infos {
+        if !kinds.iter().any(|k| k.0 == d.kind) {
+            kinds.push((d.kind.clone(), d.kind_label.clone()));
+        }
+    }
+    // facet values, per key in FACETS order, values sorted
+    let mut facet_values: Vec<(String, String, BTreeSet<String>)> = FACETS
+        .iter()
+        .map(|(k, l)| (k.to_string(), l.to_string(), BTreeSet::new()))
+        .collect();
+    for d in infos {
+        for (k, vs) in &d.facets {
+            if let Some(f) = facet_values.iter_mut().find(|f| &f.0 == k) {
+                f.2.extend(vs.iter().cloned());
+            }
+        }
+    }
+    let facet_list: FacetList = facet_values
+        .into_iter()
+        .map(|(k, l, v)| (k, l, v.into_iter().collect()))
+        .collect();
+    let mut local: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n_docs]; facet_list.len()];
+    for (ord, d) in infos.iter().enumerate() {
+        for (key, vs) in &d.facets {
+            if let Some(fi) = facet_list.iter().position(|f| &f.0 == key) {
+                for v in vs {
+                    if let Ok(ix) = facet_list[fi].2.binary_search(v) {
+                        local[fi][ord].push(ix);
+                    }
+                }
+            }
+        }
+    }
+    for col in &mut local {
+        for l in col.iter_mut() {
+            l.sort_unstable();
+            l.dedup();
+        }
+    }
+    (kinds, facet_list, local)
+}
+
 pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchError> {
     let trace = super::Trace::new("export_static");
     let (index, fields, infos, words) = super::index::open(dir)?;
@@ -511,13 +562,53 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
                     > min_cost
         })
         .collect();
-    let phrases: Vec<(String, String)> =
-        super::phrases::phrase_postings(&candidates, &invs, &ord_maps)?
-            .into_iter()
-            .map(|(p, b)| (p, base64(&b)))
-            .collect();
+    let raw_phrases = super::phrases::phrase_postings(&candidates, &invs, &ord_maps)?;
     drop(invs);
     trace.step("postings read and encoded");
+
+    // ---- kinds, facets and the answers of the likeliest queries (answers.rs)
+    let (kinds, facet_list, local) = facet_columns(&infos);
+    let kind_of: Vec<usize> = infos
+        .iter()
+        .map(|d| kinds.iter().position(|k| k.0 == d.kind).unwrap_or(0))
+        .collect();
+    let mut global: Vec<Vec<usize>> = vec![Vec::new(); n_docs];
+    for (fi, col) in local.iter().enumerate() {
+        let off = facet_offset(&facet_list, fi);
+        for (ord, l) in col.iter().enumerate() {
+            global[ord].extend(l.iter().map(|ix| ix + off));
+        }
+    }
+    let norm_table: Vec<u32> = (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect();
+    let total_docs = searcher.num_docs();
+    let mut avg = Vec::new();
+    for &f in &fields.text {
+        let mut tokens = 0u64;
+        for sr in segs {
+            tokens += sr.inverted_index(f)?.total_num_tokens();
+        }
+        avg.push(tokens as f32 / total_docs.max(1) as f32);
+    }
+    let recs = super::answers::Records {
+        infos: &infos,
+        summaries: &summaries,
+        norms: &norms,
+        norm_table: &norm_table,
+        avg: &avg,
+        kind: &kind_of,
+        kinds: kinds.len(),
+        facets: &global,
+    };
+    let facet_values: BTreeSet<String> = facet_list
+        .iter()
+        .flat_map(|f| f.2.iter().map(|v| super::analyzer::normalize(v)))
+        .collect();
+    let answer_files = super::answers::select(&raw_phrases, &recs, &facet_values, &words.weights);
+    let phrases: Vec<(String, String)> = raw_phrases
+        .into_iter()
+        .map(|(p, b)| (p, base64(&b)))
+        .collect();
+    trace.step("answers computed");
 
     // ---- file budget (issue 11: at most 2,000 files)
     let store_shards = n_docs.div_ceil(8).clamp(1, STORE_SHARDS);
@@ -543,8 +634,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             f.push(i);
         }
     }
-    let fixed_files =
-        3 + WORD_SHARDS + route_shards + store_shards + extra_shards + phrase_files.len();
+    let fixed_files = 3
+        + WORD_SHARDS
+        + route_shards
+        + store_shards
+        + extra_shards
+        + phrase_files.len()
+        + answer_files.len();
     let budget = MAX_FILES.saturating_sub(fixed_files).max(4);
     // record-level parts are needed by every query: 60% of the files
     let docs_budget = budget * 3 / 5;
@@ -583,13 +679,34 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             phrase_routes[hash32(p) as usize % route_shards].insert(p, fi);
         }
     }
-    for (i, (m, x)) in routes.iter().zip(&phrase_routes).enumerate() {
+    let mut answer_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
+    for (fi, f) in answer_files.iter().enumerate() {
+        for (p, _) in f {
+            answer_routes[hash32(p) as usize % route_shards].insert(p, fi);
+        }
+        let m: BTreeMap<&str, &serde_json::Value> =
+            f.iter().map(|(p, a)| (p.as_str(), a)).collect();
+        w.write(
+            &format!("a-{fi}.js"),
+            &format!(
+                "__chengguo_search_load(\"a\",\"a-{fi}\",{});\n",
+                js_json(&m)
+            ),
+        )?;
+    }
+    for (i, ((m, x), a)) in routes
+        .iter()
+        .zip(&phrase_routes)
+        .zip(&answer_routes)
+        .enumerate()
+    {
         w.write(
             &format!("r-{i}.js"),
             &format!(
-                "__chengguo_search_load(\"r\",\"r-{i}\",{{\"t\":{},\"x\":{}}});\n",
+                "__chengguo_search_load(\"r\",\"r-{i}\",{{\"t\":{},\"x\":{},\"a\":{}}});\n",
                 js_json(m),
-                js_json(x)
+                js_json(x),
+                js_json(a)
             ),
         )?;
     }
@@ -610,64 +727,16 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         )?;
     }
 
-    // ---- kinds, facets and per-record compact data
-    let mut kinds: Vec<(String, String)> = Vec::new();
-    for d in &infos {
-        if !kinds.iter().any(|k| k.0 == d.kind) {
-            kinds.push((d.kind.clone(), d.kind_label.clone()));
-        }
-    }
-    // facet values, per key in FACETS order, values sorted
-    let mut facet_values: Vec<(String, String, BTreeSet<String>)> = FACETS
-        .iter()
-        .map(|(k, l)| (k.to_string(), l.to_string(), BTreeSet::new()))
-        .collect();
-    for d in &infos {
-        for (k, vs) in &d.facets {
-            if let Some(f) = facet_values.iter_mut().find(|f| &f.0 == k) {
-                f.2.extend(vs.iter().cloned());
-            }
-        }
-    }
-    let facet_list: Vec<(String, String, Vec<String>)> = facet_values
-        .into_iter()
-        .map(|(k, l, v)| (k, l, v.into_iter().collect()))
-        .collect();
-    // global value index: facets in order, values in order
-    let mut value_ix: BTreeMap<(usize, &str), usize> = BTreeMap::new();
-    let mut next = 0usize;
-    for (fi, f) in facet_list.iter().enumerate() {
-        for v in &f.2 {
-            value_ix.insert((fi, v.as_str()), next);
-            next += 1;
-        }
-    }
     let mut docs_bin = Vec::with_capacity(n_docs * 5);
-    // per record and facet: the facet's local value indexes, ascending
-    let mut local: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); n_docs]; facet_list.len()];
-    for (ord, d) in infos.iter().enumerate() {
-        let k = kinds.iter().position(|k| k.0 == d.kind).unwrap_or(0);
+    for (ord, &k) in kind_of.iter().enumerate() {
         docs_bin.push(k as u8);
         docs_bin.extend_from_slice(&norms[ord]);
-        for (key, vs) in &d.facets {
-            if let Some(fi) = facet_list.iter().position(|f| &f.0 == key) {
-                for v in vs {
-                    if let Some(&ix) = value_ix.get(&(fi, v.as_str())) {
-                        local[fi][ord].push(ix - facet_offset(&facet_list, fi));
-                    }
-                }
-            }
-        }
     }
     // bit-packed columns: per facet, per record the count, then the local
     // indexes, each in the facet's fixed widths (meta.facetBits)
     let mut bits = BitWriter::default();
     let mut facet_bits: Vec<[u32; 2]> = Vec::new();
-    for (fi, col) in local.iter_mut().enumerate() {
-        for l in col.iter_mut() {
-            l.sort_unstable();
-            l.dedup();
-        }
+    for (fi, col) in local.iter().enumerate() {
         let max_count = col.iter().map(Vec::len).max().unwrap_or(0);
         let cw = bit_width(max_count);
         let iw = bit_width(facet_list[fi].2.len().saturating_sub(1));
@@ -722,16 +791,6 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         )?;
     }
     // ---- manifest
-    let total_docs = searcher.num_docs();
-    let mut avg = Vec::new();
-    for &f in &fields.text {
-        let mut tokens = 0u64;
-        for sr in segs {
-            tokens += sr.inverted_index(f)?.total_num_tokens();
-        }
-        avg.push(tokens as f32 / total_docs.max(1) as f32);
-    }
-    let norm_table: Vec<u32> = (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect();
     let meta = serde_json::json!({
         "version": FORMAT_VERSION,
         "analyzer": ANALYZER_VERSION,

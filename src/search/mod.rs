@@ -61,6 +61,7 @@ pub fn cache_dir(site_dir: &Path) -> PathBuf {
 }
 
 pub mod analyzer;
+mod answers;
 pub mod export;
 pub mod highlight;
 pub mod index;

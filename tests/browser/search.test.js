@@ -63,6 +63,15 @@ function cjkWord(text, from) {
   return r ? r.slice(0, Math.min(6, r.length)) : null;
 }
 
+// A query with a precomputed first page: the first phrase of the first
+// answer file (search/a-0.js), or null.
+function answerQuery(root) {
+  const f = path.join(root, 'search', 'a-0.js');
+  if (!fs.existsSync(f)) return null;
+  const m = fs.readFileSync(f, 'utf8').match(/^__chengguo_search_load\("a","a-0",(.*)\);\s*$/s);
+  return m ? Object.keys(JSON.parse(m[1]))[0] || null : null;
+}
+
 async function waitResults(page) {
   await page.waitForFunction(() => {
     const s = document.getElementById('search-status');
@@ -157,6 +166,46 @@ async function suite(browser, base, root, label) {
     const m = label.match(/（(\d+)）/);
     const shown = (await page.$$('#search-results li')).length;
     check(m && shown === Math.min(20, parseInt(m[1], 10)), 'facet ' + label.trim() + ' → ' + shown + ' results');
+  }
+
+  // 6b. a precomputed first page (answers.rs) loads one answer file instead
+  // of the record store, docs.js and facets.js, and shows exactly what the
+  // general path shows: status, rows, facets with counts, pager
+  const aq = answerQuery(root);
+  check(!!aq, 'the portal has a precomputed first page');
+  if (aq) {
+    const url = base + 'search.html?q=' + encodeURIComponent(aq);
+    const shown = async (pg) => {
+      await pg.goto(url);
+      await waitResults(pg);
+      await pg.waitForSelector('#search-facets fieldset');
+      return pg.evaluate(() => ({
+        status: document.getElementById('search-status').textContent,
+        results: document.getElementById('search-results').innerHTML,
+        facets: document.getElementById('search-facets').innerHTML,
+        pager: document.getElementById('search-pager').innerHTML,
+        files: window.chengguo._engine.stats.files.slice(),
+      }));
+    };
+    const fast = await shown(page);
+    check(fast.files.some((f) => /^a-\d+\.js$/.test(f)) && !fast.files.some((f) => /^(s-\d+|docs|facets)\.js$/.test(f)),
+      aq + ': answered from an a- file alone (' + fast.files.join(' ') + ')');
+    const ctx = await browser.newContext();
+    await ctx.addInitScript(() => { window.chengguoNoAnswers = true; });
+    const other = await ctx.newPage();
+    const slow = await shown(other);
+    await ctx.close();
+    check(slow.files.some((f) => /^s-\d+\.js$/.test(f)), aq + ': the general path reads the record store (' + slow.files.join(' ') + ')');
+    check(fast.status === slow.status && fast.results === slow.results, aq + ': same status and rows as the general path (' + fast.status + ')');
+    check(fast.facets === slow.facets && fast.pager === slow.pager && fast.pager !== '', aq + ': same facets, counts and pager as the general path');
+    // page 2 takes the general path
+    const next2 = await page.$('#search-pager a[rel=next]');
+    if (next2) {
+      await next2.click();
+      await page.waitForFunction(() => /第 2\//.test(document.getElementById('search-status').textContent));
+      const n2 = (await page.$$('#search-results li')).length;
+      check(n2 > 0, aq + ': page 2 shows ' + n2 + ' results');
+    }
   }
 
   // 7. paging (single character, many results)

@@ -11,6 +11,8 @@
 //   "rows": the first 20 results as the search page shows them,
 //     [id, titleHtml, snippet] (exact ones highlighted with the chunks,
 //     partial ones with the query words).
+//   "answer", "general": for a query with a precomputed first page, that
+//     page and the same page, counts and facets as the general path builds them.
 //   --snippets FILE: JSON lines [text, query, maxChars]; prints one JSON
 //     string per line (the runtime's snippet HTML; maxChars < 0: the whole
 //     text highlighted, as titles are) instead.
@@ -76,10 +78,34 @@ function main() {
         const r = await eng.details(h, ex, ex ? res.chunks.join(' ') : res.words.join(' '));
         rows.push([r.id, r.titleHtml, r.snippet]);
       }
-      process.stdout.write(JSON.stringify({
+      const out = {
         q, exact, partial, words: Array.from(res.words), files: files.length, bytes, ms, rows,
         scores: res.exact.map((h) => h[2]),
-      }) + '\n');
+      };
+      // A precomputed first page (answers.rs) and what the general path
+      // shows for the same query: page 1 as [ord, titleHtml, url, kind,
+      // snippet], the kind counts and the facet-value counts.
+      const ans = await eng.getAnswer(q);
+      if (ans) {
+        const fac = await eng.getFacets();
+        const docs = eng.docsOf();
+        const k = eng.metaOf().kinds.map(() => 0);
+        const counts = new Map();
+        for (const h of res.exact) {
+          k[docs.kind[h[0]]]++;
+          for (const ix of fac.docs[h[0]]) counts.set(ix, (counts.get(ix) || 0) + 1);
+        }
+        const f = [];
+        for (const ix of Array.from(counts.keys()).sort((a, b) => a - b)) f.push(ix, counts.get(ix));
+        const r = [];
+        for (const h of res.exact.slice(0, 20)) {
+          const d = await eng.details(h, true, res.chunks.join(' '));
+          r.push([h[0], d.titleHtml, d.url, docs.kind[h[0]], d.snippet]);
+        }
+        out.answer = ans;
+        out.general = { n: res.exactTotal, r, k, f };
+      }
+      process.stdout.write(JSON.stringify(out) + '\n');
     }
     void meta;
   });

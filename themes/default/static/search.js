@@ -7,7 +7,7 @@
  * On a page with #search-results it also runs the search page UI. */
 (function () {
   'use strict';
-  var FORMAT = 2;
+  var FORMAT = 3;
   var K1 = 1.2, B = 0.75;
   var PAGE = 20;
   var SNIPPET_CHARS = 90;
@@ -203,6 +203,16 @@
     });
   }
 
+  // [facet index, value] per global facet-value index (meta.facets order).
+  var values = null;
+  function valueTable() {
+    if (!values) {
+      values = [];
+      meta.facets.forEach(function (f, fi) { f[2].forEach(function (v) { values.push([fi, v]); }); });
+    }
+    return values;
+  }
+
   var facetsInfo = null; // array per doc of value indexes
   function getFacets() {
     if (facetsInfo) return Promise.resolve(facetsInfo);
@@ -226,9 +236,7 @@
         offset += f[2].length;
       });
       // value index -> [facet index, value]
-      var table = [];
-      meta.facets.forEach(function (f, fi) { f[2].forEach(function (v) { table.push([fi, v]); }); });
-      facetsInfo = { docs: out, table: table };
+      facetsInfo = { docs: out, table: valueTable() };
       return facetsInfo;
     });
   }
@@ -305,6 +313,23 @@
       if (!has(m.x, s)) return matchTerms(s);
       var f = 'x-' + m.x[s];
       return load(f + '.js', f).then(function (x) { return matchPhrase(s, x[s]); });
+    });
+  }
+
+  // The precomputed first page of a one-phrase query (answers.rs): what
+  // the search page shows for it with no filter, or null.
+  function getAnswer(q) {
+    var chunks = queryChunks(q);
+    // (window.chengguoNoAnswers: the tests compare the page with the general path's)
+    if (window.chengguoNoAnswers || chunks.length !== 1 || cps(chunks[0]).length < 3) return Promise.resolve(null);
+    var s = chunks[0];
+    return getMeta().then(function () {
+      var r = 'r-' + (hash32(s) % meta.routeShards);
+      return load(r + '.js', r);
+    }).then(function (m) {
+      if (!m.a || !has(m.a, s)) return null;
+      var f = 'a-' + m.a[s];
+      return load(f + '.js', f).then(function (x) { return x[s]; });
     });
   }
 
@@ -591,7 +616,7 @@
   var api = window.chengguo = window.chengguo || {};
   api.search = search;
   api._engine = {
-    rank: rank, details: details, snippet: snippet, highlight: highlight, matchRanges: matchRanges, normalize: normalize,
+    rank: rank, details: details, getAnswer: getAnswer, snippet: snippet, highlight: highlight, matchRanges: matchRanges, normalize: normalize,
     queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
     getMeta: getMeta, getFacets: getFacets, base: base, metaOf: function () { return meta; },
     docsOf: function () { return docsInfo; }
@@ -682,8 +707,36 @@
       if (!queryChunks(q).length) { say('请输入检索词。'); return; }
       say('正在检索“' + q + '”……');
       var filters = state.filters;
+      var plain = !state.kind && state.page === 1 &&
+        !Object.keys(filters).some(function (k) { return filters[k] && filters[k].length; });
+      (plain ? getAnswer(q) : Promise.resolve(null))
+        .then(function (ans) {
+          if (my !== seq) return null;
+          return ans ? showAnswer(q, ans) : general(q, filters, my);
+        })
+        .catch(function (err) {
+          if (my !== seq) return;
+          say('搜索出错：' + (err && err.message ? err.message : err));
+        });
+    }
+
+    // A precomputed first page: rows, counts and facets without the store,
+    // docs.js or facets.js.
+    function showAnswer(q, ans) {
+      var rows = ans.r.map(function (r) {
+        var k = meta.kinds[r[3]] || ['', ''];
+        return { kind: k[0], kindLabel: k[1], titleHtml: r[1], url: r[2], snippet: r[4], exact: true };
+      });
+      render(q, { exactTotal: ans.n, partial: [], words: [] }, ans.n, rows, Math.max(1, Math.ceil(ans.n / PAGE)));
+      var counts = {}, kindCounts = {};
+      for (var i = 0; i + 1 < ans.f.length; i += 2) counts[ans.f[i]] = ans.f[i + 1];
+      ans.k.forEach(function (n, ki) { if (n) kindCounts[ki] = n; });
+      renderFacets(counts, kindCounts);
+    }
+
+    function general(q, filters, my) {
       // all exact hits (paged here); partial ones only when a page is not filled
-      rank(q, { kind: state.kind, filters: filters, limit: 100000, fallbackBelow: PAGE, partialLimit: 200 })
+      return rank(q, { kind: state.kind, filters: filters, limit: 100000, fallbackBelow: PAGE, partialLimit: 200 })
         .then(function (res) {
           if (my !== seq) return null;
           var all = res.exact.map(function (h) { return [h, true]; }).concat(res.partial.map(function (h) { return [h, false]; }));
@@ -694,23 +747,39 @@
           return Promise.all(slice.map(function (p) { return details(p[0], p[1], p[1] ? q2 : words); }))
             .then(function (rows) {
               if (my !== seq) return null;
-              render(q, res, all, rows, pages);
+              render(q, res, all.length, rows, pages);
               // facet and kind counts over the result set, after the results are on screen
               return Promise.all([getFacets(), rank(q, { filters: filters, limit: 100000, fallbackBelow: 0 })])
-                .then(function (x) { if (my === seq) renderFacets(res, x[1]); });
+                .then(function (x) {
+                  if (my !== seq) return;
+                  var c = resultCounts(res, x[1]);
+                  renderFacets(c[0], c[1]);
+                });
             });
-        })
-        .catch(function (err) {
-          if (my !== seq) return;
-          say('搜索出错：' + (err && err.message ? err.message : err));
         });
     }
 
-    function render(q, res, all, rows, pages) {
+    // {global value index: n} over the results, {kind index: n} over the
+    // results of the query without the kind filter.
+    function resultCounts(res, anyKind) {
+      var pool = res.exact.length ? res.exact : res.partial;
+      var counts = {};
+      pool.forEach(function (h) {
+        facetsInfo.docs[h[0]].forEach(function (ix) { counts[ix] = (counts[ix] || 0) + 1; });
+      });
+      var kindCounts = {};
+      (anyKind.exact.length ? anyKind.exact : anyKind.partial).forEach(function (h) {
+        var k = docsInfo.kind[h[0]];
+        kindCounts[k] = (kindCounts[k] || 0) + 1;
+      });
+      return [counts, kindCounts];
+    }
+
+    function render(q, res, total, rows, pages) {
       var exactN = res.exactTotal || 0;
       var base = (state.page - 1) * PAGE;
-      if (!all.length) say('没有找到与“' + q + '”相关的记录。');
-      else if (!exactN) say('未找到完全匹配“' + q + '”的结果，以下为部分匹配（' + all.length + ' 条）。');
+      if (!total) say('没有找到与“' + q + '”相关的记录。');
+      else if (!exactN) say('未找到完全匹配“' + q + '”的结果，以下为部分匹配（' + total + ' 条）。');
       else say('找到 ' + exactN + ' 条完全匹配“' + q + '”的结果' +
         (res.partial.length ? '，另有 ' + res.partial.length + ' 条部分匹配' : '') +
         (pages > 1 ? '，第 ' + state.page + '/' + pages + ' 页' : '') + '。');
@@ -748,19 +817,10 @@
       renderPager(pages);
     }
 
-    function renderFacets(res, anyKind) {
+    // counts: {global value index: n}; kindCounts: {kind index: n}, which
+    // ignore the kind filter itself.
+    function renderFacets(counts, kindCounts) {
       if (!facetsBox) return;
-      var pool = res.exact.length ? res.exact : res.partial;
-      var counts = {};
-      pool.forEach(function (h) {
-        facetsInfo.docs[h[0]].forEach(function (ix) { counts[ix] = (counts[ix] || 0) + 1; });
-      });
-      // kind filter (counts ignore the kind filter itself)
-      var kindCounts = {};
-      (anyKind.exact.length ? anyKind.exact : anyKind.partial).forEach(function (h) {
-        var k = docsInfo.kind[h[0]];
-        kindCounts[k] = (kindCounts[k] || 0) + 1;
-      });
       var fs = el('fieldset', { 'class': 'search-facet search-kind' });
       fs.appendChild(el('legend', null, '类型'));
       var allOpt = [['', '全部']].concat(meta.kinds);
@@ -778,7 +838,7 @@
         fs.appendChild(label);
       });
       facetsBox.appendChild(fs);
-      var table = facetsInfo.table;
+      var table = valueTable();
       meta.facets.forEach(function (f, fi) {
         var sel = state.filters[f[0]] || [];
         var items = [];
