@@ -197,7 +197,7 @@ pub(crate) fn answer(phrase: &str, posting: &[u8], recs: &Records) -> Option<ser
 
 /// Most answer files, and the target size of one: a query that has an
 /// answer loads one such file (about five answers).
-const ANSWER_FILES: usize = 120;
+const ANSWER_FILES: usize = 60;
 const ANSWER_FILE_TARGET: usize = 40 * 1024;
 
 /// Answers of the likeliest queries among the phrases with a phrase

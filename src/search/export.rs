@@ -22,9 +22,9 @@ use super::{io_err, SearchError, FACETS};
 pub const FORMAT_VERSION: u32 = 3;
 
 /// Most record-store shards (ids, titles, urls, summaries): the records of
-/// one page of results are scattered, so small shards matter most (600:
-/// 120 of the 2,000 files go to precomputed pages, `answers.rs`).
-const STORE_SHARDS: usize = 600;
+/// one page of results are scattered, so small shards matter most (670:
+/// 60 of the 2,000 files go to precomputed pages, `answers.rs`).
+const STORE_SHARDS: usize = 670;
 /// Most shards of the records' other strings (needed only for a result
 /// whose match is in one of them and not in its summary).
 const EXTRA_SHARDS: usize = 160;
