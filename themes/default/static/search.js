@@ -312,7 +312,7 @@
     return load(r + '.js', r).then(function (m) {
       if (!has(m.x, s)) return matchTerms(s);
       var f = 'x-' + m.x[s];
-      return load(f + '.js', f).then(function (x) { return matchPhrase(s, x[s]); });
+      return Promise.all([load(f + '.js', f), getDocs()]).then(function (p) { return matchPhrase(s, p[0][s]); });
     });
   }
 
@@ -375,8 +375,9 @@
   function matchTerms(s) {
     var terms = termsOf(s);
     var needPos = terms.length > 1;
-    return Promise.all(terms.map(function (t) { return getTerm(t[1], needPos); })).then(function (posts) {
-      var out = new Map(), N = meta.docs;
+    // (docs.js, for the norms, loads alongside the postings)
+    return Promise.all([Promise.all(terms.map(function (t) { return getTerm(t[1], needPos); })), getDocs()]).then(function (pp) {
+      var posts = pp[0], out = new Map(), N = meta.docs;
       for (var fi = 0; fi < 4; fi++) {
         var avg = f32(meta.avgFieldnorm[fi]);
         var lists = posts.map(function (p) { return p[fi]; });
@@ -480,7 +481,8 @@
     var filters = opts.filters || {};
     var hasFilters = Object.keys(filters).some(function (k) { return filters[k] && filters[k].length; });
     return getMeta().then(function () {
-      return Promise.all([getDocs(), hasFilters ? getFacets() : null]);
+      // docs.js is loaded by the chunks' matching, beside their postings
+      return hasFilters ? getFacets() : null;
     }).then(function () {
       var kindIx = -1;
       if (opts.kind) {
@@ -749,7 +751,10 @@
               if (my !== seq) return null;
               render(q, res, all.length, rows, pages);
               // facet and kind counts over the result set, after the results are on screen
-              return Promise.all([getFacets(), rank(q, { filters: filters, limit: 100000, fallbackBelow: 0 })])
+              // (without a kind filter the kind counts are over the same results)
+              var anyKind = state.kind ? rank(q, { filters: filters, limit: 100000, fallbackBelow: 0 }) :
+                { exact: res.exact, partial: [] };
+              return Promise.all([getFacets(), anyKind])
                 .then(function (x) {
                   if (my !== seq) return;
                   var c = resultCounts(res, x[1]);
