@@ -87,6 +87,15 @@ impl Reader<'_> {
     }
 }
 
+/// Number of records of a phrase posting (its header skipped).
+fn matches(posting: &[u8], n_terms: usize) -> Option<u64> {
+    let mut r = Reader { b: posting, i: 0 };
+    for _ in 0..4 * n_terms {
+        r.v()?;
+    }
+    r.v()
+}
+
 /// (ord, field mask, score) of every record of a phrase posting
 /// (`phrases.rs` encoding), or None when it does not decode.
 fn ranked(posting: &[u8], n_terms: usize, recs: &Records) -> Option<Vec<(u32, u8, f64)>> {
@@ -212,12 +221,16 @@ pub(crate) fn select(
     facet_values: &BTreeSet<String>,
     weights: &HashMap<String, i32>,
 ) -> Vec<Vec<(String, serde_json::Value)>> {
-    let mut all: Vec<(u8, i64, &str, serde_json::Value, usize)> = phrases
-        .par_iter()
+    // Order by likelihood first (cheap: only the match count is decoded),
+    // then compute answers in that order until the files are full.
+    let mut order: Vec<(u8, i64, &str, &[u8])> = phrases
+        .iter()
         .filter_map(|(p, b)| {
-            let a = answer(p, b, recs)?;
-            let size = serde_json::to_string(&a).map(|s| s.len()).unwrap_or(0) + p.len() + 8;
-            let n = a["n"].as_u64().unwrap_or(0) as i64;
+            let n = matches(b, super::analyzer::covering(p.chars().count()).len())?;
+            if n < PAGE as u64 {
+                return None;
+            }
+            let n = n as i64;
             let (class, key) = if facet_values.contains(p) {
                 (0, -n)
             } else if let Some(&w) = weights.get(p) {
@@ -225,18 +238,29 @@ pub(crate) fn select(
             } else {
                 (2, -n)
             };
-            Some((class, key, p.as_str(), a, size))
+            Some((class, key, p.as_str(), b.as_slice()))
         })
         .collect();
-    all.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    order.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
     let mut budget = ANSWER_FILES * ANSWER_FILE_TARGET;
     let mut chosen: Vec<(&str, serde_json::Value, usize)> = Vec::new();
-    for (_, _, p, a, size) in all {
-        if size > budget {
-            break;
+    'fill: for batch in order.chunks(64) {
+        let done: Vec<Option<(serde_json::Value, usize)>> = batch
+            .par_iter()
+            .map(|&(_, _, p, b)| {
+                let a = answer(p, b, recs)?;
+                let size = serde_json::to_string(&a).map(|s| s.len()).unwrap_or(0) + p.len() + 8;
+                Some((a, size))
+            })
+            .collect();
+        for (&(_, _, p, _), d) in batch.iter().zip(done) {
+            let Some((a, size)) = d else { continue };
+            if size > budget {
+                break 'fill;
+            }
+            budget -= size;
+            chosen.push((p, a, size));
         }
-        budget -= size;
-        chosen.push((p, a, size));
     }
     chosen.sort_by(|a, b| a.0.cmp(b.0));
     let mut files: Vec<Vec<(String, serde_json::Value)>> = Vec::new();
