@@ -4,7 +4,7 @@
 //! A cold query of one frequent phrase (作业设计, a school's name) needs
 //! little index data — one phrase posting — but its page of 20 results is
 //! scattered over ~20 record-store shards, and drawing its facets needs
-//! `docs.js` and `facets.js`: about 400 KB of the 450 KB such a query cost
+//! `docs.js` and `facets.js`: about 430 KB of the 520 KB such a query cost
 //! in format 2. For the phrases most likely to be typed, the export writes
 //! what the search page shows for that query with no filter on page 1: the
 //! number of matches, the 20 rows as HTML (the same title, snippet and

@@ -727,10 +727,14 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         )?;
     }
 
-    let mut docs_bin = Vec::with_capacity(n_docs * 5);
-    for (ord, &k) in kind_of.iter().enumerate() {
-        docs_bin.push(k as u8);
-        docs_bin.extend_from_slice(&norms[ord]);
+    let docs_bin: Vec<u8> = norms.iter().flatten().copied().collect();
+    // kinds as runs (records are sorted by kind, so a handful of numbers)
+    let mut kind_runs: Vec<usize> = Vec::new();
+    for &k in &kind_of {
+        match kind_runs.len() {
+            l if l >= 2 && kind_runs[l - 2] == k => kind_runs[l - 1] += 1,
+            _ => kind_runs.extend([k, 1]),
+        }
     }
     // bit-packed columns: per facet, per record the count, then the local
     // indexes, each in the facet's fixed widths (meta.facetBits)
@@ -808,6 +812,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "storeBlock": store_block,
         "extraBlock": extra_block,
         "kinds": kinds,
+        "kindRuns": kind_runs,
         "facets": facet_list,
     });
     w.write(

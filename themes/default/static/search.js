@@ -188,17 +188,16 @@
     return x;
   };
 
-  var docsInfo = null; // {kind: Uint8Array, norms: Uint8Array (4 per doc)}
+  var docsInfo = null; // {kind: Uint8Array, norms: Uint8Array (4 per doc: title, summary, body, extra)}
   function getDocs() {
     if (docsInfo) return Promise.resolve(docsInfo);
     return load('docs.js', 'docs').then(function (b64) {
-      var b = b64bytes(b64), n = meta.docs;
-      var kind = new Uint8Array(n), norms = new Uint8Array(n * 4);
-      for (var d = 0; d < n; d++) {
-        kind[d] = b[d * 5];
-        for (var f = 0; f < 4; f++) norms[d * 4 + f] = b[d * 5 + 1 + f];
+      var n = meta.docs, kind = new Uint8Array(n), d = 0;
+      // kinds: runs [kind index, records, …] in meta.kindRuns
+      for (var i = 0; i + 1 < meta.kindRuns.length; i += 2) {
+        for (var j = 0; j < meta.kindRuns[i + 1] && d < n; j++) kind[d++] = meta.kindRuns[i];
       }
-      docsInfo = { kind: kind, norms: norms };
+      docsInfo = { kind: kind, norms: b64bytes(b64) };
       return docsInfo;
     });
   }
