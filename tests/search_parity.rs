@@ -185,7 +185,20 @@ fn runtime_agrees_with_cli_and_brute_force() {
         }
         answers_same += usize::from(ar == gr);
     }
-    eprintln!("precomputed pages: {answers_same} of {answers} equal the general path");
+    // facet counts from the store rows (a query whose exact results fit on
+    // one page) equal those from facets.js
+    let mut row_facets = 0;
+    for (q, js) in qs.iter().zip(&lines) {
+        if let Some(rf) = js.get("rowFacets").and_then(|v| v.as_array()) {
+            assert_eq!(rf[0], rf[1], "facet counts from rows, query {q:?}");
+            row_facets += 1;
+        }
+    }
+    assert!(
+        row_facets >= 20,
+        "only {row_facets} queries counted facets from rows"
+    );
+    eprintln!("precomputed pages: {answers_same} of {answers} equal the general path; {row_facets} row-facet counts checked");
     assert!(
         answers >= 5,
         "only {answers} queries had a precomputed page"

@@ -772,7 +772,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         let mut rows = Vec::new();
         for ord in s * store_block..((s + 1) * store_block).min(n_docs) {
             let d = &infos[ord];
-            rows.push(serde_json::json!([d.id, d.title, d.url, summaries[ord]]));
+            rows.push(serde_json::json!([
+                d.id,
+                d.title,
+                d.url,
+                summaries[ord],
+                global[ord]
+            ]));
         }
         w.write(
             &format!("s-{s}.js"),

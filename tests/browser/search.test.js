@@ -119,6 +119,15 @@ async function suite(browser, base, root, label) {
   await waitResults(page);
   const h3 = await page.$$eval('#search-results a', (as) => as.map((a) => a.getAttribute('href')));
   check(h3.some((h) => /beijing-shiyi-xuexiao/.test(h)), '一学校 finds 北京市第十一学校');
+  // few exact results: their facet counts come from the rows, without facets.js
+  await page.waitForSelector('#search-facets fieldset');
+  const few = await page.evaluate(() => ({
+    files: window.chengguo._engine.stats.files.slice(),
+    status: document.getElementById('search-status').textContent,
+    counts: document.querySelectorAll('#search-facets fieldset:not(.search-kind) label').length,
+  }));
+  check(/找到 \d+ 条/.test(few.status) && few.counts > 0 && !few.files.includes('facets.js'),
+    '一学校 (' + few.status + '): ' + few.counts + ' facet values counted without facets.js');
 
   // 4. partial results for a long question are labelled
   await page.goto(base + 'search.html?q=' + encodeURIComponent('如何提高作业设计质量'));

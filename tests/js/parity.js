@@ -78,9 +78,23 @@ function main() {
         const r = await eng.details(h, ex, ex ? res.chunks.join(' ') : res.words.join(' '));
         rows.push([r.id, r.titleHtml, r.snippet]);
       }
+      // facet counts of a query whose exact results fit on one page: from
+      // the rows' store entries (what the search page uses) and from facets.js
+      let rowFacets = null;
+      if (res.exact.length > 0 && res.exact.length <= 20) {
+        const fac = await eng.getFacets();
+        const a = new Map(), b = new Map();
+        for (const h of res.exact) {
+          const d = await eng.details(h, true, res.chunks.join(' '));
+          for (const ix of d.facets) a.set(ix, (a.get(ix) || 0) + 1);
+          for (const ix of fac.docs[h[0]]) b.set(ix, (b.get(ix) || 0) + 1);
+        }
+        const flat = (m) => Array.from(m.keys()).sort((x, y) => x - y).flatMap((k) => [k, m.get(k)]);
+        rowFacets = [flat(a), flat(b)];
+      }
       const out = {
         q, exact, partial, words: Array.from(res.words), files: files.length, bytes, ms, rows,
-        scores: res.exact.map((h) => h[2]),
+        scores: res.exact.map((h) => h[2]), rowFacets,
       };
       // A precomputed first page (answers.rs) and what the general path
       // shows for the same query: page 1 as [ord, titleHtml, url, kind,

@@ -553,7 +553,7 @@
   }
 
   // ---------------------------------------------------------- result rows
-  // [id, title, url, summary, extras]; the extras are loaded only when
+  // [id, title, url, summary, facet-value indexes, extras]; the extras are loaded only when
   // needExtra (their shard is of no use to most results).
   function storeRow(ord, needExtra) {
     var s = Math.floor(ord / meta.storeBlock), x = Math.floor(ord / meta.extraBlock);
@@ -572,7 +572,7 @@
     var ord = h[0], mask = h[3];
     var needExtra = mask == null || (!(mask & 2) && !!(mask & 8));
     return storeRow(ord, needExtra).then(function (row) {
-      var texts = [row[3]].concat(row[4] || []);
+      var texts = [row[3]].concat(row[5] || []);
       var snip = null;
       for (var i = 0; i < texts.length; i++) {
         if (matchRanges(texts[i], hl).length) { snip = snippet(texts[i], hl, SNIPPET_CHARS); break; }
@@ -580,7 +580,8 @@
       var k = meta.kinds[docsInfo.kind[ord]] || ['', ''];
       var r = {
         id: row[0], kind: k[0], kindLabel: k[1], title: row[1],
-        titleHtml: highlight(row[1], hl), url: row[2], snippet: snip, score: h[2], exact: exact
+        titleHtml: highlight(row[1], hl), url: row[2], snippet: snip, score: h[2], exact: exact,
+        facets: row[4]
       };
       if (snip !== null) return r;
       r.snippet = snippet(row[3], hl, SNIPPET_CHARS);
@@ -753,10 +754,12 @@
               // (without a kind filter the kind counts are over the same results)
               var anyKind = state.kind ? rank(q, { filters: filters, limit: 100000, fallbackBelow: 0 }) :
                 { exact: res.exact, partial: [] };
-              return Promise.all([getFacets(), anyKind])
+              // every exact result on this page: the counts come from its rows, without facets.js
+              var fromRows = state.page === 1 && res.exact.length > 0 && res.exact.length <= PAGE;
+              return Promise.all([fromRows ? null : getFacets(), anyKind])
                 .then(function (x) {
                   if (my !== seq) return;
-                  var c = resultCounts(res, x[1]);
+                  var c = resultCounts(res, x[1], fromRows ? rows : null);
                   renderFacets(c[0], c[1]);
                 });
             });
@@ -765,12 +768,13 @@
 
     // {global value index: n} over the results, {kind index: n} over the
     // results of the query without the kind filter.
-    function resultCounts(res, anyKind) {
-      var pool = res.exact.length ? res.exact : res.partial;
+    // rows: the page's rows when they hold every exact result (their facets
+    // come with the store), else the counts come from facets.js.
+    function resultCounts(res, anyKind, rows) {
       var counts = {};
-      pool.forEach(function (h) {
-        facetsInfo.docs[h[0]].forEach(function (ix) { counts[ix] = (counts[ix] || 0) + 1; });
-      });
+      function add(ix) { counts[ix] = (counts[ix] || 0) + 1; }
+      if (rows) rows.forEach(function (r) { if (r.exact) r.facets.forEach(add); });
+      else (res.exact.length ? res.exact : res.partial).forEach(function (h) { facetsInfo.docs[h[0]].forEach(add); });
       var kindCounts = {};
       (anyKind.exact.length ? anyKind.exact : anyKind.partial).forEach(function (h) {
         var k = docsInfo.kind[h[0]];
