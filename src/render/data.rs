@@ -127,7 +127,7 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
     let mut downloads = Vec::new();
     for (t, (xp, xb, cp, cb)) in tables.iter().zip(files) {
         for (p, b) in [(&xp, &xb), (&cp, &cb)] {
-            if let Err(e) = ctx.sink.write(p, b) {
+            if let Err(e) = ctx.emit(p, b) {
                 ctx.errors
                     .lock()
                     .unwrap()
@@ -155,7 +155,7 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
         brief_pages += 1;
         match html {
             Ok(html) => {
-                if let Err(e) = ctx.sink.write(&path, html.as_bytes()) {
+                if let Err(e) = ctx.emit(&path, html.as_bytes()) {
                     ctx.errors.lock().unwrap().error(
                         &path,
                         Pos::START,
@@ -174,7 +174,7 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
     c.insert("downloads", &downloads);
     c.insert("brief_url", BRIEF_PATH);
     c.insert("outcomes", &g.count(Kind::Outcome));
-    ctx.page("data.html", "data/index.html", &c);
+    ctx.page("data.html", "data/index.html", c);
 
     let t = stats::totals(g);
     let charts: Vec<ChartView> = stats::charts(g)
@@ -205,7 +205,7 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
         },
     );
     c.insert("charts", &charts);
-    ctx.page("stats.html", "stats/index.html", &c);
+    ctx.page("stats.html", "stats/index.html", c);
     2 + brief_pages
 }
 

@@ -20,6 +20,7 @@ use crate::content::Kind;
 use crate::diag::{Diagnostics, Pos};
 use crate::graph::{RecId, SiteGraph};
 use crate::images::Images;
+use crate::incr::{BodyMemo, Hasher, PageMemo};
 use crate::model::Data;
 use crate::search::SearchDoc;
 use markdown::{BodyCtx, LinkTargets, Rendered};
@@ -75,6 +76,7 @@ impl LinkTargets for Targets<'_> {
 }
 
 struct Ctx<'a> {
+    pages: &'a PageMemo,
     graph: &'a SiteGraph,
     images: &'a Images,
     cfg: &'a Config,
@@ -96,9 +98,21 @@ impl Ctx<'_> {
         c
     }
 
-    /// Render `template` with `ctx` and write it at `path`.
-    fn page(&self, template: &str, path: &str, ctx: &tera::Context) {
-        match self.theme.tera.render(template, ctx) {
+    /// Render `template` with `ctx` and write it at `path`, unless the
+    /// output already holds this page: same theme, template, path and
+    /// context (see [`crate::incr`]).
+    fn page(&self, template: &str, path: &str, ctx: tera::Context) {
+        let json = ctx.into_json();
+        let mut h = Hasher::new("page");
+        h.bytes(&self.theme.hash).str(template).str(path);
+        // Writing into a hasher cannot fail; a value serde_json refuses
+        // could not have been inserted into the context.
+        let _ = serde_json::to_writer(&mut h, &json);
+        if self.pages.unchanged(path, h.finish()) {
+            return;
+        }
+        let ctx = tera::Context::from_value(json).unwrap_or_default();
+        match self.theme.tera.render(template, &ctx) {
             Ok(html) => {
                 if let Err(e) = self.sink.write(path, html.as_bytes()) {
                     self.errors.lock().unwrap().error(
@@ -115,6 +129,15 @@ impl Ctx<'_> {
             ),
         }
     }
+
+    /// Write a file that is not a template page (static files, feeds,
+    /// downloads), unless the output already holds these bytes there.
+    fn emit(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if self.pages.unchanged(path, crate::incr::bytes_key(bytes)) {
+            return Ok(());
+        }
+        self.sink.write(path, bytes)
+    }
 }
 
 /// Render every page of the site. `media` holds the content-relative paths
@@ -128,7 +151,34 @@ pub fn render(
     sink: &dyn Sink,
     diags: &mut Diagnostics,
 ) -> Rendering {
+    let memo = Memos {
+        pages: &PageMemo::new(None),
+        bodies: &BodyMemo::new(Default::default(), false),
+    };
+    render_with(graph, cfg, theme, media, images, sink, &memo, diags)
+}
+
+/// The memos a render reads and fills ([`crate::incr`]).
+pub struct Memos<'a> {
+    pub pages: &'a PageMemo,
+    pub bodies: &'a BodyMemo,
+}
+
+/// [`render`], skipping the pages the output already holds and the bodies
+/// rendered before (see [`crate::incr`]).
+#[allow(clippy::too_many_arguments)]
+pub fn render_with(
+    graph: &SiteGraph,
+    cfg: &Config,
+    theme: &Theme,
+    media: &HashSet<String>,
+    images: &Images,
+    sink: &dyn Sink,
+    memo: &Memos,
+    diags: &mut Diagnostics,
+) -> Rendering {
     let ctx = Ctx {
+        pages: memo.pages,
         graph,
         images,
         cfg,
@@ -158,7 +208,7 @@ pub fn render(
             let r = graph.get(id);
             let mut d = Diagnostics::new();
             let kind_dir = r.kind.dir();
-            let body = render_body(graph, id, &targets, &mut d);
+            let body = memo_body(memo.bodies, graph, id, &targets, &mut d);
             let detail = views::detail(graph, images, id, &body);
             let path = r.url();
             let mut c = ctx.base(&path, &r.title, kind_dir);
@@ -171,7 +221,7 @@ pub fn render(
                 Kind::Notice => "notice.html",
                 Kind::Page => "page.html",
             };
-            ctx.page(template, &path, &c);
+            ctx.page(template, &path, c);
             let doc = search_doc(graph, id, &body);
             let brief = (r.kind == Kind::Outcome).then_some(body.html);
             (doc, d, body.found, brief)
@@ -198,11 +248,11 @@ pub fn render(
         ("verify.html", "verify.html", "校验 U 盘版门户"),
     ] {
         let c = ctx.base(path, title, "");
-        ctx.page(tpl, path, &c);
+        ctx.page(tpl, path, c);
     }
     pages += 5;
     for (p, bytes) in &theme.statics {
-        if let Err(e) = sink.write(&format!("static/{p}"), bytes) {
+        if let Err(e) = ctx.emit(&format!("static/{p}"), bytes) {
             ctx.errors.lock().unwrap().error(
                 format!("static/{p}"),
                 Pos::START,
@@ -261,6 +311,33 @@ fn render_body(graph: &SiteGraph, id: RecId, targets: &Targets, d: &mut Diagnost
         body_line: r.body_line,
     };
     markdown::render(&r.body, &body_ctx, targets, d)
+}
+
+/// [`render_body`] through the body memo: keyed by the body and where it is
+/// rendered from; reused only when every link-target answer is the same.
+fn memo_body(
+    memo: &BodyMemo,
+    graph: &SiteGraph,
+    id: RecId,
+    targets: &Targets,
+    d: &mut Diagnostics,
+) -> Rendered {
+    let r = graph.get(id);
+    let mut h = Hasher::new("body");
+    h.str(&r.body)
+        .str(&r.display_path.to_string_lossy())
+        .str(r.kind.dir())
+        .str(&r.source_dir)
+        .num(r.body_line as u64);
+    memo.get_or_render(h.finish(), targets, d, |t, d| {
+        let body_ctx = BodyCtx {
+            display_path: &r.display_path,
+            page_dir: r.kind.dir(),
+            source_dir: &r.source_dir,
+            body_line: r.body_line,
+        };
+        markdown::render(&r.body, &body_ctx, t, d)
+    })
 }
 
 /// Chunk `items` into pages; page 1 at `<stem>.html` (or `dir/index.html`), then `-2`, `-3` …
@@ -336,7 +413,7 @@ fn paged(
                 },
             );
             extra(&mut c);
-            ctx.page(template, path, &c);
+            ctx.page(template, path, c);
         });
     paths.len()
 }
@@ -445,12 +522,12 @@ fn browse_pages(ctx: &Ctx) -> usize {
         .collect();
     let mut c = ctx.base("browse/index.html", "分类浏览", "browse");
     c.insert("taxonomies", &taxes);
-    ctx.page("browse.html", "browse/index.html", &c);
+    ctx.page("browse.html", "browse/index.html", c);
     let mut pages = 1;
     for (t, tv) in ctx.graph.taxonomies().iter().zip(&taxes) {
         let mut c = ctx.base(&tv.url, &format!("按{}浏览", t.label), "browse");
         c.insert("taxonomy", tv);
-        ctx.page("taxonomy.html", &tv.url, &c);
+        ctx.page("taxonomy.html", &tv.url, c);
         pages += 1;
         // Term pages name their taxonomy without its term list: inserting
         // every term into every term page made them quadratic in terms.
@@ -559,7 +636,7 @@ fn home(ctx: &Ctx, media: &HashSet<String>) {
     c.insert("latest_cases", &latest(Kind::Case));
     c.insert("latest_notices", &latest(Kind::Notice));
     c.insert("pages", &pages);
-    ctx.page("index.html", "index.html", &c);
+    ctx.page("index.html", "index.html", c);
 }
 
 #[derive(Serialize)]
@@ -596,7 +673,7 @@ fn matrix(ctx: &Ctx) {
     c.insert("rows", &rows);
     c.insert("applied", &applied);
     c.insert("regions", &g.count(Kind::Region));
-    ctx.page("matrix.html", "matrix.html", &c);
+    ctx.page("matrix.html", "matrix.html", c);
 }
 
 /// sitemap.xml and Atom feeds (cases, notices), only with a base_url.
@@ -630,7 +707,7 @@ fn feeds(ctx: &Ctx, base: &str) {
         ));
     }
     sm.push_str("</urlset>\n");
-    let _ = ctx.sink.write("sitemap.xml", sm.as_bytes());
+    let _ = ctx.emit("sitemap.xml", sm.as_bytes());
     for (kind, name) in [(Kind::Case, "cases.xml"), (Kind::Notice, "notices.xml")] {
         let items = sorted_kind(g, kind);
         let updated = items
@@ -650,7 +727,7 @@ fn feeds(ctx: &Ctx, base: &str) {
             ));
         }
         x.push_str("</feed>\n");
-        let _ = ctx.sink.write(&format!("feeds/{name}"), x.as_bytes());
+        let _ = ctx.emit(&format!("feeds/{name}"), x.as_bytes());
     }
 }
 
