@@ -150,7 +150,9 @@ enum Asked {
 /// A memoised body rendering.
 pub struct BodyEntry {
     asked: Vec<Asked>,
-    pub(crate) rendered: Rendered,
+    pub rendered: Rendered,
+    /// SHA-256 of `rendered.html` (stands for it in page keys).
+    pub html_key: Key,
     pub(crate) diags: Diagnostics,
 }
 
@@ -235,7 +237,7 @@ impl BodyMemo {
         targets: &dyn LinkTargets,
         d: &mut Diagnostics,
         render: impl FnOnce(&dyn LinkTargets, &mut Diagnostics) -> Rendered,
-    ) -> Rendered {
+    ) -> Arc<BodyEntry> {
         use std::sync::atomic::Ordering::Relaxed;
         let hit = self
             .prev
@@ -257,20 +259,17 @@ impl BodyMemo {
                 let rendered = render(&rec, &mut own);
                 Arc::new(BodyEntry {
                     asked: rec.asked.into_inner().unwrap(),
+                    html_key: bytes_key(rendered.html.as_bytes()),
                     rendered,
                     diags: own,
                 })
             }
         };
         d.extend(entry.diags.clone());
-        if !self.keep {
-            return Arc::try_unwrap(entry)
-                .map(|e| e.rendered)
-                .unwrap_or_else(|e| e.rendered.clone());
+        if self.keep {
+            self.next.lock().unwrap().insert(key, Arc::clone(&entry));
         }
-        let out = entry.rendered.clone();
-        self.next.lock().unwrap().insert(key, entry);
-        out
+        entry
     }
 
     /// This build's entries (what the next build may reuse) and counts.

@@ -434,3 +434,37 @@ fn an_unchanged_rebuild_writes_nothing() {
     let page = fs::read_to_string(out.join("cases/jiangjin-zuoye-sheji.html")).unwrap();
     assert!(page.contains("江津区作业设计（改）"));
 }
+
+/// Not a test: stage timings of an incremental rebuild after one title
+/// edit, on the site named by `CHENGGUO_INCR_SITE` (e.g. the national
+/// corpus; it is edited and put back). `cargo test --release --test
+/// incremental -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timings_of_one_edit() {
+    let Some(site) = std::env::var_os("CHENGGUO_INCR_SITE").map(PathBuf::from) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut memo = Memo::new();
+    let case = records(&site, "cases").remove(0);
+    let orig = fs::read_to_string(&case).unwrap();
+    for i in 0..4 {
+        if i > 0 {
+            fs::write(&case, orig.replacen("title: ", &format!("title: 改{i}"), 1)).unwrap();
+        }
+        let t = std::time::Instant::now();
+        let mut line = String::new();
+        build::run_with(&opts(&site, &out), &mut memo, &mut |s| {
+            line.push_str(&format!(" {} {:.3}", s.name, s.took.as_secs_f64()));
+        })
+        .unwrap();
+        eprintln!(
+            "build {i}: {:.3} s:{line}; {:?}",
+            t.elapsed().as_secs_f64(),
+            memo.stats
+        );
+    }
+    fs::write(&case, orig).unwrap();
+}

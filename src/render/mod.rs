@@ -77,6 +77,8 @@ impl LinkTargets for Targets<'_> {
 
 struct Ctx<'a> {
     pages: &'a PageMemo,
+    /// Each record's card and the SHA-256 of its JSON, made once per build.
+    cards: Vec<std::sync::OnceLock<(Card, crate::incr::Key)>>,
     graph: &'a SiteGraph,
     images: &'a Images,
     cfg: &'a Config,
@@ -87,6 +89,15 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    fn card(&self, id: RecId) -> &(Card, crate::incr::Key) {
+        self.cards[id].get_or_init(|| {
+            let c = card(self.graph, self.images, id);
+            let mut h = Hasher::new("card");
+            let _ = serde_json::to_writer(&mut h, &c);
+            (c, h.finish())
+        })
+    }
+
     fn base(&self, path: &str, title: &str, section: &str) -> tera::Context {
         let mut c = tera::Context::new();
         let depth = path.matches('/').count();
@@ -102,15 +113,35 @@ impl Ctx<'_> {
     /// output already holds this page: same theme, template, path and
     /// context (see [`crate::incr`]).
     fn page(&self, template: &str, path: &str, ctx: tera::Context) {
-        let json = ctx.into_json();
+        self.page_parts(template, path, ctx, &[], |_| {});
+    }
+
+    /// [`Ctx::page`] for a context whose large parts are put in by `fill`
+    /// only when the page is rendered: `parts` are the SHA-256 of those
+    /// parts (in the order `fill` adds them), hashed into the page's key in
+    /// their place, so the key still covers the whole context.
+    fn page_parts(
+        &self,
+        template: &str,
+        path: &str,
+        ctx: tera::Context,
+        parts: &[&crate::incr::Key],
+        fill: impl FnOnce(&mut serde_json::Value),
+    ) {
+        let mut json = ctx.into_json();
         let mut h = Hasher::new("page");
         h.bytes(&self.theme.hash).str(template).str(path);
         // Writing into a hasher cannot fail; a value serde_json refuses
         // could not have been inserted into the context.
         let _ = serde_json::to_writer(&mut h, &json);
+        h.num(parts.len() as u64);
+        for p in parts {
+            h.bytes(&p[..]);
+        }
         if self.pages.unchanged(path, h.finish()) {
             return;
         }
+        fill(&mut json);
         let ctx = tera::Context::from_value(json).unwrap_or_default();
         match self.theme.tera.render(template, &ctx) {
             Ok(html) => {
@@ -179,6 +210,9 @@ pub fn render_with(
 ) -> Rendering {
     let ctx = Ctx {
         pages: memo.pages,
+        cards: (0..graph.records().len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
         graph,
         images,
         cfg,
@@ -208,8 +242,9 @@ pub fn render_with(
             let r = graph.get(id);
             let mut d = Diagnostics::new();
             let kind_dir = r.kind.dir();
-            let body = memo_body(memo.bodies, graph, id, &targets, &mut d);
-            let detail = views::detail(graph, images, id, &body);
+            let entry = memo_body(memo.bodies, graph, id, &targets, &mut d);
+            let body = &entry.rendered;
+            let detail = views::detail(graph, images, id, body);
             let path = r.url();
             let mut c = ctx.base(&path, &r.title, kind_dir);
             c.insert("record", &detail);
@@ -221,10 +256,13 @@ pub fn render_with(
                 Kind::Notice => "notice.html",
                 Kind::Page => "page.html",
             };
-            ctx.page(template, &path, c);
-            let doc = search_doc(graph, id, &body);
-            let brief = (r.kind == Kind::Outcome).then_some(body.html);
-            (doc, d, body.found, brief)
+            // The body (the largest part) is hashed once, when rendered.
+            ctx.page_parts(template, &path, c, &[&entry.html_key], |json| {
+                json["record"]["body_html"] = serde_json::Value::String(body.html.clone());
+            });
+            let doc = search_doc(graph, id, body);
+            let brief = (r.kind == Kind::Outcome).then(|| body.html.clone());
+            (doc, d, body.found.clone(), brief)
         })
         .collect();
     let mut search_docs = Vec::with_capacity(n);
@@ -321,7 +359,7 @@ fn memo_body(
     id: RecId,
     targets: &Targets,
     d: &mut Diagnostics,
-) -> Rendered {
+) -> std::sync::Arc<crate::incr::BodyEntry> {
     let r = graph.get(id);
     let mut h = Hasher::new("body");
     h.str(&r.body)
@@ -387,10 +425,8 @@ fn paged(
         .zip(chunks.par_iter())
         .enumerate()
         .for_each(|(i, (path, chunk))| {
-            let cards: Vec<Card> = chunk
-                .iter()
-                .map(|&id| card(ctx.graph, ctx.images, id))
-                .collect();
+            // Cards stand in the key by their hashes (made once per build).
+            let keys: Vec<&crate::incr::Key> = chunk.iter().map(|&id| &ctx.card(id).1).collect();
             let page_title = if i == 0 {
                 title.to_string()
             } else {
@@ -398,7 +434,6 @@ fn paged(
             };
             let mut c = ctx.base(path, &page_title, section);
             c.insert("heading", title);
-            c.insert("items", &cards);
             c.insert("total", &items.len());
             c.insert(
                 "pager",
@@ -413,7 +448,14 @@ fn paged(
                 },
             );
             extra(&mut c);
-            ctx.page(template, path, c);
+            ctx.page_parts(template, path, c, &keys, |json| {
+                json["items"] = serde_json::Value::Array(
+                    chunk
+                        .iter()
+                        .map(|&id| serde_json::to_value(&ctx.card(id).0).unwrap_or_default())
+                        .collect(),
+                );
+            });
         });
     paths.len()
 }
