@@ -154,7 +154,7 @@ fn load_with(
     site: &Path,
     report: &mut Report,
     on: &mut dyn FnMut(&Stage),
-    sources: &mut HashMap<PathBuf, crate::incr::Parsed>,
+    sources: &mut HashMap<PathBuf, std::sync::Arc<crate::incr::Parsed>>,
     keep: bool,
 ) -> Loaded {
     let mut diags = Diagnostics::new();

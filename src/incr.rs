@@ -87,7 +87,7 @@ pub type Parsed = (Key, Option<Source>, Diagnostics);
 /// What survives between rebuilds of one site.
 pub struct Memo {
     /// Record file path → its last parse.
-    pub(crate) sources: HashMap<PathBuf, Parsed>,
+    pub(crate) sources: HashMap<PathBuf, Arc<Parsed>>,
     /// Body key → its last rendering.
     pub(crate) bodies: HashMap<Key, Arc<BodyEntry>>,
     /// The output folder the last successful build wrote, with the key of

@@ -6,6 +6,9 @@ pub mod frontmatter;
 pub mod yaml;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::incr::Parsed;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -116,7 +119,7 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
 pub fn load_with(
     site: &Path,
     diags: &mut Diagnostics,
-    memo: &mut HashMap<PathBuf, crate::incr::Parsed>,
+    memo: &mut HashMap<PathBuf, Arc<Parsed>>,
     keep: bool,
 ) -> Loaded {
     let content = site.join("content");
@@ -207,23 +210,13 @@ pub fn load_with(
     }
 
     let prev = std::mem::take(memo);
-    let results: Vec<(PathBuf, crate::incr::Parsed)> = files
+    // (path, the memo entry to keep, the source for this load, diagnostics)
+    type One = (PathBuf, Option<Arc<Parsed>>, Option<Source>, Diagnostics);
+    let results: Vec<One> = files
         .par_iter()
         .map(|(kind, path, id)| {
-            let parsed = match std::fs::read(path) {
-                Ok(bytes) => {
-                    let mut h = crate::incr::Hasher::new("source");
-                    h.str(id).bytes(&bytes);
-                    let key = h.finish();
-                    match prev.get(path).filter(|p| p.0 == key) {
-                        Some((_, src, d)) => (key, src.clone(), d.clone()),
-                        None => {
-                            let mut d = Diagnostics::new();
-                            let src = parse_one(site, *kind, path, id, bytes, &mut d);
-                            (key, src, d)
-                        }
-                    }
-                }
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
                 Err(e) => {
                     let mut d = Diagnostics::new();
                     check_id(&rel(site, path), id, &mut d);
@@ -232,24 +225,34 @@ pub fn load_with(
                         Pos::START,
                         format!("无法读取文件：{}", crate::diag::io_reason(&e)),
                     );
-                    // Never reused: a file that cannot be read has no key.
-                    return (path.clone(), ([0; 32], None, d));
+                    // Never memoised: a file that cannot be read has no key.
+                    return (path.clone(), None, None, d);
                 }
             };
-            (path.clone(), parsed)
+            let mut h = crate::incr::Hasher::new("source");
+            h.str(id).bytes(&bytes);
+            let key = h.finish();
+            if let Some(p) = prev.get(path).filter(|p| p.0 == key) {
+                let src = p.1.clone();
+                let d = p.2.clone();
+                return (path.clone(), Some(Arc::clone(p)), src, d);
+            }
+            let mut d = Diagnostics::new();
+            let src = parse_one(site, *kind, path, id, bytes, &mut d);
+            if !keep {
+                return (path.clone(), None, src, d);
+            }
+            let entry = Arc::new((key, src.clone(), d.clone()));
+            (path.clone(), Some(entry), src, d)
         })
         .collect();
     drop(prev);
-    for (path, parsed) in results {
-        diags.extend(parsed.2.clone());
-        if !keep || parsed.0 == [0; 32] {
-            loaded.sources.extend(parsed.1);
-            continue;
+    for (path, entry, src, d) in results {
+        diags.extend(d);
+        loaded.sources.extend(src);
+        if let Some(e) = entry.filter(|_| keep) {
+            memo.insert(path, e);
         }
-        if let Some(s) = &parsed.1 {
-            loaded.sources.push(s.clone());
-        }
-        memo.insert(path, parsed);
     }
     loaded
         .sources
