@@ -308,13 +308,8 @@ pub fn run_with(
         crate::cache::check(&opts.site)?;
     }
     let mut report = Report::default();
-    let Loaded { cfg, graph, media } = load_with(
-        &opts.site,
-        &mut report,
-        on,
-        &mut memo.sources,
-        memo.keep,
-    );
+    let Loaded { cfg, graph, media } =
+        load_with(&opts.site, &mut report, on, &mut memo.sources, memo.keep);
     validate::placeholders(&graph, opts.write, &mut report.diagnostics);
 
     // The output's file keys, taken out: put back only while the output is
@@ -326,17 +321,17 @@ pub fn run_with(
 
     let mut diags = Diagnostics::new();
     let theme = render::theme::load(&opts.site, &cfg, &mut diags);
-    let (out, prev_keys) =
-        if opts.write && !report.diagnostics.has_errors() && !diags.has_errors() {
-            match prev {
-                Some((_, keys)) => (Some(Out::InPlace(Update::create(&out_dir)?)), Some(keys)),
-                None => (Some(Out::Full(Staging::create(&out_dir)?)), None),
-            }
-        } else {
-            // Nothing is written: the output keeps what it held.
-            memo.output = prev;
-            (None, None)
-        };
+    let (out, prev_keys) = if opts.write && !report.diagnostics.has_errors() && !diags.has_errors()
+    {
+        match prev {
+            Some((_, keys)) => (Some(Out::InPlace(Update::create(&out_dir)?)), Some(keys)),
+            None => (Some(Out::Full(Staging::create(&out_dir)?)), None),
+        }
+    } else {
+        // Nothing is written: the output keeps what it held.
+        memo.output = prev;
+        (None, None)
+    };
     let in_place = prev_keys.is_some();
     let pages_memo = crate::incr::PageMemo::new(prev_keys);
     let bodies_memo = crate::incr::BodyMemo::new(std::mem::take(&mut memo.bodies), memo.keep);
@@ -349,13 +344,8 @@ pub fn run_with(
     // Photos: derived files (upright, no metadata, several widths), from
     // the cache when the photo is unchanged; `check` reads headers only.
     let t = Instant::now();
-    let pictures = crate::images::process(
-        &opts.site,
-        &media,
-        &cfg.images,
-        out.is_some(),
-        !opts.write,
-    );
+    let pictures =
+        crate::images::process(&opts.site, &media, &cfg.images, out.is_some(), !opts.write);
     // SVGs made inert ([`crate::svg`]), in `check` too; their sanitised
     // bytes are what a build publishes.
     let svgs = crate::svg::sanitize_media(&opts.site, &media, &mut diags);

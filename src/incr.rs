@@ -111,6 +111,12 @@ pub struct Stats {
     pub in_place: bool,
 }
 
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo::new()
+    }
+}
+
 impl Memo {
     /// A memo for a series of builds of one site (`serve`).
     pub fn new() -> Memo {

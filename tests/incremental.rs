@@ -186,7 +186,8 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
             // Delete a case (cases are not referenced by front matter; a
             // body linking to it becomes a located error).
             let f = rng.pick(&cases);
-            st.deleted.push((f.clone(), fs::read_to_string(&f).unwrap()));
+            st.deleted
+                .push((f.clone(), fs::read_to_string(&f).unwrap()));
             fs::remove_file(&f).unwrap();
             format!("deleted {}", f.display())
         }
@@ -242,8 +243,9 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
                 return format!("removed template override {name}");
             }
             fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            let orig = fs::read_to_string(common::repo().join("themes/default/templates").join(name))
-                .unwrap();
+            let orig =
+                fs::read_to_string(common::repo().join("themes/default/templates").join(name))
+                    .unwrap();
             let marked = match orig.rfind("{% endblock") {
                 Some(i) if name != "base.html" => {
                     format!("{}<p>模板第{step}版</p>{}", &orig[..i], &orig[i..])
@@ -263,7 +265,9 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
                 "../../"
             };
             let mut text = fs::read_to_string(&f).unwrap();
-            text.push_str(&format!("\n第{step}次补充：见[成果]({up}outcomes/{o}.md)。\n"));
+            text.push_str(&format!(
+                "\n第{step}次补充：见[成果]({up}outcomes/{o}.md)。\n"
+            ));
             fs::write(&f, text).unwrap();
             format!("body of {} links {o}", f.display())
         }
