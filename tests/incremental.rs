@@ -124,7 +124,7 @@ struct Edits {
     added: usize,
 }
 
-const OPS: usize = 14;
+const OPS: usize = 15;
 
 /// Apply edit `op` to the site; returns what it did.
 fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> String {
@@ -288,6 +288,18 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
                 format!("added {}", p.display())
             }
         }
+        14 => {
+            // base_url on or off: sitemap.xml and the feeds appear or go.
+            let yaml = site.join("site.yaml");
+            let text = fs::read_to_string(&yaml).unwrap();
+            let text = if text.contains("# base_url:") {
+                text.replacen("# base_url:", "base_url:", 1)
+            } else {
+                text.replacen("base_url:", "# base_url:", 1)
+            };
+            fs::write(&yaml, text).unwrap();
+            "site.yaml base_url toggled".into()
+        }
         _ => {
             // A summary edit of an outcome (shown on many cards).
             let f = rng.pick(&outcomes);
@@ -354,20 +366,26 @@ fn incremental_output_equals_a_full_build_after_every_edit() {
     let mut reused_pages = 0;
     let mut in_place = 0;
     let steps = 80;
-    // The inputs before the last edit that broke the content by accident
-    // (a moved case's relative links, a deleted case someone links to):
-    // put back at the next step, so that most steps build.
+    // When an edit broke the content by accident (a moved case's relative
+    // links, a deleted case someone links to), the inputs of the last good
+    // step are put back at the next step, so that most steps build.
     let mut undo: Option<BTreeMap<PathBuf, Option<Vec<u8>>>> = None;
+    let mut good_inputs = snapshot(&site);
     let mut failed = 0;
     for step in 0..=steps {
-        let before = snapshot(&site);
         let did = if step == 0 {
             "first build".to_string()
         } else if let Some(snap) = undo.take() {
             restore(&site, &snap);
-            "reverted the previous edit".to_string()
+            st.broken = None;
+            "back to the inputs of the last good step".to_string()
         } else {
-            let op = rng.below(OPS);
+            // A broken file is fixed after a few steps (op 8 toggles it).
+            let op = if st.broken.is_some() && rng.below(3) == 0 {
+                8
+            } else {
+                rng.below(OPS)
+            };
             edit(&site, &mut rng, &mut st, step, op)
         };
         let (inc, inc_docs) = build::run_with(&opts(&site, &inc_out), &mut memo, &mut |_| {})
@@ -379,6 +397,16 @@ fn incremental_output_equals_a_full_build_after_every_edit() {
         assert_eq!(messages(&inc), messages(&full), "step {step} ({did})");
         assert_eq!(inc_docs, full_docs, "step {step} ({did}): search documents");
         eprintln!("step {step}: {did}: ok {} {:?}", full.ok, memo.stats);
+        if !full.ok {
+            eprintln!(
+                "  {:?}",
+                messages(&full)
+                    .iter()
+                    .filter(|m| m.contains("错误"))
+                    .take(2)
+                    .collect::<Vec<_>>()
+            );
+        }
         let got = tree(&inc_out);
         if full.ok {
             let want = tree(&full_out);
@@ -388,6 +416,7 @@ fn incremental_output_equals_a_full_build_after_every_edit() {
                 first_difference(&got, &want)
             );
             last_good = Some(want);
+            good_inputs = snapshot(&site);
             let s = memo.stats;
             reused_pages += s.pages_reused;
             in_place += usize::from(s.in_place);
@@ -395,7 +424,7 @@ fn incremental_output_equals_a_full_build_after_every_edit() {
         } else {
             failed += 1;
             if st.broken.is_none() {
-                undo = Some(before);
+                undo = Some(good_inputs.clone());
             }
         }
         if full.ok {
