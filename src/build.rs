@@ -323,9 +323,17 @@ pub fn run_with(
     let theme = render::theme::load(&opts.site, &cfg, &mut diags);
     let (out, prev_keys) = if opts.write && !report.diagnostics.has_errors() && !diags.has_errors()
     {
+        // An output folder removed or replaced since (no marker): built
+        // afresh.
+        let marked = || {
+            std::fs::symlink_metadata(out_dir.join(crate::output::MARKER))
+                .is_ok_and(|m| m.is_file())
+        };
         match prev {
-            Some((_, keys)) => (Some(Out::InPlace(Update::create(&out_dir)?)), Some(keys)),
-            None => (Some(Out::Full(Staging::create(&out_dir)?)), None),
+            Some((_, keys)) if marked() => {
+                (Some(Out::InPlace(Update::create(&out_dir)?)), Some(keys))
+            }
+            _ => (Some(Out::Full(Staging::create(&out_dir)?)), None),
         }
     } else {
         // Nothing is written: the output keeps what it held.

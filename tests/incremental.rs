@@ -466,6 +466,11 @@ fn an_unchanged_rebuild_writes_nothing() {
     assert_eq!(s.bodies_rendered, 0, "{s:?}");
     let page = fs::read_to_string(out.join("cases/jiangjin-zuoye-sheji.html")).unwrap();
     assert!(page.contains("江津区作业设计（改）"));
+    // The output folder deleted behind the memo's back: built afresh.
+    fs::remove_dir_all(&out).unwrap();
+    let (r, _) = build::run_with(&opts(&site, &out), &mut memo, &mut |_| {}).unwrap();
+    assert!(r.ok && !memo.stats.in_place, "{:?}", memo.stats);
+    assert!(out.join("cases/jiangjin-zuoye-sheji.html").is_file());
 }
 
 /// Not a test: stage timings of an incremental rebuild after one title
