@@ -475,7 +475,8 @@ fn an_unchanged_rebuild_writes_nothing() {
 
 /// Not a test: stage timings of an incremental rebuild after one title
 /// edit, on the site named by `CHENGGUO_INCR_SITE` (e.g. the national
-/// corpus; it is edited and put back). `cargo test --release --test
+/// corpus; it is edited and put back; `CHENGGUO_INCR_N` builds, default 4).
+/// `cargo test --release --test
 /// incremental -- --ignored --nocapture`.
 #[test]
 #[ignore]
@@ -488,7 +489,11 @@ fn timings_of_one_edit() {
     let mut memo = Memo::new();
     let case = records(&site, "cases").remove(0);
     let orig = fs::read_to_string(&case).unwrap();
-    for i in 0..4 {
+    let n: usize = std::env::var("CHENGGUO_INCR_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
+    for i in 0..n {
         if i > 0 {
             fs::write(&case, orig.replacen("title: ", &format!("title: 改{i}"), 1)).unwrap();
         }
