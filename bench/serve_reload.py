@@ -2,7 +2,7 @@
 """Save-to-visible times of `chengguo serve` on a site (e.g. the national
 corpus), as staff meet them: the preview starts on a free port; one case's
 title is then edited N times, each save 0.3 s after the previous change
-showed; the time counted is from the write until the server announces the
+showed, then a copy of that case is added and deleted N times; the time counted is from the write until the server announces the
 new page build on /__chengguo/events (the moment open pages reload; the
 reload itself is one small HTML file on loopback). Saves never wait for the
 search index. After the last save, the time until the served search export
@@ -75,12 +75,31 @@ for i in range(1, n + 1):
     times.append(time.time() - t)
     print(f"save {i}: page {times[-1]:.2f} s", flush=True)
     time.sleep(0.3)
+# A case added (a copy under a new name), then deleted: each timed like a save.
+added = os.path.join(os.path.dirname(case), "bench-added-case.md")
+adds, dels = [], []
+for i in range(1, n + 1):
+    gen = s["generation"]
+    t = time.time()
+    with open(added, "w", encoding="utf-8") as out:
+        out.write(orig.replace("title: ", f"title: 新增{i}", 1))
+    s = wait(lambda s: s["generation"] > gen)
+    adds.append(time.time() - t)
+    time.sleep(0.3)
+    gen = s["generation"]
+    t = time.time()
+    os.remove(added)
+    s = wait(lambda s: s["generation"] > gen)
+    dels.append(time.time() - t)
+    print(f"add {i}: {adds[-1]:.2f} s, delete {i}: {dels[-1]:.2f} s", flush=True)
+    time.sleep(0.3)
 last_gen = s["generation"]
 # `indexed`: the page build whose records the served search export holds.
 wait(lambda s: s["indexed"] >= last_gen)
 searched = time.time() - t
 print(f"last save to a served search that has it: {searched:.2f} s")
 open(case, "w", encoding="utf-8").write(orig)
+print(f"median add: {statistics.median(adds):.2f} s, median delete: {statistics.median(dels):.2f} s")
 print(f"median save-to-page: {statistics.median(times):.2f} s over {n} saves; "
       f"serve peak RSS {peak_kb() / 1024:.0f} MB")
 p.terminate()

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::diag::Diagnostics;
 use crate::graph::SiteGraph;
-use crate::output::{NullSink, OutputError, Staging};
+use crate::incr::Memo;
+use crate::output::{NullSink, OutputError, Staging, Update};
 use crate::render::Sink;
 use crate::search::SearchDoc;
 use crate::{config, content, render, search, validate};
@@ -145,13 +146,24 @@ fn stage(
 
 /// Run config → content → validate → graph.
 pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loaded {
+    load_with(site, report, on, &mut HashMap::new(), false)
+}
+
+/// [`load`], reusing the parses in `sources` ([`crate::incr`]).
+fn load_with(
+    site: &Path,
+    report: &mut Report,
+    on: &mut dyn FnMut(&Stage),
+    sources: &mut HashMap<PathBuf, std::sync::Arc<crate::incr::Parsed>>,
+    keep: bool,
+) -> Loaded {
     let mut diags = Diagnostics::new();
     let t = Instant::now();
     let cfg = config::load(site, &mut diags);
     stage(report, on, "config", t, format!("站点“{}”", cfg.title));
 
     let t = Instant::now();
-    let loaded = content::load(site, &mut diags);
+    let loaded = content::load_with(site, &mut diags, sources, keep);
     let n = loaded.sources.len();
     stage(
         report,
@@ -237,6 +249,56 @@ pub fn run_keep_docs(
     opts: &Options,
     on: &mut dyn FnMut(&Stage),
 ) -> Result<(Report, Vec<SearchDoc>), BuildError> {
+    run_with(opts, &mut Memo::once(), on)
+}
+
+/// Where a build writes: a fresh staging folder swapped in at the end, or
+/// (incremental, see [`crate::incr`]) the changed files of the output.
+enum Out {
+    Full(Staging),
+    InPlace(Update),
+}
+
+impl Sink for Out {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Out::Full(s) => s.write(path, bytes),
+            Out::InPlace(u) => u.write(path, bytes),
+        }
+    }
+}
+
+impl Out {
+    fn copy(&self, from: &Path, to: &str) -> std::io::Result<()> {
+        match self {
+            Out::Full(s) => s.copy(from, to),
+            Out::InPlace(u) => u.copy(from, to),
+        }
+    }
+}
+
+/// The key of a file copied as it is into the output: its bytes, read in
+/// chunks.
+fn file_key(path: &Path) -> std::io::Result<crate::incr::Key> {
+    let mut h = crate::incr::Hasher::new("file");
+    let len = std::fs::metadata(path)?.len();
+    h.num(len);
+    std::io::copy(&mut std::fs::File::open(path)?, &mut h)?;
+    Ok(h.finish())
+}
+
+/// [`run_keep_docs`] with a memo kept between builds ([`crate::incr`]):
+/// record files whose bytes are unchanged are not parsed again, bodies not
+/// rendered again, and when `memo` knows the output folder (the last build
+/// into it succeeded) and no search index is wanted, only the files whose
+/// key changed are rendered and written (in place, see [`Update`]) and the
+/// files no longer produced are deleted. The output is the same as a full
+/// build's.
+pub fn run_with(
+    opts: &Options,
+    memo: &mut Memo,
+    on: &mut dyn FnMut(&Stage),
+) -> Result<(Report, Vec<SearchDoc>), BuildError> {
     let start = Instant::now();
     if opts.write {
         check_out_dir(&opts.site, &opts.out_dir())?;
@@ -246,18 +308,43 @@ pub fn run_keep_docs(
         crate::cache::check(&opts.site)?;
     }
     let mut report = Report::default();
-    let Loaded { cfg, graph, media } = load(&opts.site, &mut report, on);
+    let Loaded { cfg, graph, media } =
+        load_with(&opts.site, &mut report, on, &mut memo.sources, memo.keep);
     validate::placeholders(&graph, opts.write, &mut report.diagnostics);
+
+    // The output's file keys, taken out: put back only while the output is
+    // known to hold them (untouched, or updated by a successful build).
+    let out_dir = opts.out_dir();
+    let prev = memo.output.take().and_then(|(dir, keys)| {
+        (opts.write && !opts.search && dir == out_dir).then_some((dir, keys))
+    });
 
     let mut diags = Diagnostics::new();
     let theme = render::theme::load(&opts.site, &cfg, &mut diags);
-    let staging = if opts.write && !report.diagnostics.has_errors() && !diags.has_errors() {
-        Some(Staging::create(&opts.out_dir())?)
+    let (out, prev_keys) = if opts.write && !report.diagnostics.has_errors() && !diags.has_errors()
+    {
+        // An output folder removed or replaced since (no marker): built
+        // afresh.
+        let marked = || {
+            std::fs::symlink_metadata(out_dir.join(crate::output::MARKER))
+                .is_ok_and(|m| m.is_file())
+        };
+        match prev {
+            Some((_, keys)) if marked() => {
+                (Some(Out::InPlace(Update::create(&out_dir)?)), Some(keys))
+            }
+            _ => (Some(Out::Full(Staging::create(&out_dir)?)), None),
+        }
     } else {
-        None
+        // Nothing is written: the output keeps what it held.
+        memo.output = prev;
+        (None, None)
     };
+    let in_place = prev_keys.is_some();
+    let pages_memo = crate::incr::PageMemo::new(prev_keys);
+    let bodies_memo = crate::incr::BodyMemo::new(std::mem::take(&mut memo.bodies), memo.keep);
     let null = NullSink;
-    let sink: &dyn Sink = match &staging {
+    let sink: &dyn Sink = match &out {
         Some(s) => s,
         None => &null,
     };
@@ -265,13 +352,8 @@ pub fn run_keep_docs(
     // Photos: derived files (upright, no metadata, several widths), from
     // the cache when the photo is unchanged; `check` reads headers only.
     let t = Instant::now();
-    let pictures = crate::images::process(
-        &opts.site,
-        &media,
-        &cfg.images,
-        staging.is_some(),
-        !opts.write,
-    );
+    let pictures =
+        crate::images::process(&opts.site, &media, &cfg.images, out.is_some(), !opts.write);
     // SVGs made inert ([`crate::svg`]), in `check` too; their sanitised
     // bytes are what a build publishes.
     let svgs = crate::svg::sanitize_media(&opts.site, &media, &mut diags);
@@ -281,7 +363,7 @@ pub fn run_keep_docs(
         on,
         "images",
         t,
-        if staging.is_some() {
+        if out.is_some() {
             format!(
                 "图片 {} 张（本次处理 {} 张），原图 {:.1} MB → 发布 {:.1} MB",
                 ir.images,
@@ -305,7 +387,13 @@ pub fn run_keep_docs(
     let mut users: HashMap<String, Vec<String>> = HashMap::new();
     if let Some(theme) = &theme {
         let media_set: HashSet<String> = media.iter().filter_map(|m| media_rel(m)).collect();
-        let r = render::render(&graph, &cfg, theme, &media_set, &pictures, sink, &mut diags);
+        let memos = render::Memos {
+            pages: &pages_memo,
+            bodies: &bodies_memo,
+        };
+        let r = render::render_with(
+            &graph, &cfg, theme, &media_set, &pictures, sink, &memos, &mut diags,
+        );
         report.pages = r.pages;
         // Only when a picture has something to say (not on every build).
         if !pictures.problems.is_empty() {
@@ -324,7 +412,14 @@ pub fn run_keep_docs(
             report.audit = Some(crate::check::audit(&graph, &r.found));
         }
         docs = r.search_docs;
-        if let Some(s) = &staging {
+        if let Some(s) = &out {
+            // Copied files, keyed by their bytes like every output file.
+            let copy = |from: &Path, rel: &str| -> std::io::Result<()> {
+                if !pages_memo.unchanged(rel, file_key(from)?) {
+                    s.copy(from, rel)?;
+                }
+                Ok(())
+            };
             for m in &media {
                 let Some(rel) = media_rel(m) else { continue };
                 if pictures.replaces(&rel) {
@@ -332,17 +427,20 @@ pub fn run_keep_docs(
                 }
                 if crate::svg::is_svg(m) {
                     if let Some(bytes) = svgs.get(&rel) {
-                        if let Err(e) = s.write(&rel, bytes) {
-                            diags.error(
-                                format!("content/{rel}"),
-                                crate::diag::Pos::START,
-                                format!("无法写入媒体文件：{e}"),
-                            );
+                        let key = crate::incr::bytes_key(bytes);
+                        if !pages_memo.unchanged(&rel, key) {
+                            if let Err(e) = s.write(&rel, bytes) {
+                                diags.error(
+                                    format!("content/{rel}"),
+                                    crate::diag::Pos::START,
+                                    format!("无法写入媒体文件：{e}"),
+                                );
+                            }
                         }
                     }
                     continue;
                 }
-                if let Err(e) = s.copy(&opts.site.join("content").join(m), &rel) {
+                if let Err(e) = copy(&opts.site.join("content").join(m), &rel) {
                     diags.error(
                         format!("content/{rel}"),
                         crate::diag::Pos::START,
@@ -351,7 +449,7 @@ pub fn run_keep_docs(
                 }
             }
             for (rel, cached) in &pictures.outputs {
-                if let Err(e) = s.copy(cached, rel) {
+                if let Err(e) = copy(cached, rel) {
                     diags.error(
                         format!("content/{rel}"),
                         crate::diag::Pos::START,
@@ -363,17 +461,34 @@ pub fn run_keep_docs(
     }
     crate::images::report(&pictures.problems, &users, &mut diags);
     let detail = format!("{} 个页面", report.pages);
+    let (bodies, bodies_rendered, bodies_reused) = bodies_memo.finish();
+    memo.bodies = bodies;
+    let removed = pages_memo.removed();
+    let (keys, prev_keys, pages_rendered, pages_reused) = pages_memo.finish();
+    memo.stats = crate::incr::Stats {
+        bodies_rendered,
+        bodies_reused,
+        pages_rendered,
+        pages_reused,
+        files_removed: removed.len(),
+        in_place,
+    };
     stage(&mut report, on, "render", t, detail);
     report.diagnostics.extend(diags);
 
     if report.diagnostics.has_errors() {
         report.total = start.elapsed();
-        return Ok((report, Vec::new())); // staging dropped: removed, output untouched
+        // The update (or staging folder) is dropped: removed, the output
+        // untouched, so its keys still hold.
+        if let Some(prev) = prev_keys {
+            memo.output = Some((out_dir, prev));
+        }
+        return Ok((report, Vec::new()));
     }
 
     // From here on the site's cache and the output are written: one build at
     // a time per site. Taken only now, so a failed build writes nothing.
-    let _lock = if opts.search || staging.is_some() {
+    let _lock = if opts.search || out.is_some() {
         Some(lock_site(&opts.site)?)
     } else {
         None
@@ -395,7 +510,7 @@ pub fn run_keep_docs(
                 summary.bytes as f64 / 1_048_576.0
             ),
         );
-        if let Some(s) = &staging {
+        if let Some(Out::Full(s)) = &out {
             let t = Instant::now();
             let ex = search::export_static(&cache, &s.dir().join("search"))?;
             s.account(ex.files as u64, ex.bytes);
@@ -413,19 +528,39 @@ pub fn run_keep_docs(
             );
         }
     }
-    if let Some(s) = staging {
-        let t = Instant::now();
-        report.files = s.files();
-        report.bytes = s.bytes();
-        let out = opts.out_dir();
-        s.commit()?;
-        stage(
-            &mut report,
-            on,
-            "output",
-            t,
-            format!("写入 {}", out.display()),
-        );
+    match out {
+        Some(Out::Full(s)) => {
+            let t = Instant::now();
+            report.files = s.files();
+            report.bytes = s.bytes();
+            s.commit()?;
+            stage(
+                &mut report,
+                on,
+                "output",
+                t,
+                format!("写入 {}", out_dir.display()),
+            );
+        }
+        Some(Out::InPlace(u)) => {
+            let t = Instant::now();
+            report.files = u.files();
+            report.bytes = u.bytes();
+            u.commit(&removed)?;
+            let detail = format!(
+                "更新 {}：写入 {} 个文件，删除 {} 个",
+                out_dir.display(),
+                report.files,
+                removed.len()
+            );
+            stage(&mut report, on, "output", t, detail);
+        }
+        None => {}
+    }
+    // The output now holds exactly `keys` (the search export is not among
+    // them: a build with search leaves the keys unknown).
+    if opts.write && !opts.search && memo.keep {
+        memo.output = Some((out_dir, keys));
     }
     report.ok = true;
     report.total = start.elapsed();

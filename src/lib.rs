@@ -18,6 +18,7 @@ pub mod content;
 pub mod diag;
 pub mod graph;
 pub mod images;
+pub mod incr;
 pub mod init;
 pub mod interchange;
 pub mod model;

@@ -221,6 +221,130 @@ impl Sink for Staging {
     }
 }
 
+/// An output folder updated in place (`serve`'s incremental rebuilds, see
+/// [`crate::incr`]): the files a build writes go into a pending folder
+/// beside the output while it runs; [`Update::commit`] then moves each into
+/// place (one rename per file: a reader gets the old file or the new one,
+/// never part of one) and deletes the files the build no longer produces.
+/// A build that does not commit (content errors) drops the pending folder
+/// and leaves the output untouched.
+pub struct Update {
+    dir: PathBuf,
+    target: PathBuf,
+    written: std::sync::Mutex<Vec<String>>,
+    bytes: AtomicU64,
+}
+
+impl Update {
+    /// Start updating `target`, which must be an output folder (with the
+    /// marker) that a previous build wrote.
+    pub fn create(target: &Path) -> Result<Update, OutputError> {
+        let target = &resolve_target(target)?;
+        if !fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file()) {
+            return Err(OutputError::Foreign(target.to_path_buf()));
+        }
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        remove_stale(parent, &name);
+        let dir = parent.join(format!(".{name}.pending-{}", std::process::id()));
+        if fs::symlink_metadata(&dir).is_ok() {
+            fs::remove_dir_all(&dir)
+                .or_else(|_| fs::remove_file(&dir))
+                .map_err(io_err(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Update {
+            dir,
+            target: target.to_path_buf(),
+            written: Default::default(),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    /// Copy a file into the update (`to` is checked like every path).
+    pub fn copy(&self, from: &Path, to: &str) -> io::Result<()> {
+        let dest = crate::safepath::join_inside(&self.dir, to).map_err(path_err)?;
+        if let Some(p) = dest.parent() {
+            fs::create_dir_all(p)?;
+        }
+        let n = fs::copy(from, &dest)?;
+        self.written.lock().unwrap().push(to.to_string());
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Files written so far.
+    pub fn files(&self) -> u64 {
+        self.written.lock().unwrap().len() as u64
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Move the written files into the output and delete `removed` (paths
+    /// relative to the output; links are removed as links, never followed),
+    /// then folders left empty by the deletions.
+    pub fn commit(self, removed: &[String]) -> Result<(), OutputError> {
+        let mut written = std::mem::take(&mut *self.written.lock().unwrap());
+        written.sort();
+        let join = |root: &Path, p: &str| {
+            crate::safepath::join_inside(root, p).map_err(|e| OutputError::Io {
+                path: root.join(p),
+                err: path_err(e),
+            })
+        };
+        for p in &written {
+            let (from, to) = (join(&self.dir, p)?, join(&self.target, p)?);
+            if let Some(d) = to.parent() {
+                fs::create_dir_all(d).map_err(io_err(d))?;
+            }
+            fs::rename(&from, &to).map_err(io_err(&to))?;
+        }
+        for p in removed {
+            let path = join(&self.target, p)?;
+            match fs::symlink_metadata(&path) {
+                Ok(m) if !m.is_dir() => fs::remove_file(&path).map_err(io_err(&path))?,
+                _ => continue,
+            }
+            // Folders this left empty (a full build would not make them).
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.target && d.starts_with(&self.target)) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Update {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Sink for Update {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let dest = crate::safepath::join_inside(&self.dir, path).map_err(path_err)?;
+        if let Some(p) = dest.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::write(&dest, bytes)?;
+        self.written.lock().unwrap().push(path.to_string());
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 /// A sink that writes nothing (for `check`).
 pub struct NullSink;
 
@@ -241,7 +365,8 @@ fn remove_stale(parent: &Path, name: &str) {
         let f = e.file_name().to_string_lossy().into_owned();
         let pid = f
             .strip_prefix(&format!(".{name}.staging-"))
-            .or_else(|| f.strip_prefix(&format!(".{name}.old-")));
+            .or_else(|| f.strip_prefix(&format!(".{name}.old-")))
+            .or_else(|| f.strip_prefix(&format!(".{name}.pending-")));
         if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) {
             if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
                 remove_tree_parallel(&e.path());

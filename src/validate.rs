@@ -877,7 +877,7 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
         summary,
         draft,
         featured,
-        body: src.body.clone(),
+        body: src.body,
         body_line: src.body_line,
         data,
     }

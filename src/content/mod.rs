@@ -5,6 +5,10 @@
 pub mod frontmatter;
 pub mod yaml;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::incr::Parsed;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -106,6 +110,18 @@ pub fn valid_id(id: &str) -> bool {
 /// Read every record of `site/content`. Problems go to `diags`; a file with
 /// a problem that prevents parsing is left out of the result.
 pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
+    load_with(site, diags, &mut HashMap::new(), false)
+}
+
+/// [`load`], reusing the parse of every record file whose path and bytes
+/// (SHA-256) are those of an entry of `memo`; `memo` is left holding this
+/// load's parses (the files that exist now) when `keep`.
+pub fn load_with(
+    site: &Path,
+    diags: &mut Diagnostics,
+    memo: &mut HashMap<PathBuf, Arc<Parsed>>,
+    keep: bool,
+) -> Loaded {
     let content = site.join("content");
     let mut loaded = Loaded::default();
     if !content.is_dir() {
@@ -193,18 +209,49 @@ pub fn load(site: &Path, diags: &mut Diagnostics) -> Loaded {
         files.push((kind, path.to_path_buf(), stem.to_string()));
     }
 
-    let results: Vec<(Option<Source>, Diagnostics)> = files
+    let prev = std::mem::take(memo);
+    // (path, the memo entry to keep, the source for this load, diagnostics)
+    type One = (PathBuf, Option<Arc<Parsed>>, Option<Source>, Diagnostics);
+    let results: Vec<One> = files
         .par_iter()
         .map(|(kind, path, id)| {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let mut d = Diagnostics::new();
+                    check_id(&rel(site, path), id, &mut d);
+                    d.error(
+                        rel(site, path),
+                        Pos::START,
+                        format!("无法读取文件：{}", crate::diag::io_reason(&e)),
+                    );
+                    // Never memoised: a file that cannot be read has no key.
+                    return (path.clone(), None, None, d);
+                }
+            };
+            let mut h = crate::incr::Hasher::new("source");
+            h.str(id).bytes(&bytes);
+            let key = h.finish();
+            if let Some(p) = prev.get(path).filter(|p| p.0 == key) {
+                let src = p.1.clone();
+                let d = p.2.clone();
+                return (path.clone(), Some(Arc::clone(p)), src, d);
+            }
             let mut d = Diagnostics::new();
-            let src = read_one(site, *kind, path, id, &mut d);
-            (src, d)
+            let src = parse_one(site, *kind, path, id, bytes, &mut d);
+            if !keep {
+                return (path.clone(), None, src, d);
+            }
+            let entry = Arc::new((key, src.clone(), d.clone()));
+            (path.clone(), Some(entry), src, d)
         })
         .collect();
-    for (src, d) in results {
+    drop(prev);
+    for (path, entry, src, d) in results {
         diags.extend(d);
-        if let Some(s) = src {
-            loaded.sources.push(s);
+        loaded.sources.extend(src);
+        if let Some(e) = entry.filter(|_| keep) {
+            memo.insert(path, e);
         }
     }
     loaded
@@ -319,11 +366,11 @@ fn rel(site: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(site).unwrap_or(p).to_path_buf()
 }
 
-fn read_one(site: &Path, kind: Kind, path: &Path, id: &str, d: &mut Diagnostics) -> Option<Source> {
-    let display = rel(site, path);
+/// The file-name rule for ids.
+fn check_id(display: &Path, id: &str, d: &mut Diagnostics) {
     if !valid_id(id) {
         d.error(
-            &display,
+            display,
             Pos::START,
             format!(
                 "文件名“{id}”不能作为记录编号：只能用小写英文字母、数字和连字符（-），且以字母或数字开头；建议用拼音，如 zuoye-sheji.md{}",
@@ -331,17 +378,21 @@ fn read_one(site: &Path, kind: Kind, path: &Path, id: &str, d: &mut Diagnostics)
             ),
         );
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            d.error(
-                &display,
-                Pos::START,
-                format!("无法读取文件：{}", crate::diag::io_reason(&e)),
-            );
-            return None;
-        }
-    };
+}
+
+/// One record file's bytes into a [`Source`]: a function of the site
+/// folder, the path, the id and the bytes only (its result is memoised on
+/// them).
+fn parse_one(
+    site: &Path,
+    kind: Kind,
+    path: &Path,
+    id: &str,
+    bytes: Vec<u8>,
+    d: &mut Diagnostics,
+) -> Option<Source> {
+    let display = rel(site, path);
+    check_id(&display, id, d);
     let mut text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

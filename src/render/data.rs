@@ -127,7 +127,7 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
     let mut downloads = Vec::new();
     for (t, (xp, xb, cp, cb)) in tables.iter().zip(files) {
         for (p, b) in [(&xp, &xb), (&cp, &cb)] {
-            if let Err(e) = ctx.sink.write(p, b) {
+            if let Err(e) = ctx.emit(p, b) {
                 ctx.errors
                     .lock()
                     .unwrap()
@@ -150,31 +150,17 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
             },
         });
     }
-    let mut brief_pages = 0;
-    for (path, html) in brief_portal_pages(g, ctx.cfg, ctx.theme, media, bodies) {
-        brief_pages += 1;
-        match html {
-            Ok(html) => {
-                if let Err(e) = ctx.sink.write(&path, html.as_bytes()) {
-                    ctx.errors.lock().unwrap().error(
-                        &path,
-                        Pos::START,
-                        format!("无法写入输出文件：{e}"),
-                    );
-                }
-            }
-            Err(msg) => ctx.errors.lock().unwrap().error(
-                format!("themes/{}/templates/brief.html", ctx.cfg.theme),
-                Pos::START,
-                msg,
-            ),
-        }
-    }
+    // Memoised like every page: rendered only when its context changed.
+    let briefs = brief_portal_pages(g, ctx.cfg, media, bodies);
+    let brief_pages = briefs.len();
+    briefs
+        .into_par_iter()
+        .for_each(|(path, c)| ctx.page("brief.html", &path, c));
     let mut c = ctx.base("data/index.html", "数据下载", "data");
     c.insert("downloads", &downloads);
     c.insert("brief_url", BRIEF_PATH);
     c.insert("outcomes", &g.count(Kind::Outcome));
-    ctx.page("data.html", "data/index.html", &c);
+    ctx.page("data.html", "data/index.html", c);
 
     let t = stats::totals(g);
     let charts: Vec<ChartView> = stats::charts(g)
@@ -205,7 +191,7 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
         },
     );
     c.insert("charts", &charts);
-    ctx.page("stats.html", "stats/index.html", &c);
+    ctx.page("stats.html", "stats/index.html", c);
     2 + brief_pages
 }
 
@@ -246,14 +232,13 @@ pub fn brief_page(
 fn brief_portal_pages(
     g: &SiteGraph,
     cfg: &Config,
-    theme: &Theme,
     media: &HashSet<String>,
     bodies: &[Option<String>],
-) -> Vec<(String, Result<String, String>)> {
+) -> Vec<(String, tera::Context)> {
     let order = export::outcome_order(g);
     if order.len() <= BRIEF_SPLIT {
-        let html = brief_html(g, cfg, theme, media, Some(bodies), true, &order, None, &[]);
-        return vec![(BRIEF_PATH.to_string(), html)];
+        let c = brief_context(g, cfg, media, Some(bodies), true, &order, None, &[]);
+        return vec![(BRIEF_PATH.to_string(), c)];
     }
     // outcome_order sorts by province first: consecutive runs.
     let mut groups: Vec<(String, Vec<RecId>)> = Vec::new();
@@ -274,15 +259,15 @@ fn brief_portal_pages(
         .collect();
     let mut out = vec![(
         BRIEF_PATH.to_string(),
-        brief_html(g, cfg, theme, media, Some(bodies), true, &[], None, &parts),
+        brief_context(g, cfg, media, Some(bodies), true, &[], None, &parts),
     )];
     out.extend(
         groups
             .par_iter()
             .zip(parts.par_iter())
             .map(|((p, ids), part)| {
-                let html = brief_html(g, cfg, theme, media, Some(bodies), true, ids, Some(p), &[]);
-                (part.url.clone(), html)
+                let c = brief_context(g, cfg, media, Some(bodies), true, ids, Some(p), &[]);
+                (part.url.clone(), c)
             })
             .collect::<Vec<_>>(),
     );
@@ -312,6 +297,27 @@ fn brief_html(
     part: Option<&str>,
     parts: &[PartView],
 ) -> Result<String, String> {
+    let c = brief_context(g, cfg, media, bodies, portal, ids, part, parts);
+    theme.tera.render("brief.html", &c).map_err(|e| {
+        format!(
+            "渲染 {BRIEF_PATH} 时模板出错：{}",
+            super::theme::error_chain(&e)
+        )
+    })
+}
+
+/// The context of brief.html (see [`brief_html`]).
+#[allow(clippy::too_many_arguments)]
+fn brief_context(
+    g: &SiteGraph,
+    cfg: &Config,
+    media: &HashSet<String>,
+    bodies: Option<&[Option<String>]>,
+    portal: bool,
+    ids: &[RecId],
+    part: Option<&str>,
+    parts: &[PartView],
+) -> tera::Context {
     // Bodies rendered here (the export's 附件2) keep plain <img> tags.
     let no_images = crate::images::Images::default();
     let targets = Targets {
@@ -381,12 +387,7 @@ fn brief_html(
     c.insert("parts", parts);
     c.insert("total", &g.count(Kind::Outcome));
     c.insert("items", &items);
-    theme.tera.render("brief.html", &c).map_err(|e| {
-        format!(
-            "渲染 {BRIEF_PATH} 时模板出错：{}",
-            super::theme::error_chain(&e)
-        )
-    })
+    c
 }
 
 const PALETTE: &[&str] = &["#1f5fa8", "#d9822b", "#3a8a4f", "#8e44ad", "#b03a2e"];

@@ -4,6 +4,7 @@
 //! the [`SearchDoc`]s the search stage indexes.
 
 pub mod data;
+mod feeds;
 pub mod markdown;
 pub mod theme;
 pub mod views;
@@ -20,6 +21,7 @@ use crate::content::Kind;
 use crate::diag::{Diagnostics, Pos};
 use crate::graph::{RecId, SiteGraph};
 use crate::images::Images;
+use crate::incr::{BodyMemo, Hasher, PageMemo};
 use crate::model::Data;
 use crate::search::SearchDoc;
 use markdown::{BodyCtx, LinkTargets, Rendered};
@@ -75,6 +77,9 @@ impl LinkTargets for Targets<'_> {
 }
 
 struct Ctx<'a> {
+    pages: &'a PageMemo,
+    /// Each record's card and the SHA-256 of its JSON, made once per build.
+    cards: Vec<std::sync::OnceLock<(Card, crate::incr::Key)>>,
     graph: &'a SiteGraph,
     images: &'a Images,
     cfg: &'a Config,
@@ -85,6 +90,15 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    fn card(&self, id: RecId) -> &(Card, crate::incr::Key) {
+        self.cards[id].get_or_init(|| {
+            let c = card(self.graph, self.images, id);
+            let mut h = Hasher::new("card");
+            let _ = serde_json::to_writer(&mut h, &c);
+            (c, h.finish())
+        })
+    }
+
     fn base(&self, path: &str, title: &str, section: &str) -> tera::Context {
         let mut c = tera::Context::new();
         let depth = path.matches('/').count();
@@ -96,9 +110,41 @@ impl Ctx<'_> {
         c
     }
 
-    /// Render `template` with `ctx` and write it at `path`.
-    fn page(&self, template: &str, path: &str, ctx: &tera::Context) {
-        match self.theme.tera.render(template, ctx) {
+    /// Render `template` with `ctx` and write it at `path`, unless the
+    /// output already holds this page: same theme, template, path and
+    /// context (see [`crate::incr`]).
+    fn page(&self, template: &str, path: &str, ctx: tera::Context) {
+        self.page_parts(template, path, ctx, &[], |_| {});
+    }
+
+    /// [`Ctx::page`] for a context whose large parts are put in by `fill`
+    /// only when the page is rendered: `parts` are the SHA-256 of those
+    /// parts (in the order `fill` adds them), hashed into the page's key in
+    /// their place, so the key still covers the whole context.
+    fn page_parts(
+        &self,
+        template: &str,
+        path: &str,
+        ctx: tera::Context,
+        parts: &[&crate::incr::Key],
+        fill: impl FnOnce(&mut serde_json::Value),
+    ) {
+        let mut json = ctx.into_json();
+        let mut h = Hasher::new("page");
+        h.bytes(&self.theme.hash).str(template).str(path);
+        // Writing into a hasher cannot fail; a value serde_json refuses
+        // could not have been inserted into the context.
+        let _ = serde_json::to_writer(&mut h, &json);
+        h.num(parts.len() as u64);
+        for p in parts {
+            h.bytes(&p[..]);
+        }
+        if self.pages.unchanged(path, h.finish()) {
+            return;
+        }
+        fill(&mut json);
+        let ctx = tera::Context::from_value(json).unwrap_or_default();
+        match self.theme.tera.render(template, &ctx) {
             Ok(html) => {
                 if let Err(e) = self.sink.write(path, html.as_bytes()) {
                     self.errors.lock().unwrap().error(
@@ -115,6 +161,15 @@ impl Ctx<'_> {
             ),
         }
     }
+
+    /// Write a file that is not a template page (static files, feeds,
+    /// downloads), unless the output already holds these bytes there.
+    fn emit(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if self.pages.unchanged(path, crate::incr::bytes_key(bytes)) {
+            return Ok(());
+        }
+        self.sink.write(path, bytes)
+    }
 }
 
 /// Render every page of the site. `media` holds the content-relative paths
@@ -128,7 +183,37 @@ pub fn render(
     sink: &dyn Sink,
     diags: &mut Diagnostics,
 ) -> Rendering {
+    let memo = Memos {
+        pages: &PageMemo::new(None),
+        bodies: &BodyMemo::new(Default::default(), false),
+    };
+    render_with(graph, cfg, theme, media, images, sink, &memo, diags)
+}
+
+/// The memos a render reads and fills ([`crate::incr`]).
+pub struct Memos<'a> {
+    pub pages: &'a PageMemo,
+    pub bodies: &'a BodyMemo,
+}
+
+/// [`render`], skipping the pages the output already holds and the bodies
+/// rendered before (see [`crate::incr`]).
+#[allow(clippy::too_many_arguments)]
+pub fn render_with(
+    graph: &SiteGraph,
+    cfg: &Config,
+    theme: &Theme,
+    media: &HashSet<String>,
+    images: &Images,
+    sink: &dyn Sink,
+    memo: &Memos,
+    diags: &mut Diagnostics,
+) -> Rendering {
     let ctx = Ctx {
+        pages: memo.pages,
+        cards: (0..graph.records().len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
         graph,
         images,
         cfg,
@@ -158,8 +243,9 @@ pub fn render(
             let r = graph.get(id);
             let mut d = Diagnostics::new();
             let kind_dir = r.kind.dir();
-            let body = render_body(graph, id, &targets, &mut d);
-            let detail = views::detail(graph, images, id, &body);
+            let entry = memo_body(memo.bodies, graph, id, &targets, &mut d);
+            let body = &entry.rendered;
+            let detail = views::detail(graph, images, id, body);
             let path = r.url();
             let mut c = ctx.base(&path, &r.title, kind_dir);
             c.insert("record", &detail);
@@ -171,10 +257,13 @@ pub fn render(
                 Kind::Notice => "notice.html",
                 Kind::Page => "page.html",
             };
-            ctx.page(template, &path, &c);
-            let doc = search_doc(graph, id, &body);
-            let brief = (r.kind == Kind::Outcome).then_some(body.html);
-            (doc, d, body.found, brief)
+            // The body (the largest part) is hashed once, when rendered.
+            ctx.page_parts(template, &path, c, &[&entry.html_key], |json| {
+                json["record"]["body_html"] = serde_json::Value::String(body.html.clone());
+            });
+            let doc = search_doc(graph, id, body);
+            let brief = (r.kind == Kind::Outcome).then(|| body.html.clone());
+            (doc, d, body.found.clone(), brief)
         })
         .collect();
     let mut search_docs = Vec::with_capacity(n);
@@ -198,11 +287,11 @@ pub fn render(
         ("verify.html", "verify.html", "校验 U 盘版门户"),
     ] {
         let c = ctx.base(path, title, "");
-        ctx.page(tpl, path, &c);
+        ctx.page(tpl, path, c);
     }
     pages += 5;
     for (p, bytes) in &theme.statics {
-        if let Err(e) = sink.write(&format!("static/{p}"), bytes) {
+        if let Err(e) = ctx.emit(&format!("static/{p}"), bytes) {
             ctx.errors.lock().unwrap().error(
                 format!("static/{p}"),
                 Pos::START,
@@ -211,7 +300,7 @@ pub fn render(
         }
     }
     if let Some(base) = &cfg.base_url {
-        feeds(&ctx, base);
+        feeds::feeds(&ctx, base);
     }
     diags.extend(ctx.errors.into_inner().unwrap());
     Rendering {
@@ -263,6 +352,33 @@ fn render_body(graph: &SiteGraph, id: RecId, targets: &Targets, d: &mut Diagnost
     markdown::render(&r.body, &body_ctx, targets, d)
 }
 
+/// [`render_body`] through the body memo: keyed by the body and where it is
+/// rendered from; reused only when every link-target answer is the same.
+fn memo_body(
+    memo: &BodyMemo,
+    graph: &SiteGraph,
+    id: RecId,
+    targets: &Targets,
+    d: &mut Diagnostics,
+) -> std::sync::Arc<crate::incr::BodyEntry> {
+    let r = graph.get(id);
+    let mut h = Hasher::new("body");
+    h.str(&r.body)
+        .str(&r.display_path.to_string_lossy())
+        .str(r.kind.dir())
+        .str(&r.source_dir)
+        .num(r.body_line as u64);
+    memo.get_or_render(h.finish(), targets, d, |t, d| {
+        let body_ctx = BodyCtx {
+            display_path: &r.display_path,
+            page_dir: r.kind.dir(),
+            source_dir: &r.source_dir,
+            body_line: r.body_line,
+        };
+        markdown::render(&r.body, &body_ctx, t, d)
+    })
+}
+
 /// Chunk `items` into pages; page 1 at `<stem>.html` (or `dir/index.html`), then `-2`, `-3` …
 fn page_paths(first: &str, count: usize) -> Vec<String> {
     let pages = count.div_ceil(PAGE_SIZE).max(1);
@@ -310,10 +426,8 @@ fn paged(
         .zip(chunks.par_iter())
         .enumerate()
         .for_each(|(i, (path, chunk))| {
-            let cards: Vec<Card> = chunk
-                .iter()
-                .map(|&id| card(ctx.graph, ctx.images, id))
-                .collect();
+            // Cards stand in the key by their hashes (made once per build).
+            let keys: Vec<&crate::incr::Key> = chunk.iter().map(|&id| &ctx.card(id).1).collect();
             let page_title = if i == 0 {
                 title.to_string()
             } else {
@@ -321,7 +435,6 @@ fn paged(
             };
             let mut c = ctx.base(path, &page_title, section);
             c.insert("heading", title);
-            c.insert("items", &cards);
             c.insert("total", &items.len());
             c.insert(
                 "pager",
@@ -336,7 +449,14 @@ fn paged(
                 },
             );
             extra(&mut c);
-            ctx.page(template, path, &c);
+            ctx.page_parts(template, path, c, &keys, |json| {
+                json["items"] = serde_json::Value::Array(
+                    chunk
+                        .iter()
+                        .map(|&id| serde_json::to_value(&ctx.card(id).0).unwrap_or_default())
+                        .collect(),
+                );
+            });
         });
     paths.len()
 }
@@ -445,12 +565,12 @@ fn browse_pages(ctx: &Ctx) -> usize {
         .collect();
     let mut c = ctx.base("browse/index.html", "分类浏览", "browse");
     c.insert("taxonomies", &taxes);
-    ctx.page("browse.html", "browse/index.html", &c);
+    ctx.page("browse.html", "browse/index.html", c);
     let mut pages = 1;
     for (t, tv) in ctx.graph.taxonomies().iter().zip(&taxes) {
         let mut c = ctx.base(&tv.url, &format!("按{}浏览", t.label), "browse");
         c.insert("taxonomy", tv);
-        ctx.page("taxonomy.html", &tv.url, &c);
+        ctx.page("taxonomy.html", &tv.url, c);
         pages += 1;
         // Term pages name their taxonomy without its term list: inserting
         // every term into every term page made them quadratic in terms.
@@ -559,7 +679,7 @@ fn home(ctx: &Ctx, media: &HashSet<String>) {
     c.insert("latest_cases", &latest(Kind::Case));
     c.insert("latest_notices", &latest(Kind::Notice));
     c.insert("pages", &pages);
-    ctx.page("index.html", "index.html", &c);
+    ctx.page("index.html", "index.html", c);
 }
 
 #[derive(Serialize)]
@@ -596,62 +716,7 @@ fn matrix(ctx: &Ctx) {
     c.insert("rows", &rows);
     c.insert("applied", &applied);
     c.insert("regions", &g.count(Kind::Region));
-    ctx.page("matrix.html", "matrix.html", &c);
-}
-
-/// sitemap.xml and Atom feeds (cases, notices), only with a base_url.
-fn feeds(ctx: &Ctx, base: &str) {
-    let g = ctx.graph;
-    // XML 1.0 allows no control characters but tab, LF and CR.
-    let esc = |s: &str| {
-        crate::text::strip_controls(s)
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    sm.push_str(&format!(
-        "  <url><loc>{}index.html</loc></url>\n",
-        esc(base)
-    ));
-    for k in Kind::ALL {
-        sm.push_str(&format!(
-            "  <url><loc>{}{}/index.html</loc></url>\n",
-            esc(base),
-            k.dir()
-        ));
-    }
-    for r in g.records() {
-        sm.push_str(&format!(
-            "  <url><loc>{}{}</loc></url>\n",
-            esc(base),
-            r.url()
-        ));
-    }
-    sm.push_str("</urlset>\n");
-    let _ = ctx.sink.write("sitemap.xml", sm.as_bytes());
-    for (kind, name) in [(Kind::Case, "cases.xml"), (Kind::Notice, "notices.xml")] {
-        let items = sorted_kind(g, kind);
-        let updated = items
-            .first()
-            .and_then(|&i| g.get(i).date())
-            .unwrap_or("2000-01-01");
-        let mut x = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{} · {}</title>\n  <id>{}feeds/{name}</id>\n  <link href=\"{}{}/index.html\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
-            esc(&ctx.cfg.title), kind.label(), esc(base), esc(base), kind.dir()
-        );
-        for &i in items.iter().take(50) {
-            let r = g.get(i);
-            let url = format!("{base}{}", r.url());
-            x.push_str(&format!(
-                "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
-                esc(&r.title), esc(&url), esc(&url), r.date().unwrap_or(updated), esc(&r.summary)
-            ));
-        }
-        x.push_str("</feed>\n");
-        let _ = ctx.sink.write(&format!("feeds/{name}"), x.as_bytes());
-    }
+    ctx.page("matrix.html", "matrix.html", c);
 }
 
 /// The searchable view of a record (see the search issue's matching rules).

@@ -45,6 +45,9 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// (path under `static/`, bytes), sorted.
     pub statics: Vec<(String, Vec<u8>)>,
+    /// SHA-256 of every file of the theme (templates and statics, by
+    /// path): part of every page's memo key ([`crate::incr`]).
+    pub hash: crate::incr::Key,
 }
 
 /// Load the theme named in `cfg` for `site`; template errors go to `diags`.
@@ -116,6 +119,11 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
             }
         }
     }
+    let mut h = crate::incr::Hasher::new("theme");
+    for (path, bytes) in &files {
+        h.str(path).bytes(bytes);
+    }
+    let hash = h.finish();
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
@@ -177,7 +185,11 @@ pub fn load(site: &Path, cfg: &crate::config::Config, diags: &mut Diagnostics) -
         );
         return None;
     }
-    Some(Theme { tera, statics })
+    Some(Theme {
+        tera,
+        statics,
+        hash,
+    })
 }
 
 /// What to do with an entry under a theme's `static/`.

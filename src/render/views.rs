@@ -294,7 +294,9 @@ pub fn applied_by(g: &SiteGraph, id: RecId) -> Vec<ApplyView> {
         .collect()
 }
 
-/// The detail view of record `id`, given its rendered body.
+/// The detail view of record `id`, given its rendered body; `body_html` is
+/// left empty: the render stage puts the body in only when the page is
+/// rendered (it is part of the page's memo key by its hash).
 pub fn detail(
     g: &SiteGraph,
     im: &Images,
@@ -308,7 +310,7 @@ pub fn detail(
         kind_label: r.kind.label(),
         title: r.title.clone(),
         summary: r.summary.clone(),
-        body_html: body.html.clone(),
+        body_html: String::new(),
         toc: body.toc.clone(),
         date: r.date().map(str::to_string),
         ..Default::default()

@@ -2,8 +2,12 @@
 //! rebuild on change, and reload open pages.
 //!
 //! - The preview is built into `.chengguo-cache/serve/` with the normal
-//!   pipeline ([`crate::build::run`], staging + atomic swap), so `public/`
-//!   is never touched and a failed rebuild leaves the last good preview.
+//!   pipeline ([`crate::build::run_with`]): the first build through a
+//!   staging folder and an atomic swap, later ones incrementally with a
+//!   [`crate::incr::Memo`] kept across rebuilds (only the files whose key
+//!   changed are rendered and moved into place, vanished ones deleted), so
+//!   `public/` is never touched and a failed rebuild leaves the last good
+//!   preview.
 //! - [`server`] (hyper) serves that folder by the rules of [`http`] (only
 //!   to `Host` values naming this machine). Every HTML page gets one script tag
 //!   (`/__chengguo/live.js?g=<generation>`) added before `</body>`; the
@@ -181,7 +185,10 @@ pub fn serve(
 
     let indexer = index::Indexer::spawn(&opts.site, Arc::clone(&shared), Arc::clone(&log));
     let log = log.as_ref();
-    let (first, docs) = rebuild(&opts.site, &out, log)?;
+    // Kept across rebuilds: unchanged files are not parsed, rendered or
+    // written again ([`crate::incr`]).
+    let mut memo = crate::incr::Memo::new();
+    let (first, docs) = rebuild(&opts.site, &out, &mut memo, log)?;
     let generation = u64::from(first.is_empty());
     if let Some(docs) = docs {
         indexer.submit(generation, docs);
@@ -237,7 +244,7 @@ pub fn serve(
             names.join("、")
         ));
         let t = Instant::now();
-        let (errors, docs) = rebuild(&opts.site, &out, log)?;
+        let (errors, docs) = rebuild(&opts.site, &out, &mut memo, log)?;
         let mut generation = shared.status().generation;
         if errors.is_empty() {
             generation += 1;
@@ -266,6 +273,7 @@ pub fn serve(
 fn rebuild(
     site: &Path,
     out: &Path,
+    memo: &mut crate::incr::Memo,
     log: &dyn Log,
 ) -> Result<(Vec<Problem>, Option<Vec<SearchDoc>>), ServeError> {
     let opts = Options {
@@ -274,7 +282,7 @@ fn rebuild(
         write: true,
         search: false,
     };
-    let (report, docs): (Report, _) = match build::run_keep_docs(&opts, &mut |_| {}) {
+    let (report, docs): (Report, _) = match build::run_with(&opts, memo, &mut |_| {}) {
         Ok(r) => r,
         Err(e) => {
             // The output or index could not be written: show it like a
@@ -296,10 +304,14 @@ fn rebuild(
         log.error(&d.to_string());
     }
     if report.ok {
+        let st = memo.stats;
         log.line(&format!(
-            "已生成：{} 条记录，{} 个页面，用时 {:.2} 秒",
+            "已生成：{} 条记录，{} 个页面（重新生成 {} 个文件，沿用 {} 个，删除 {} 个），用时 {:.2} 秒",
             report.records,
             report.pages,
+            st.pages_rendered,
+            st.pages_reused,
+            st.files_removed,
             report.total.as_secs_f64()
         ));
         return Ok((Vec::new(), Some(docs)));
