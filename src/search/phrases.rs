@@ -22,11 +22,26 @@ use super::analyzer::covering;
 use super::export::{put_varint, Invs};
 use super::SearchError;
 
-/// One term's postings: (ord, field, positions), sorted by (ord, field).
-type Entries = Vec<(u32, u8, Vec<u32>)>;
+/// One term's postings: per (ord, field), sorted by (ord, field), the range
+/// of its positions in `pos` (one flat vector: a term of a frequent bigram
+/// has hundreds of thousands of entries, and a vector each would double
+/// the export's peak memory).
+#[derive(Default)]
+struct Entries {
+    /// (ord, field, start, end) of the entry's positions in `pos`
+    at: Vec<(u32, u8, u32, u32)>,
+    pos: Vec<u32>,
+}
+
+impl Entries {
+    fn positions(&self, i: usize) -> &[u32] {
+        let (_, _, a, b) = self.at[i];
+        &self.pos[a as usize..b as usize]
+    }
+}
 
 fn read_term(term: &str, invs: &Invs, ord_maps: &[Vec<u32>]) -> Result<Entries, SearchError> {
-    let mut out: Entries = Vec::new();
+    let mut out = Entries::default();
     for (si, seg_invs) in invs.iter().enumerate() {
         for (fi, inv) in seg_invs.iter().enumerate() {
             let Some(ti) = inv
@@ -40,15 +55,18 @@ fn read_term(term: &str, invs: &Invs, ord_maps: &[Vec<u32>]) -> Result<Entries, 
                 .read_postings_from_terminfo(&ti, IndexRecordOption::WithFreqsAndPositions)
                 .map_err(|e| SearchError::Index(e.to_string()))?;
             let mut d = p.doc();
+            let mut buf = Vec::new();
             while d != TERMINATED {
-                let mut pos = Vec::new();
-                p.positions(&mut pos);
-                out.push((ord_maps[si][d as usize], fi as u8, pos));
+                p.positions(&mut buf);
+                let a = out.pos.len() as u32;
+                out.pos.extend_from_slice(&buf);
+                out.at
+                    .push((ord_maps[si][d as usize], fi as u8, a, out.pos.len() as u32));
                 d = p.advance();
             }
         }
     }
-    out.sort_unstable_by_key(|e| (e.0, e.1));
+    out.at.sort_unstable_by_key(|e| (e.0, e.1));
     Ok(out)
 }
 
@@ -73,15 +91,16 @@ fn encode(phrase: &str, terms: &BTreeMap<String, Entries>) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     for f in 0..4u8 {
         for l in &lists {
-            put_varint(&mut out, l.iter().filter(|e| e.1 == f).count() as u64);
+            put_varint(&mut out, l.at.iter().filter(|e| e.1 == f).count() as u64);
         }
     }
     let mut hits: Vec<(u32, u8, u32)> = Vec::new();
-    for (ord, field, base) in lists[0] {
+    for (i0, &(ord, field, _, _)) in lists[0].at.iter().enumerate() {
+        let base = lists[0].positions(i0);
         let mut others = Vec::with_capacity(lists.len() - 1);
         for l in &lists[1..] {
-            match l.binary_search_by_key(&(*ord, *field), |e| (e.0, e.1)) {
-                Ok(i) => others.push(&l[i].2),
+            match l.at.binary_search_by_key(&(ord, field), |e| (e.0, e.1)) {
+                Ok(i) => others.push(l.positions(i)),
                 Err(_) => break,
             }
         }
@@ -98,7 +117,7 @@ fn encode(phrase: &str, terms: &BTreeMap<String, Entries>) -> Option<Vec<u8>> {
             })
             .count() as u32;
         if tf > 0 {
-            hits.push((*ord, *field, tf));
+            hits.push((ord, field, tf));
         }
     }
     if hits.is_empty() {
