@@ -62,6 +62,25 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
+/// An empty folder `.<name>.<what>-<pid>` beside `target` (in `parent`),
+/// after removing what killed builds left there.
+fn fresh_sibling(target: &Path, parent: &Path, what: &str) -> Result<PathBuf, OutputError> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    remove_stale(parent, &name);
+    let dir = parent.join(format!(".{name}.{what}-{}", std::process::id()));
+    if fs::symlink_metadata(&dir).is_ok() {
+        // remove_dir_all removes a link itself, never what it names.
+        fs::remove_dir_all(&dir)
+            .or_else(|_| fs::remove_file(&dir))
+            .map_err(io_err(&dir))?;
+    }
+    fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    Ok(dir)
+}
+
 /// A staging folder being filled by a build.
 pub struct Staging {
     dir: PathBuf,
@@ -80,19 +99,7 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_err(parent))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        remove_stale(parent, &name);
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if fs::symlink_metadata(&dir).is_ok() {
-            // remove_dir_all removes a link itself, never what it names.
-            fs::remove_dir_all(&dir)
-                .or_else(|_| fs::remove_file(&dir))
-                .map_err(io_err(&dir))?;
-        }
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let dir = fresh_sibling(target, parent, "staging")?;
         let s = Staging {
             dir,
             target: target.to_path_buf(),
@@ -247,18 +254,7 @@ impl Update {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        remove_stale(parent, &name);
-        let dir = parent.join(format!(".{name}.pending-{}", std::process::id()));
-        if fs::symlink_metadata(&dir).is_ok() {
-            fs::remove_dir_all(&dir)
-                .or_else(|_| fs::remove_file(&dir))
-                .map_err(io_err(&dir))?;
-        }
-        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let dir = fresh_sibling(target, parent, "pending")?;
         Ok(Update {
             dir,
             target: target.to_path_buf(),

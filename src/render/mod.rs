@@ -341,7 +341,12 @@ pub fn search_docs(
 }
 
 /// A record's Markdown body, with links resolved from its own folder.
-fn render_body(graph: &SiteGraph, id: RecId, targets: &Targets, d: &mut Diagnostics) -> Rendered {
+fn render_body(
+    graph: &SiteGraph,
+    id: RecId,
+    targets: &dyn markdown::LinkTargets,
+    d: &mut Diagnostics,
+) -> Rendered {
     let r = graph.get(id);
     let body_ctx = BodyCtx {
         display_path: &r.display_path,
@@ -368,15 +373,7 @@ fn memo_body(
         .str(r.kind.dir())
         .str(&r.source_dir)
         .num(r.body_line as u64);
-    memo.get_or_render(h.finish(), targets, d, |t, d| {
-        let body_ctx = BodyCtx {
-            display_path: &r.display_path,
-            page_dir: r.kind.dir(),
-            source_dir: &r.source_dir,
-            body_line: r.body_line,
-        };
-        markdown::render(&r.body, &body_ctx, t, d)
-    })
+    memo.get_or_render(h.finish(), targets, d, |t, d| render_body(graph, id, t, d))
 }
 
 /// Chunk `items` into pages; page 1 at `<stem>.html` (or `dir/index.html`), then `-2`, `-3` …
