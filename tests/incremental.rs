@@ -511,3 +511,80 @@ fn timings_of_one_edit() {
     }
     fs::write(&case, orig).unwrap();
 }
+
+/// Links planted in the preview folder (a folder of pages, a page) never
+/// carry an incremental update outside it: the files they name are left as
+/// they were, and the preview is either updated correctly or rebuilt.
+#[cfg(unix)]
+#[test]
+fn planted_links_in_the_preview_are_never_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = common::sample_site_at(&tmp.path().join("site"));
+    let out = tmp.path().join("preview");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("victim.html"), "不可改动").unwrap();
+    let before = tree(&outside);
+    let mut memo = Memo::new();
+    build::run_with(&opts(&site, &out), &mut memo, &mut |_| {}).unwrap();
+
+    // the cases folder becomes a link to a folder outside; the home page a
+    // link to a file outside
+    let cases = out.join("cases");
+    for e in fs::read_dir(&cases).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), outside.join(e.file_name())).ok();
+    }
+    let before_cases = tree(&outside);
+    fs::remove_dir_all(&cases).unwrap();
+    std::os::unix::fs::symlink(&outside, &cases).unwrap();
+    fs::remove_file(out.join("index.html")).unwrap();
+    std::os::unix::fs::symlink(outside.join("victim.html"), out.join("index.html")).unwrap();
+
+    // an edited case (its page lives under the linked folder) and a deleted one
+    let case = site.join("content/cases/jiangjin-zuoye-sheji.md");
+    set_field(&case, "title", "江津区作业设计（改）");
+    let deleted = records(&site, "cases")
+        .into_iter()
+        .find(|p| p != &case)
+        .unwrap();
+    fs::remove_file(&deleted).unwrap();
+    let res = build::run_with(&opts(&site, &out), &mut memo, &mut |_| {});
+    assert_eq!(
+        tree(&outside),
+        before_cases,
+        "a file outside the preview changed"
+    );
+    assert!(before.keys().all(|k| before_cases.contains_key(k)));
+    match res {
+        // updated: what the preview holds is a full build's output
+        Ok(_) => {
+            eprintln!("planted links: preview updated");
+            let full = tmp.path().join("full");
+            build::run_with(&opts(&site, &full), &mut Memo::new(), &mut |_| {}).unwrap();
+            let (a, b) = (tree(&out), tree(&full));
+            assert!(a == b, "{}", first_difference(&a, &b));
+        }
+        // refused: in Chinese, naming the path
+        Err(e) => {
+            let msg = e.to_string();
+            eprintln!("planted links: refused: {msg}");
+            assert!(
+                msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{msg}"
+            );
+            // the next build starts afresh and replaces the links themselves
+            build::run_with(&opts(&site, &out), &mut memo, &mut |_| {}).unwrap();
+            assert!(!memo.stats.in_place, "{:?}", memo.stats);
+            assert_eq!(
+                tree(&outside),
+                before_cases,
+                "a file outside the preview changed"
+            );
+            let full = tmp.path().join("full");
+            build::run_with(&opts(&site, &full), &mut Memo::new(), &mut |_| {}).unwrap();
+            let (a, b) = (tree(&out), tree(&full));
+            assert!(a == b, "{}", first_difference(&a, &b));
+        }
+    }
+}
