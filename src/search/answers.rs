@@ -87,10 +87,15 @@ impl Reader<'_> {
     }
 }
 
+/// Covering bigrams of a phrase (the per-field dfs in its posting's header).
+fn n_terms(phrase: &str) -> usize {
+    super::analyzer::covering(phrase.chars().count()).len()
+}
+
 /// Number of records of a phrase posting (its header skipped).
-fn matches(posting: &[u8], n_terms: usize) -> Option<u64> {
+fn matches(phrase: &str, posting: &[u8]) -> Option<u64> {
     let mut r = Reader { b: posting, i: 0 };
-    for _ in 0..4 * n_terms {
+    for _ in 0..4 * n_terms(phrase) {
         r.v()?;
     }
     r.v()
@@ -181,8 +186,7 @@ fn row(ord: u32, mask: u8, phrase: &str, recs: &Records) -> serde_json::Value {
 /// "f": [value index, count, …]}`; None when it has fewer matches than a
 /// page (the partial-match tier would then join the page).
 pub(crate) fn answer(phrase: &str, posting: &[u8], recs: &Records) -> Option<serde_json::Value> {
-    let n_terms = super::analyzer::covering(phrase.chars().count()).len();
-    let hits = ranked(posting, n_terms, recs)?;
+    let hits = ranked(posting, n_terms(phrase), recs)?;
     if hits.len() < PAGE {
         return None;
     }
@@ -226,7 +230,7 @@ pub(crate) fn select(
     let mut order: Vec<(u8, i64, &str, &[u8])> = phrases
         .iter()
         .filter_map(|(p, b)| {
-            let n = matches(b, super::analyzer::covering(p.chars().count()).len())?;
+            let n = matches(p, b)?;
             if n < PAGE as u64 {
                 return None;
             }

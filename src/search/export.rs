@@ -365,13 +365,13 @@ impl Writer<'_> {
     }
 }
 
-/// Exports the index in `dir` (cache folder) as static files into `out`
-/// (created; files of an earlier export there are replaced).
-/// Kinds in first-seen order, facets (key, label, sorted values) in
-/// `FACETS` order, and per facet and record the local value indexes
-/// (sorted, deduplicated).
+/// (kind, label) in first-seen order.
 type Kinds = Vec<(String, String)>;
+/// (key, label, sorted values) per facet, in `FACETS` order.
 type FacetList = Vec<(String, String, Vec<String>)>;
+
+/// Kinds, facets, and per facet and record the local value indexes
+/// (sorted, deduplicated).
 fn facet_columns(infos: &[DocInfo]) -> (Kinds, FacetList, Vec<Vec<Vec<usize>>>) {
     let n_docs = infos.len();
     let mut kinds: Vec<(String, String)> = Vec::new();
@@ -417,6 +417,8 @@ fn facet_columns(infos: &[DocInfo]) -> (Kinds, FacetList, Vec<Vec<Vec<usize>>>) 
     (kinds, facet_list, local)
 }
 
+/// Exports the index in `dir` (cache folder) as static files into `out`
+/// (created; files of an earlier export there are replaced).
 pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchError> {
     let trace = super::Trace::new("export_static");
     let (index, fields, infos, words) = super::index::open(dir)?;
