@@ -126,6 +126,8 @@ pub struct Loaded {
     pub cfg: config::Config,
     pub graph: SiteGraph,
     pub media: Vec<PathBuf>,
+    /// Record files read (not known unchanged by their stamps).
+    pub read: usize,
 }
 
 fn stage(
@@ -146,24 +148,25 @@ fn stage(
 
 /// Run config → content → validate → graph.
 pub fn load(site: &Path, report: &mut Report, on: &mut dyn FnMut(&Stage)) -> Loaded {
-    load_with(site, report, on, &mut HashMap::new(), false)
+    load_with(site, report, on, &mut Memo::once())
 }
 
-/// [`load`], reusing the parses in `sources` ([`crate::incr`]).
+/// [`load`], reusing the parses and typed records of `memo`
+/// ([`crate::incr`]).
 fn load_with(
     site: &Path,
     report: &mut Report,
     on: &mut dyn FnMut(&Stage),
-    sources: &mut HashMap<PathBuf, std::sync::Arc<crate::incr::Parsed>>,
-    keep: bool,
+    memo: &mut Memo,
 ) -> Loaded {
+    let keep = memo.keep;
     let mut diags = Diagnostics::new();
     let t = Instant::now();
     let cfg = config::load(site, &mut diags);
     stage(report, on, "config", t, format!("站点“{}”", cfg.title));
 
     let t = Instant::now();
-    let loaded = content::load_with(site, &mut diags, sources, keep);
+    let loaded = content::load_with(site, &mut diags, &mut memo.sources, keep);
     let n = loaded.sources.len();
     stage(
         report,
@@ -174,7 +177,14 @@ fn load_with(
     );
 
     let t = Instant::now();
-    let records = validate::validate(loaded.sources, &cfg, site, &mut diags);
+    let records = validate::validate_with(
+        loaded.sources,
+        &cfg,
+        site,
+        &mut diags,
+        &mut memo.records,
+        keep,
+    );
     stage(
         report,
         on,
@@ -203,6 +213,7 @@ fn load_with(
         cfg,
         graph,
         media: loaded.media,
+        read: loaded.read,
     }
 }
 
@@ -308,8 +319,12 @@ pub fn run_with(
         crate::cache::check(&opts.site)?;
     }
     let mut report = Report::default();
-    let Loaded { cfg, graph, media } =
-        load_with(&opts.site, &mut report, on, &mut memo.sources, memo.keep);
+    let Loaded {
+        cfg,
+        graph,
+        media,
+        read,
+    } = load_with(&opts.site, &mut report, on, memo);
     validate::placeholders(&graph, opts.write, &mut report.diagnostics);
 
     // The output's file keys, taken out: put back only while the output is
@@ -466,6 +481,7 @@ pub fn run_with(
     let removed = pages_memo.removed();
     let (keys, prev_keys, pages_rendered, pages_reused) = pages_memo.finish();
     memo.stats = crate::incr::Stats {
+        files_read: read,
         bodies_rendered,
         bodies_reused,
         pages_rendered,

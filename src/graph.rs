@@ -7,6 +7,7 @@
 //! index ([`RecId`]), so later stages never clone records.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::content::Kind;
 use crate::diag::{did_you_mean, Diagnostics};
@@ -53,7 +54,7 @@ pub struct Application {
 
 #[derive(Debug, Default)]
 pub struct SiteGraph {
-    records: Vec<Record>,
+    records: Vec<Arc<Record>>,
     by_key: HashMap<(Kind, String), RecId>,
     holder_outcomes: HashMap<RecId, Vec<RecId>>,
     outcome_regions: HashMap<RecId, Vec<Application>>,
@@ -66,7 +67,7 @@ pub struct SiteGraph {
 impl SiteGraph {
     /// Build the graph from validated records (drafts included; they are
     /// dropped here). Reference problems go to `diags`.
-    pub fn build(mut all: Vec<Record>, diags: &mut Diagnostics) -> SiteGraph {
+    pub fn build(mut all: Vec<Arc<Record>>, diags: &mut Diagnostics) -> SiteGraph {
         // Drafts: remember them to explain references to them.
         let drafts: HashMap<(Kind, String), ()> = all
             .iter()
@@ -189,7 +190,7 @@ impl SiteGraph {
             }
         }
         // Cases newest first.
-        let by_date_desc = |v: &mut Vec<RecId>, recs: &[Record]| {
+        let by_date_desc = |v: &mut Vec<RecId>, recs: &[Arc<Record>]| {
             v.sort_by(|a, b| {
                 recs[*b]
                     .date()
@@ -209,7 +210,7 @@ impl SiteGraph {
         g
     }
 
-    pub fn records(&self) -> &[Record] {
+    pub fn records(&self) -> &[Arc<Record>] {
         &self.records
     }
 
@@ -274,7 +275,7 @@ pub fn hash_slug(s: &str) -> String {
     format!("{h:08x}")
 }
 
-fn build_taxonomies(recs: &[Record]) -> Vec<Taxonomy> {
+fn build_taxonomies(recs: &[Arc<Record>]) -> Vec<Taxonomy> {
     type Acc = BTreeMap<String, Vec<RecId>>;
     let mut stage = Acc::new();
     let mut subject = Acc::new();
@@ -403,7 +404,7 @@ fn build_taxonomies(recs: &[Record]) -> Vec<Taxonomy> {
 
 /// Up to five other outcomes sharing the most themes (weight 2) and
 /// subjects (weight 1), ties by id.
-fn related_outcomes(recs: &[Record]) -> HashMap<RecId, Vec<RecId>> {
+fn related_outcomes(recs: &[Arc<Record>]) -> HashMap<RecId, Vec<RecId>> {
     let mut by_tag: HashMap<(u8, &str), Vec<RecId>> = HashMap::new();
     for (i, r) in recs.iter().enumerate() {
         if let Data::Outcome(o) = &r.data {

@@ -82,12 +82,78 @@ pub fn bytes_key(bytes: &[u8]) -> Key {
 
 /// One parsed record file: the hash of its bytes and what the content
 /// stage made of them.
-pub type Parsed = (Key, Option<Source>, Diagnostics);
+pub struct Parsed {
+    pub key: Key,
+    /// The file's metadata when it was read (see [`Stamp`]).
+    pub stamp: Option<Stamp>,
+    pub source: Option<Arc<Source>>,
+    pub diags: Diagnostics,
+}
+
+/// A file's size, modification and change times and inode, taken when it
+/// was read, and when that was. A file whose stamp is the same at the next
+/// build is not read again — unless it was modified less than
+/// [`Stamp::RACY`] before it was read (a write in the same clock tick
+/// could leave every field as it was; git's "racy clean" rule). The
+/// change time (ctime) moves on every write and cannot be set back by a
+/// program, so an edit that restores the modification time (an editor's
+/// "keep timestamps", `touch -d`, a copy with `-p`) is still seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64),
+    inode: (u64, u64),
+    /// When the file was read (not compared).
+    read_at: std::time::SystemTime,
+}
+
+impl Stamp {
+    /// Writes this close before a read may share its timestamps.
+    pub const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
+    /// The stamp of `meta`, read at `read_at`.
+    pub fn of(meta: &std::fs::Metadata, read_at: std::time::SystemTime) -> Stamp {
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            ((meta.ctime(), meta.ctime_nsec()), (meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = ((0, 0), (0, 0));
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            changed,
+            inode,
+            read_at,
+        }
+    }
+
+    /// Whether a file with stamp `now` still holds the bytes read when
+    /// `self` was taken.
+    pub fn unchanged(&self, now: &Stamp) -> bool {
+        // Without a modification time nothing can be trusted.
+        let Some(m) = self.modified else { return false };
+        let settled = self
+            .read_at
+            .duration_since(m)
+            .is_ok_and(|d| d >= Stamp::RACY);
+        settled
+            && self.len == now.len
+            && self.modified == now.modified
+            && self.changed == now.changed
+            && self.inode == now.inode
+            && cfg!(unix)
+    }
+}
 
 /// What survives between rebuilds of one site.
 pub struct Memo {
     /// Record file path → its last parse.
     pub(crate) sources: HashMap<PathBuf, Arc<Parsed>>,
+    /// Record file path → its last typed record.
+    pub(crate) records: HashMap<PathBuf, Arc<crate::validate::Typed>>,
     /// Body key → its last rendering.
     pub(crate) bodies: HashMap<Key, Arc<BodyEntry>>,
     /// The output folder the last successful build wrote, with the key of
@@ -102,6 +168,8 @@ pub struct Memo {
 /// What the last build reused.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
+    /// Record files read (the others known unchanged by their stamps).
+    pub files_read: usize,
     pub bodies_rendered: usize,
     pub bodies_reused: usize,
     pub pages_rendered: usize,
@@ -122,6 +190,7 @@ impl Memo {
     pub fn new() -> Memo {
         Memo {
             sources: HashMap::new(),
+            records: HashMap::new(),
             bodies: HashMap::new(),
             output: None,
             stats: Stats::default(),

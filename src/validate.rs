@@ -4,7 +4,9 @@
 //! with its `path:line:column`; references between records are checked
 //! later by the site graph, which knows every record.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -12,6 +14,7 @@ use crate::config::Config;
 use crate::content::frontmatter::{Key, Node, Value};
 use crate::content::{Kind, Source};
 use crate::diag::{did_you_mean, quote, Diagnostics, Pos};
+use crate::incr::Key as Key32;
 use crate::model::*;
 use crate::vocab;
 
@@ -84,24 +87,75 @@ pub fn keys_of(kind: Kind) -> &'static [&'static str] {
 /// body links) report their problems in the same run; the build fails on
 /// any error in `diags`.
 pub fn validate(
-    sources: Vec<Source>,
+    sources: Vec<(Key32, Arc<Source>)>,
     cfg: &Config,
     site: &Path,
     diags: &mut Diagnostics,
-) -> Vec<Record> {
+) -> Vec<Arc<Record>> {
+    validate_with(sources, cfg, site, diags, &mut HashMap::new(), false)
+}
+
+/// One typed record kept between builds ([`crate::incr`]): valid for the
+/// source bytes and configuration it was made from, while every path check
+/// it made gives the same answer.
+pub struct Typed {
+    key: Key32,
+    record: Arc<Record>,
+    diags: Diagnostics,
+    asked: Vec<(String, Result<(), String>)>,
+}
+
+/// [`validate`], reusing the typed record of every source whose bytes
+/// (`sources`' keys) and site configuration are unchanged and whose path
+/// checks (files under `content/media/`) still answer the same; `memo` is
+/// left holding this run's records when `keep`.
+pub fn validate_with(
+    sources: Vec<(Key32, Arc<Source>)>,
+    cfg: &Config,
+    site: &Path,
+    diags: &mut Diagnostics,
+    memo: &mut HashMap<PathBuf, Arc<Typed>>,
+    keep: bool,
+) -> Vec<Arc<Record>> {
     let content = site.join("content");
-    let results: Vec<(Record, Diagnostics)> = sources
+    let mut h = crate::incr::Hasher::new("typed");
+    h.str(&format!("{cfg:?}"));
+    let cfg_key = h.finish();
+    let prev = std::mem::take(memo);
+    let results: Vec<(PathBuf, Arc<Typed>)> = sources
         .into_par_iter()
-        .map(|src| {
+        .map(|(source_key, src)| {
+            let mut h = crate::incr::Hasher::new("typed");
+            h.bytes(&cfg_key).bytes(&source_key);
+            let key = h.finish();
+            if let Some(t) = prev.get(&src.file_path).filter(|t| {
+                t.key == key
+                    && t.asked
+                        .iter()
+                        .all(|(s, answer)| check_local_path(s, &content) == *answer)
+            }) {
+                return (src.file_path.clone(), Arc::clone(t));
+            }
             let mut d = Diagnostics::new();
-            let r = validate_one(src, cfg, &content, &mut d);
-            (r, d)
+            let mut asked = Vec::new();
+            let r = validate_one(&src, cfg, &content, &mut d, &mut asked);
+            let t = Typed {
+                key,
+                record: Arc::new(r),
+                diags: d,
+                asked,
+            };
+            (src.file_path.clone(), Arc::new(t))
         })
         .collect();
+    drop(prev);
     let mut out = Vec::with_capacity(results.len());
-    for (r, d) in results {
-        diags.extend(d);
-        out.push(r);
+    for (path, t) in results {
+        diags.extend(t.diags.clone());
+        out.push(Arc::clone(&t.record));
+        if keep {
+            memo.insert(path, t);
+        }
     }
     out
 }
@@ -111,6 +165,9 @@ struct Fields<'a> {
     src: &'a Source,
     d: &'a mut Diagnostics,
     content: &'a Path,
+    /// Every path check made, with its answer (what a memoised record
+    /// depends on besides its source).
+    asked: &'a mut Vec<(String, Result<(), String>)>,
 }
 
 fn node_of<'n>(fields: &'n [(Key, Node)], name: &str) -> Option<(&'n Key, &'n Node)> {
@@ -157,6 +214,13 @@ fn tidy(msg: String) -> String {
 }
 
 impl<'a> Fields<'a> {
+    /// [`check_local_path`], remembered in `asked`.
+    fn check_path(&mut self, s: &str) -> Result<(), String> {
+        let answer = check_local_path(s, self.content);
+        self.asked.push((s.to_string(), answer.clone()));
+        answer
+    }
+
     fn err(&mut self, pos: Pos, msg: impl Into<String>) {
         self.d.error(&self.src.display_path, pos, tidy(msg.into()));
     }
@@ -455,10 +519,7 @@ impl<'a> Fields<'a> {
                 canon = rest.to_string();
             }
         }
-        if canon != s
-            && canon.starts_with("media/")
-            && check_local_path(&canon, self.content).is_ok()
-        {
+        if canon != s && canon.starts_with("media/") && self.check_path(&canon).is_ok() {
             self.warn(
                 n.pos,
                 format!(
@@ -468,7 +529,7 @@ impl<'a> Fields<'a> {
             );
             return Some(canon);
         }
-        if let Err(msg) = check_local_path(&s, self.content) {
+        if let Err(msg) = self.check_path(&s) {
             self.err(n.pos, format!("{field} {msg}"));
             return None;
         }
@@ -750,7 +811,13 @@ pub fn valid_month(s: &str) -> bool {
         && matches!(s[5..].parse::<u32>(), Ok(1..=12))
 }
 
-fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) -> Record {
+fn validate_one(
+    src: &Source,
+    cfg: &Config,
+    content: &Path,
+    d: &mut Diagnostics,
+    asked: &mut Vec<(String, Result<(), String>)>,
+) -> Record {
     let kind = src.kind;
     let allowed = keys_of(kind);
     // Unknown keys first: typos must not silently vanish.
@@ -770,9 +837,10 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
         }
     }
     let mut f = Fields {
-        src: &src,
+        src,
         d,
         content,
+        asked,
     };
     let title = f.required_text("title", "标题", "title: 关于本平台");
     let summary = f.text("summary").unwrap_or_default();
@@ -877,7 +945,7 @@ fn validate_one(src: Source, cfg: &Config, content: &Path, d: &mut Diagnostics) 
         summary,
         draft,
         featured,
-        body: src.body,
+        body: src.body.clone(),
         body_line: src.body_line,
         data,
     }

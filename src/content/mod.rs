@@ -85,10 +85,14 @@ pub struct Source {
 /// Everything the content stage found.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// Parsed records, sorted by (kind, id).
-    pub sources: Vec<Source>,
+    /// Parsed records, sorted by (kind, id), each with the SHA-256 of its
+    /// id and bytes (shared with the memo: nothing is copied).
+    pub sources: Vec<(crate::incr::Key, Arc<Source>)>,
     /// Files under `content/media/` (relative to `content/`), sorted.
     pub media: Vec<PathBuf>,
+    /// How many record files were read (the others were known unchanged by
+    /// their [`crate::incr::Stamp`]).
+    pub read: usize,
 }
 
 /// `[a-z0-9][a-z0-9-]*`: ASCII ids keep URLs, zip files and FAT32 sticks safe.
@@ -210,11 +214,25 @@ pub fn load_with(
     }
 
     let prev = std::mem::take(memo);
-    // (path, the memo entry to keep, the source for this load, diagnostics)
-    type One = (PathBuf, Option<Arc<Parsed>>, Option<Source>, Diagnostics);
+    // (path, the memo entry to keep, diagnostics)
+    // (path, entry, whether to keep it, whether the file was read)
+    type One = (PathBuf, Arc<Parsed>, bool, bool);
     let results: Vec<One> = files
         .par_iter()
         .map(|(kind, path, id)| {
+            let before = prev.get(path);
+            let read_at = std::time::SystemTime::now();
+            let meta = std::fs::metadata(path);
+            let stamp = meta
+                .as_ref()
+                .ok()
+                .map(|m| crate::incr::Stamp::of(m, read_at));
+            // Stamp unchanged: the bytes are those read before.
+            if let (Some(p), Some(now)) = (before, &stamp) {
+                if p.stamp.is_some_and(|s| s.unchanged(now)) {
+                    return (path.clone(), Arc::clone(p), true, false);
+                }
+            }
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
@@ -226,42 +244,67 @@ pub fn load_with(
                         format!("无法读取文件：{}", crate::diag::io_reason(&e)),
                     );
                     // Never memoised: a file that cannot be read has no key.
-                    return (path.clone(), None, None, d);
+                    let entry = Parsed {
+                        key: [0; 32],
+                        stamp: None,
+                        source: None,
+                        diags: d,
+                    };
+                    return (path.clone(), Arc::new(entry), false, true);
                 }
             };
             let mut h = crate::incr::Hasher::new("source");
             h.str(id).bytes(&bytes);
             let key = h.finish();
-            if let Some(p) = prev.get(path).filter(|p| p.0 == key) {
-                let src = p.1.clone();
-                let d = p.2.clone();
-                return (path.clone(), Some(Arc::clone(p)), src, d);
+            // The stamp is trusted only when it was taken before the read
+            // and is the same after it (no write in between).
+            let after = std::fs::metadata(path)
+                .ok()
+                .map(|m| crate::incr::Stamp::of(&m, read_at));
+            let stamp = stamp.filter(|s| after.is_some_and(|a| a == *s));
+            if let Some(p) = before.filter(|p| p.key == key) {
+                // Same bytes: the parse is reused, the stamp renewed.
+                let entry = Parsed {
+                    key,
+                    stamp,
+                    source: p.source.clone(),
+                    diags: p.diags.clone(),
+                };
+                return (path.clone(), Arc::new(entry), true, true);
             }
             let mut d = Diagnostics::new();
-            let src = parse_one(site, *kind, path, id, bytes, &mut d);
-            if !keep {
-                return (path.clone(), None, src, d);
-            }
-            let entry = Arc::new((key, src.clone(), d.clone()));
-            (path.clone(), Some(entry), src, d)
+            let src = parse_one(site, *kind, path, id, bytes, &mut d).map(Arc::new);
+            let entry = Parsed {
+                key,
+                stamp,
+                source: src,
+                diags: d,
+            };
+            (path.clone(), Arc::new(entry), true, true)
         })
         .collect();
     drop(prev);
-    for (path, entry, src, d) in results {
-        diags.extend(d);
-        loaded.sources.extend(src);
-        if let Some(e) = entry.filter(|_| keep) {
-            memo.insert(path, e);
+    for (path, entry, memoise, read) in results {
+        loaded.read += usize::from(read);
+        diags.extend(entry.diags.clone());
+        if let Some(src) = &entry.source {
+            loaded.sources.push((entry.key, Arc::clone(src)));
+        }
+        if keep && memoise {
+            memo.insert(path, entry);
         }
     }
-    loaded
-        .sources
-        .sort_by(|a, b| (a.kind, &a.id, &a.display_path).cmp(&(b.kind, &b.id, &b.display_path)));
+    loaded.sources.sort_by(|(_, a), (_, b)| {
+        (a.kind, &a.id, &a.display_path).cmp(&(b.kind, &b.id, &b.display_path))
+    });
     // Records may sit in subfolders (content/cases/2023/x.md); the id is the
     // file stem, so two files with one stem in one kind collide.
-    let mut keep: Vec<Source> = Vec::with_capacity(loaded.sources.len());
-    for s in std::mem::take(&mut loaded.sources) {
-        if let Some(prev) = keep.last().filter(|p| p.kind == s.kind && p.id == s.id) {
+    let mut keep: Vec<(crate::incr::Key, Arc<Source>)> = Vec::with_capacity(loaded.sources.len());
+    for (k, s) in std::mem::take(&mut loaded.sources) {
+        if let Some((_, prev)) = keep
+            .last()
+            .filter(|(_, p)| p.kind == s.kind && p.id == s.id)
+        {
             diags.error(
                 &s.display_path,
                 Pos::START,
@@ -273,7 +316,7 @@ pub fn load_with(
             );
             continue;
         }
-        keep.push(s);
+        keep.push((k, s));
     }
     loaded.sources = keep;
     loaded

@@ -193,7 +193,8 @@ fn load_site(site: &Path) -> Result<Site, ImportError> {
         holders: Vec::new(),
         regions: Vec::new(),
     };
-    for src in loaded.sources {
+    for (_, src) in loaded.sources {
+        let src = std::sync::Arc::try_unwrap(src).unwrap_or_else(|a| (*a).clone());
         let Source {
             kind,
             id,
