@@ -30,10 +30,24 @@ pub struct Record {
     /// Markdown body and the file line it starts on.
     pub body: String,
     pub body_line: usize,
+    /// The body memo's key ([`crate::incr::BodyMemo`]): SHA-256 of the body
+    /// and where it is rendered from, made once when the record is typed.
+    pub body_key: crate::incr::Key,
     pub data: Data,
 }
 
 impl Record {
+    /// See [`Record::body_key`].
+    pub fn compute_body_key(&self) -> crate::incr::Key {
+        let mut h = crate::incr::Hasher::new("body");
+        h.str(&self.body)
+            .str(&self.display_path.to_string_lossy())
+            .str(self.kind.dir())
+            .str(&self.source_dir)
+            .num(self.body_line as u64);
+        h.finish()
+    }
+
     /// The `media/…` files its front matter names (cover, media and their
     /// posters, attachments); addresses on the internet are left out.
     pub fn media_paths(&self) -> Vec<&str> {

@@ -935,7 +935,7 @@ fn validate_one(
         }
         Kind::Page => Data::Page,
     };
-    Record {
+    let mut r = Record {
         kind,
         id: src.id.clone(),
         display_path: src.display_path.clone(),
@@ -947,8 +947,11 @@ fn validate_one(
         featured,
         body: src.body.clone(),
         body_line: src.body_line,
+        body_key: [0; 32],
         data,
-    }
+    };
+    r.body_key = r.compute_body_key();
+    r
 }
 
 fn outcome(f: &mut Fields, cfg: &Config) -> Outcome {

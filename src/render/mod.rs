@@ -11,7 +11,7 @@ pub mod views;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -79,7 +79,7 @@ impl LinkTargets for Targets<'_> {
 struct Ctx<'a> {
     pages: &'a PageMemo,
     /// Each record's card and the SHA-256 of its JSON, made once per build.
-    cards: Vec<std::sync::OnceLock<(Card, crate::incr::Key)>>,
+    cards: Vec<std::sync::OnceLock<(Arc<Card>, crate::incr::Key)>>,
     graph: &'a SiteGraph,
     images: &'a Images,
     cfg: &'a Config,
@@ -90,12 +90,12 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn card(&self, id: RecId) -> &(Card, crate::incr::Key) {
+    fn card(&self, id: RecId) -> &(Arc<Card>, crate::incr::Key) {
         self.cards[id].get_or_init(|| {
             let c = card(self.graph, self.images, id);
             let mut h = Hasher::new("card");
             let _ = serde_json::to_writer(&mut h, &c);
-            (c, h.finish())
+            (Arc::new(c), h.finish())
         })
     }
 
@@ -143,6 +143,36 @@ impl Ctx<'_> {
             return;
         }
         fill(&mut json);
+        self.render_json(template, path, json);
+    }
+
+    /// A detail page: like [`Ctx::page_parts`], with the record's view
+    /// hashed as it is serialised (no JSON tree is built for a page the
+    /// output already holds) and the body by its hash.
+    fn page_detail(
+        &self,
+        template: &str,
+        path: &str,
+        base: tera::Context,
+        detail: &views::Detail,
+        body: &crate::incr::BodyEntry,
+    ) {
+        let mut json = base.into_json();
+        let mut h = Hasher::new("detail");
+        h.bytes(&self.theme.hash).str(template).str(path);
+        let _ = serde_json::to_writer(&mut h, &json);
+        let _ = serde_json::to_writer(&mut h, detail);
+        h.bytes(&body.html_key);
+        if self.pages.unchanged(path, h.finish()) {
+            return;
+        }
+        json["record"] = serde_json::to_value(detail).unwrap_or_default();
+        json["record"]["body_html"] = serde_json::Value::String(body.rendered.html.clone());
+        self.render_json(template, path, json);
+    }
+
+    /// Render `template` with the context `json` and write it at `path`.
+    fn render_json(&self, template: &str, path: &str, json: serde_json::Value) {
         let ctx = tera::Context::from_value(json).unwrap_or_default();
         match self.theme.tera.render(template, &ctx) {
             Ok(html) => {
@@ -245,10 +275,9 @@ pub fn render_with(
             let kind_dir = r.kind.dir();
             let entry = memo_body(memo.bodies, graph, id, &targets, &mut d);
             let body = &entry.rendered;
-            let detail = views::detail(graph, images, id, body);
+            let detail = views::detail(graph, images, id, body, &|c| Arc::clone(&ctx.card(c).0));
             let path = r.url();
-            let mut c = ctx.base(&path, &r.title, kind_dir);
-            c.insert("record", &detail);
+            let c = ctx.base(&path, &r.title, kind_dir);
             let template = match r.kind {
                 Kind::Outcome => "outcome.html",
                 Kind::Holder => "holder.html",
@@ -258,9 +287,7 @@ pub fn render_with(
                 Kind::Page => "page.html",
             };
             // The body (the largest part) is hashed once, when rendered.
-            ctx.page_parts(template, &path, c, &[&entry.html_key], |json| {
-                json["record"]["body_html"] = serde_json::Value::String(body.html.clone());
-            });
+            ctx.page_detail(template, &path, c, &detail, &entry);
             let doc = search_doc(graph, id, body);
             let brief = (r.kind == Kind::Outcome).then(|| body.html.clone());
             (doc, d, body.found.clone(), brief)
@@ -366,14 +393,8 @@ fn memo_body(
     targets: &Targets,
     d: &mut Diagnostics,
 ) -> std::sync::Arc<crate::incr::BodyEntry> {
-    let r = graph.get(id);
-    let mut h = Hasher::new("body");
-    h.str(&r.body)
-        .str(&r.display_path.to_string_lossy())
-        .str(r.kind.dir())
-        .str(&r.source_dir)
-        .num(r.body_line as u64);
-    memo.get_or_render(h.finish(), targets, d, |t, d| render_body(graph, id, t, d))
+    let key = graph.get(id).body_key;
+    memo.get_or_render(key, targets, d, |t, d| render_body(graph, id, t, d))
 }
 
 /// Chunk `items` into pages; page 1 at `<stem>.html` (or `dir/index.html`), then `-2`, `-3` …

@@ -3,6 +3,7 @@
 //! the output root; templates prefix it with `root` ("" or "../").
 
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::images::Images;
 
@@ -143,7 +144,7 @@ pub struct Detail {
     pub applies: Vec<ApplyView>,
     pub region: Option<Link>,
     pub school: Option<String>,
-    pub outcomes: Vec<Card>,
+    pub outcomes: Vec<Arc<Card>>,
     pub authors: Vec<String>,
     pub source: Option<String>,
     pub cover: Option<ImageView>,
@@ -152,8 +153,8 @@ pub struct Detail {
     pub attachments: Vec<Attachment>,
     /// Reverse links.
     pub applied_by: Vec<ApplyView>,
-    pub cases: Vec<Card>,
-    pub related: Vec<Card>,
+    pub cases: Vec<Arc<Card>>,
+    pub related: Vec<Arc<Card>>,
 }
 
 pub fn term_url(key: &str, slug: &str) -> String {
@@ -302,6 +303,7 @@ pub fn detail(
     im: &Images,
     id: RecId,
     body: &crate::render::markdown::Rendered,
+    cards: &dyn Fn(RecId) -> Arc<Card>,
 ) -> Detail {
     let r = g.get(id);
     let mut d = Detail {
@@ -363,22 +365,14 @@ pub fn detail(
                 .as_ref()
                 .map(|c| (c.name.clone(), c.phone.clone(), c.email.clone()));
             d.applied_by = applied_by(g, id);
-            d.cases = g
-                .outcome_cases(id)
-                .iter()
-                .map(|&c| card(g, im, c))
-                .collect();
-            d.related = g.related(id).iter().map(|&c| card(g, im, c)).collect();
+            d.cases = g.outcome_cases(id).iter().map(|&c| cards(c)).collect();
+            d.related = g.related(id).iter().map(|&c| cards(c)).collect();
         }
         Data::Holder(h) => {
             d.holder_kind = h.kind.clone();
             d.city = h.city.clone();
             d.website = h.website.clone();
-            d.outcomes = g
-                .holder_outcomes(id)
-                .iter()
-                .map(|&o| card(g, im, o))
-                .collect();
+            d.outcomes = g.holder_outcomes(id).iter().map(|&o| cards(o)).collect();
         }
         Data::Region(reg) => {
             d.demonstration = reg.demonstration;
@@ -400,7 +394,7 @@ pub fn detail(
                     schools: a.schools.clone(),
                 })
                 .collect();
-            d.cases = g.region_cases(id).iter().map(|&c| card(g, im, c)).collect();
+            d.cases = g.region_cases(id).iter().map(|&c| cards(c)).collect();
         }
         Data::Case(c) => {
             d.region = c
@@ -413,7 +407,7 @@ pub fn detail(
                 .outcomes
                 .iter()
                 .filter_map(|o| g.resolve(Kind::Outcome, o))
-                .map(|o| card(g, im, o))
+                .map(cards)
                 .collect();
             d.authors = c.authors.clone();
             d.source = c.source.clone();
