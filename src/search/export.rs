@@ -691,7 +691,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     }
 
     // norms: per field one Huffman code (textcode.rs) over the fieldnorm
-    // ids, then per field every record's id (meta.normCodes)
+    // ids, then per field every record's id (docs.js `normCodes`)
     let mut bits = Bits::default();
     let mut norm_codes = Vec::new();
     for fi in 0..4 {
@@ -716,7 +716,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     }
     // facets: per facet a code of the value counts and one of the local
     // value indexes; per facet, per record the count, then the indexes
-    // (meta.facetCodes)
+    // (facets.js `codes`)
     let mut bits = Bits::default();
     let mut facet_codes = Vec::new();
     for col in &local {
@@ -738,18 +738,12 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         facet_codes.push(serde_json::json!([nc.meta(), vc.meta()]));
     }
     let facets_bin = bits.finish();
-    w.write(
-        "docs.js",
-        &format!(
-            "__chengguo_search_load(\"d\",\"docs\",\"{}\");\n",
-            base64(&docs_bin)
-        ),
-    )?;
+    // (the codes travel with their data: a precomputed page needs neither)
     w.write(
         "facets.js",
         &format!(
-            "__chengguo_search_load(\"f\",\"facets\",\"{}\");\n",
-            base64(&facets_bin)
+            "__chengguo_search_load(\"f\",\"facets\",{});\n",
+            js_json(&serde_json::json!({"bits": base64(&facets_bin), "codes": facet_codes}))
         ),
     )?;
 
@@ -778,6 +772,19 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     };
     let code =
         super::textcode::TextCode::build((0..n_docs).flat_map(|ord| texts_of(ord).0.into_iter()));
+    // docs.js: what scoring and the store rows need beyond meta.js
+    w.write(
+        "docs.js",
+        &format!(
+            "__chengguo_search_load(\"d\",\"docs\",{});\n",
+            js_json(&serde_json::json!({
+                "norms": base64(&docs_bin),
+                "normCodes": norm_codes,
+                "fieldnormTable": norm_table,
+                "textCode": code.meta(),
+            }))
+        ),
+    )?;
     for s in 0..store_shards {
         let mut rows = Vec::new();
         for ord in s * store_block..((s + 1) * store_block).min(n_docs) {
@@ -807,17 +814,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "docs": n_docs,
         "fields": TEXT_FIELDS,
         "avgFieldnorm": avg,
-        "fieldnormTable": norm_table,
         "termShards": docs_fam.shards,
         "posShards": pos_fam.shards,
         "routeShards": route_shards,
         "wordShards": WORD_SHARDS,
         "wordSingle": words.single,
         "maxWordChars": MAX_WORD_CHARS,
-        "facetCodes": facet_codes,
-        "normCodes": norm_codes,
         "storeBlock": store_block,
-        "textCode": code.meta(),
         "kinds": kinds,
         "kindRuns": kind_runs,
         "facets": facet_list,

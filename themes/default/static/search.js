@@ -206,22 +206,27 @@
     throw new Error('搜索索引文件内容无效');
   };
 
-  var docsInfo = null; // {kind: Uint8Array, norms: Uint8Array (4 per doc: title, summary, body, extra)}
+  // {kind: Uint8Array, norms: Uint8Array (4 per doc: title, summary, body, extra),
+  //  normTable: fieldnorm id -> length, textCode: the store's code}
+  var docsInfo = null;
   function getDocs() {
     if (docsInfo) return Promise.resolve(docsInfo);
-    return load('docs.js', 'docs').then(function (b64) {
+    return load('docs.js', 'docs').then(function (p) {
       var n = meta.docs, kind = new Uint8Array(n), d = 0;
       // kinds: runs [kind index, records, …] in meta.kindRuns
       for (var i = 0; i + 1 < meta.kindRuns.length; i += 2) {
         for (var j = 0; j < meta.kindRuns[i + 1] && d < n; j++) kind[d++] = meta.kindRuns[i];
       }
-      // norms: per field, per record the fieldnorm id (meta.normCodes[field])
-      var norms = new Uint8Array(n * 4), br = new BitReader(b64bytes(b64));
+      // norms: per field, per record the fieldnorm id (code p.normCodes[field])
+      var norms = new Uint8Array(n * 4), br = new BitReader(b64bytes(p.norms));
       for (var f = 0; f < 4; f++) {
-        var c = meta.normCodes[f];
+        var c = p.normCodes[f];
         for (d = 0; d < n; d++) norms[d * 4 + f] = c[0][br.sym(c[1])];
       }
-      docsInfo = { kind: kind, norms: norms };
+      docsInfo = {
+        kind: kind, norms: norms, normTable: p.fieldnormTable,
+        textCode: { syms: Array.from(p.textCode.syms), eos: p.textCode.eos, counts: p.textCode.counts }
+      };
       return docsInfo;
     });
   }
@@ -239,14 +244,14 @@
   var facetsInfo = null; // array per doc of value indexes
   function getFacets() {
     if (facetsInfo) return Promise.resolve(facetsInfo);
-    return load('facets.js', 'facets').then(function (b64) {
+    return load('facets.js', 'facets').then(function (p) {
       // per facet, per record the number of values, then their local
-      // indexes, in the facet's codes (meta.facetCodes[f]: [count code, value code])
-      var br = new BitReader(b64bytes(b64)), out = [], d;
+      // indexes, in the facet's codes (p.codes[f]: [count code, value code])
+      var br = new BitReader(b64bytes(p.bits)), out = [], d;
       for (d = 0; d < meta.docs; d++) out.push([]);
       var offset = 0;
       meta.facets.forEach(function (f, fi) {
-        var nc = meta.facetCodes[fi][0], vc = meta.facetCodes[fi][1];
+        var nc = p.codes[fi][0], vc = p.codes[fi][1];
         for (d = 0; d < meta.docs; d++) {
           var n = nc[0][br.sym(nc[1])];
           for (var i = 0; i < n; i++) out[d].push(offset + vc[0][br.sym(vc[1])]);
@@ -378,7 +383,7 @@
       var avg = f32(meta.avgFieldnorm[fi2]), F = fields[fi2], weight = weights[fi2];
       for (var a = 0; a < F.ords.length; a++) {
         var o = F.ords[a], tf = F.tfs[a];
-        var norm = meta.fieldnormTable[docsInfo.norms[o * 4 + fi2]];
+        var norm = docsInfo.normTable[docsInfo.norms[o * 4 + fi2]];
         var cache = f32(K1 * f32(f32(1 - B) + f32(B * f32(norm) / avg)));
         var score = f32(weight * f32(tf / f32(tf + cache)));
         var e = out.get(o);
@@ -420,7 +425,7 @@
           if (lists.length === 1) tf = L0.tfs[a];
           else tf = phraseCount(lists, at, terms);
           if (!tf) continue;
-          var norm = meta.fieldnormTable[docsInfo.norms[ord * 4 + fi]];
+          var norm = docsInfo.normTable[docsInfo.norms[ord * 4 + fi]];
           var cache = f32(K1 * f32(f32(1 - B) + f32(B * f32(norm) / avg)));
           var score = f32(weight * f32(tf / f32(tf + cache)));
           var e = out.get(ord);
@@ -572,13 +577,11 @@
   }
 
   // ---------------------------------------------------------- result rows
-  // Canonical Huffman code of the store's strings (meta.textCode, §3.5).
-  var textCode = null;
+  // (the canonical Huffman code of the store's strings is docs.js `textCode`, §3.5)
   // The first n strings of a row's bit stream (code bits most significant
   // first, bit i = bit i % 8 of byte i / 8; each string ends with the eos symbol).
   function decodeStrings(b64, n) {
-    if (!textCode) textCode = { syms: Array.from(meta.textCode.syms), eos: meta.textCode.eos, counts: meta.textCode.counts };
-    var tc = textCode, br = new BitReader(b64bytes(b64)), out = [], cur = '';
+    var tc = docsInfo.textCode, br = new BitReader(b64bytes(b64)), out = [], cur = '';
     while (out.length < n) {
       var sym = br.sym(tc.counts);
       if (sym === tc.eos) { out.push(cur); cur = ''; } else cur += tc.syms[sym];
