@@ -15,19 +15,19 @@ use tantivy::{DocSet, TantivyDocument, TERMINATED};
 
 use super::analyzer::{hash32, ANALYZER_VERSION};
 use super::index::{DocInfo, TEXT_FIELDS};
+use super::textcode::{Bits, Code};
 use super::words::MAX_WORD_CHARS;
 use super::{io_err, SearchError, FACETS};
 
 /// Version of the static format (`meta.js` → `version`).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
-/// Most record-store shards (ids, titles, urls, summaries): the records of
-/// one page of results are scattered, so small shards matter most (670:
-/// 60 of the 2,000 files go to precomputed pages, `answers.rs`).
-const STORE_SHARDS: usize = 670;
-/// Most shards of the records' other strings (needed only for a result
-/// whose match is in one of them and not in its summary).
-const EXTRA_SHARDS: usize = 160;
+/// Most record-store shards (ids, titles, summaries, extra strings,
+/// Huffman-coded, textcode.rs): the records of one page of results are
+/// scattered, so small shards matter most (830: 60 of the 2,000 files go to
+/// precomputed pages, `answers.rs`; format 3 had 670 plus 160 shards of
+/// extra strings).
+const STORE_SHARDS: usize = 830;
 /// Upper bound on files written (issue 11: at most 2,000).
 const MAX_FILES: usize = 1990;
 /// Phrase files: most files, and the target size of one (base64 bytes).
@@ -313,40 +313,9 @@ fn write_family(
     Ok(())
 }
 
-/// Bits needed for the numbers 0..=max.
-fn bit_width(max: usize) -> u32 {
-    usize::BITS - max.leading_zeros()
-}
-
 /// First global value index of facet `fi`.
 fn facet_offset(list: &[(String, String, Vec<String>)], fi: usize) -> usize {
     list[..fi].iter().map(|f| f.2.len()).sum()
-}
-
-/// Bit stream, least significant bit first (bit i is bit i % 8 of byte i / 8).
-#[derive(Default)]
-struct BitWriter {
-    out: Vec<u8>,
-    n: usize,
-}
-
-impl BitWriter {
-    fn put(&mut self, v: u64, width: u32) {
-        for b in 0..width {
-            if self.n.is_multiple_of(8) {
-                self.out.push(0);
-            }
-            if (v >> b) & 1 == 1 {
-                if let Some(last) = self.out.last_mut() {
-                    *last |= 1 << (self.n % 8);
-                }
-            }
-            self.n += 1;
-        }
-    }
-    fn finish(self) -> Vec<u8> {
-        self.out
-    }
 }
 
 struct Writer<'a> {
@@ -617,9 +586,6 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
     let route_shards = n_docs.div_ceil(100).clamp(1, ROUTE_SHARDS);
-    let extra_shards = n_docs.div_ceil(40).clamp(1, EXTRA_SHARDS);
-    let extra_block = n_docs.div_ceil(extra_shards).max(1);
-    let extra_shards = n_docs.div_ceil(extra_block);
     // phrases packed in order into files of about PHRASE_FILE_TARGET bytes
     let phrase_bytes: usize = phrases.iter().map(|p| p.0.len() + p.1.len() + 8).sum();
     let per_phrase_file = phrase_bytes.div_ceil(PHRASE_FILES).max(PHRASE_FILE_TARGET);
@@ -636,13 +602,8 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             f.push(i);
         }
     }
-    let fixed_files = 3
-        + WORD_SHARDS
-        + route_shards
-        + store_shards
-        + extra_shards
-        + phrase_files.len()
-        + answer_files.len();
+    let fixed_files =
+        3 + WORD_SHARDS + route_shards + store_shards + phrase_files.len() + answer_files.len();
     let budget = MAX_FILES.saturating_sub(fixed_files).max(4);
     // record-level parts are needed by every query: 60% of the files
     let docs_budget = budget * 3 / 5;
@@ -729,7 +690,22 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         )?;
     }
 
-    let docs_bin: Vec<u8> = norms.iter().flatten().copied().collect();
+    // norms: per field one Huffman code (textcode.rs) over the fieldnorm
+    // ids, then per field every record's id (docs.js `normCodes`)
+    let mut bits = Bits::default();
+    let mut norm_codes = Vec::new();
+    for fi in 0..4 {
+        let mut freq: BTreeMap<u32, u64> = BTreeMap::new();
+        for n in &norms {
+            *freq.entry(u32::from(n[fi])).or_insert(0) += 1;
+        }
+        let code = Code::from_freq(&freq);
+        for n in &norms {
+            code.put(&mut bits, u32::from(n[fi]));
+        }
+        norm_codes.push(code.meta());
+    }
+    let docs_bin = bits.finish();
     // kinds as runs (records are sorted by kind, so a handful of numbers)
     let mut kind_runs: Vec<usize> = Vec::new();
     for &k in &kind_of {
@@ -738,66 +714,95 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             _ => kind_runs.extend([k, 1]),
         }
     }
-    // bit-packed columns: per facet, per record the count, then the local
-    // indexes, each in the facet's fixed widths (meta.facetBits)
-    let mut bits = BitWriter::default();
-    let mut facet_bits: Vec<[u32; 2]> = Vec::new();
-    for (fi, col) in local.iter().enumerate() {
-        let max_count = col.iter().map(Vec::len).max().unwrap_or(0);
-        let cw = bit_width(max_count);
-        let iw = bit_width(facet_list[fi].2.len().saturating_sub(1));
-        facet_bits.push([cw, iw]);
-        for l in col.iter() {
-            bits.put(l.len() as u64, cw);
+    // facets: per facet a code of the value counts and one of the local
+    // value indexes; per facet, per record the count, then the indexes
+    // (facets.js `codes`)
+    let mut bits = Bits::default();
+    let mut facet_codes = Vec::new();
+    for col in &local {
+        let mut nfreq: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut vfreq: BTreeMap<u32, u64> = BTreeMap::new();
+        for l in col {
+            *nfreq.entry(l.len() as u32).or_insert(0) += 1;
             for &ix in l {
-                bits.put(ix as u64, iw);
+                *vfreq.entry(ix as u32).or_insert(0) += 1;
             }
         }
+        let (nc, vc) = (Code::from_freq(&nfreq), Code::from_freq(&vfreq));
+        for l in col {
+            nc.put(&mut bits, l.len() as u32);
+            for &ix in l {
+                vc.put(&mut bits, ix as u32);
+            }
+        }
+        facet_codes.push(serde_json::json!([nc.meta(), vc.meta()]));
     }
     let facets_bin = bits.finish();
-    w.write(
-        "docs.js",
-        &format!(
-            "__chengguo_search_load(\"d\",\"docs\",\"{}\");\n",
-            base64(&docs_bin)
-        ),
-    )?;
+    // (the codes travel with their data: a precomputed page needs neither)
     w.write(
         "facets.js",
         &format!(
-            "__chengguo_search_load(\"f\",\"facets\",\"{}\");\n",
-            base64(&facets_bin)
+            "__chengguo_search_load(\"f\",\"facets\",{});\n",
+            js_json(&serde_json::json!({"bits": base64(&facets_bin), "codes": facet_codes}))
         ),
     )?;
 
+    // ---- record store: an extra string that is a facet value is its global
+    // index (+1; 0 = the next coded string); the url only when it is not
+    // `{kind}/{id}.html`; titles, summaries and the other extra strings
+    // Huffman-coded (textcode.rs)
+    let mut value_ix: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, v) in facet_list.iter().flat_map(|f| f.2.iter()).enumerate() {
+        value_ix.entry(v.as_str()).or_insert(i);
+    }
+    let texts_of = |ord: usize| -> (Vec<&str>, Vec<usize>) {
+        let d = &infos[ord];
+        let mut texts = vec![d.title.as_str(), summaries[ord].as_str()];
+        let mut spec = Vec::with_capacity(d.extra.len());
+        for e in &d.extra {
+            match value_ix.get(e.as_str()) {
+                Some(&i) => spec.push(i + 1),
+                None => {
+                    spec.push(0);
+                    texts.push(e.as_str());
+                }
+            }
+        }
+        (texts, spec)
+    };
+    let code =
+        super::textcode::TextCode::build((0..n_docs).flat_map(|ord| texts_of(ord).0.into_iter()));
+    // docs.js: what scoring and the store rows need beyond meta.js
+    w.write(
+        "docs.js",
+        &format!(
+            "__chengguo_search_load(\"d\",\"docs\",{});\n",
+            js_json(&serde_json::json!({
+                "norms": base64(&docs_bin),
+                "normCodes": norm_codes,
+                "fieldnormTable": norm_table,
+                "textCode": code.meta(),
+            }))
+        ),
+    )?;
     for s in 0..store_shards {
         let mut rows = Vec::new();
         for ord in s * store_block..((s + 1) * store_block).min(n_docs) {
             let d = &infos[ord];
-            rows.push(serde_json::json!([
-                d.id,
-                d.title,
-                d.url,
-                summaries[ord],
-                global[ord]
-            ]));
+            let (texts, spec) = texts_of(ord);
+            let mut row =
+                serde_json::json!([d.id, base64(&code.encode(&texts)), global[ord], spec]);
+            if d.url != format!("{}/{}.html", d.kind, d.id) {
+                if let Some(a) = row.as_array_mut() {
+                    a.push(serde_json::Value::from(d.url.as_str()));
+                }
+            }
+            rows.push(row);
         }
         w.write(
             &format!("s-{s}.js"),
             &format!(
                 "__chengguo_search_load(\"s\",\"s{s}\",{});\n",
-                js_json(&rows)
-            ),
-        )?;
-    }
-    for s in 0..extra_shards {
-        let rows: Vec<&Vec<String>> = (s * extra_block..((s + 1) * extra_block).min(n_docs))
-            .map(|ord| &infos[ord].extra)
-            .collect();
-        w.write(
-            &format!("e-{s}.js"),
-            &format!(
-                "__chengguo_search_load(\"e\",\"e{s}\",{});\n",
                 js_json(&rows)
             ),
         )?;
@@ -809,16 +814,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "docs": n_docs,
         "fields": TEXT_FIELDS,
         "avgFieldnorm": avg,
-        "fieldnormTable": norm_table,
         "termShards": docs_fam.shards,
         "posShards": pos_fam.shards,
         "routeShards": route_shards,
         "wordShards": WORD_SHARDS,
         "wordSingle": words.single,
         "maxWordChars": MAX_WORD_CHARS,
-        "facetBits": facet_bits,
         "storeBlock": store_block,
-        "extraBlock": extra_block,
         "kinds": kinds,
         "kindRuns": kind_runs,
         "facets": facet_list,

@@ -67,6 +67,7 @@ pub mod highlight;
 pub mod index;
 mod phrases;
 pub mod query;
+mod textcode;
 pub mod words;
 
 pub use export::{export_static, ExportSummary};

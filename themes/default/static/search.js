@@ -1,4 +1,4 @@
-/*! chengguo search runtime (format 2, docs/search-format.md).
+/*! chengguo search runtime (format 4, docs/search-format.md).
  * Dependency-free, no build step, ES2017. Loads the static index in
  * ../search/ (relative to this script) lazily through classic <script>
  * tags, so it works over http(s) and from file:// alike.
@@ -7,7 +7,7 @@
  * On a page with #search-results it also runs the search page UI. */
 (function () {
   'use strict';
-  var FORMAT = 3;
+  var FORMAT = 4;
   var K1 = 1.2, B = 0.75;
   var PAGE = 20;
   var SNIPPET_CHARS = 90;
@@ -188,16 +188,45 @@
     return x;
   };
 
-  var docsInfo = null; // {kind: Uint8Array, norms: Uint8Array (4 per doc: title, summary, body, extra)}
+  // Canonical Huffman codes (textcode.rs): code [symbols in canonical order,
+  // codes per length]; bits least significant first within a byte, code bits
+  // most significant first. Returns the index of the symbol in code[0].
+  function BitReader(bytes) { this.b = bytes; this.i = 0; }
+  BitReader.prototype.sym = function (counts) {
+    var code = 0, first = 0, idx = 0;
+    for (var l = 0; l < counts.length; l++) {
+      if ((this.i >> 3) >= this.b.length) break;
+      code = code * 2 + ((this.b[this.i >> 3] >> (this.i & 7)) & 1);
+      this.i++;
+      var cnt = counts[l];
+      if (code - first < cnt) return idx + code - first;
+      idx += cnt;
+      first = (first + cnt) * 2;
+    }
+    throw new Error('搜索索引文件内容无效');
+  };
+
+  // {kind: Uint8Array, norms: Uint8Array (4 per doc: title, summary, body, extra),
+  //  normTable: fieldnorm id -> length, textCode: the store's code}
+  var docsInfo = null;
   function getDocs() {
     if (docsInfo) return Promise.resolve(docsInfo);
-    return load('docs.js', 'docs').then(function (b64) {
+    return load('docs.js', 'docs').then(function (p) {
       var n = meta.docs, kind = new Uint8Array(n), d = 0;
       // kinds: runs [kind index, records, …] in meta.kindRuns
       for (var i = 0; i + 1 < meta.kindRuns.length; i += 2) {
         for (var j = 0; j < meta.kindRuns[i + 1] && d < n; j++) kind[d++] = meta.kindRuns[i];
       }
-      docsInfo = { kind: kind, norms: b64bytes(b64) };
+      // norms: per field, per record the fieldnorm id (code p.normCodes[field])
+      var norms = new Uint8Array(n * 4), br = new BitReader(b64bytes(p.norms));
+      for (var f = 0; f < 4; f++) {
+        var c = p.normCodes[f];
+        for (d = 0; d < n; d++) norms[d * 4 + f] = c[0][br.sym(c[1])];
+      }
+      docsInfo = {
+        kind: kind, norms: norms, normTable: p.fieldnormTable,
+        textCode: { syms: Array.from(p.textCode.syms), eos: p.textCode.eos, counts: p.textCode.counts }
+      };
       return docsInfo;
     });
   }
@@ -215,22 +244,17 @@
   var facetsInfo = null; // array per doc of value indexes
   function getFacets() {
     if (facetsInfo) return Promise.resolve(facetsInfo);
-    return load('facets.js', 'facets').then(function (b64) {
-      // bit-packed columns (LSB first): per facet, per record the count,
-      // then the facet's local value indexes (widths in meta.facetBits)
-      var b = b64bytes(b64), bit = 0, out = [], d;
-      function get(w) {
-        var v = 0;
-        for (var k = 0; k < w; k++, bit++) if (b[bit >> 3] & (1 << (bit & 7))) v += 1 << k;
-        return v;
-      }
+    return load('facets.js', 'facets').then(function (p) {
+      // per facet, per record the number of values, then their local
+      // indexes, in the facet's codes (p.codes[f]: [count code, value code])
+      var br = new BitReader(b64bytes(p.bits)), out = [], d;
       for (d = 0; d < meta.docs; d++) out.push([]);
       var offset = 0;
       meta.facets.forEach(function (f, fi) {
-        var cw = meta.facetBits[fi][0], iw = meta.facetBits[fi][1];
+        var nc = p.codes[fi][0], vc = p.codes[fi][1];
         for (d = 0; d < meta.docs; d++) {
-          var n = get(cw);
-          for (var i = 0; i < n; i++) out[d].push(offset + get(iw));
+          var n = nc[0][br.sym(nc[1])];
+          for (var i = 0; i < n; i++) out[d].push(offset + vc[0][br.sym(vc[1])]);
         }
         offset += f[2].length;
       });
@@ -359,7 +383,7 @@
       var avg = f32(meta.avgFieldnorm[fi2]), F = fields[fi2], weight = weights[fi2];
       for (var a = 0; a < F.ords.length; a++) {
         var o = F.ords[a], tf = F.tfs[a];
-        var norm = meta.fieldnormTable[docsInfo.norms[o * 4 + fi2]];
+        var norm = docsInfo.normTable[docsInfo.norms[o * 4 + fi2]];
         var cache = f32(K1 * f32(f32(1 - B) + f32(B * f32(norm) / avg)));
         var score = f32(weight * f32(tf / f32(tf + cache)));
         var e = out.get(o);
@@ -401,7 +425,7 @@
           if (lists.length === 1) tf = L0.tfs[a];
           else tf = phraseCount(lists, at, terms);
           if (!tf) continue;
-          var norm = meta.fieldnormTable[docsInfo.norms[ord * 4 + fi]];
+          var norm = docsInfo.normTable[docsInfo.norms[ord * 4 + fi]];
           var cache = f32(K1 * f32(f32(1 - B) + f32(B * f32(norm) / avg)));
           var score = f32(weight * f32(tf / f32(tf + cache)));
           var e = out.get(ord);
@@ -553,41 +577,56 @@
   }
 
   // ---------------------------------------------------------- result rows
-  // [id, title, url, summary, facet-value indexes, extras]; the extras are loaded only when
-  // needExtra (their shard is of no use to most results).
-  function storeRow(ord, needExtra) {
-    var s = Math.floor(ord / meta.storeBlock), x = Math.floor(ord / meta.extraBlock);
-    return Promise.all([
-      load('s-' + s + '.js', 's' + s),
-      needExtra ? load('e-' + x + '.js', 'e' + x) : null
-    ]).then(function (p) {
-      return p[0][ord - s * meta.storeBlock].concat([p[1] ? p[1][ord - x * meta.extraBlock] : []]);
+  // (the canonical Huffman code of the store's strings is docs.js `textCode`, §3.5)
+  // The first n strings of a row's bit stream (code bits most significant
+  // first, bit i = bit i % 8 of byte i / 8; each string ends with the eos symbol).
+  function decodeStrings(b64, n) {
+    var tc = docsInfo.textCode, br = new BitReader(b64bytes(b64)), out = [], cur = '';
+    while (out.length < n) {
+      var sym = br.sym(tc.counts);
+      if (sym === tc.eos) { out.push(cur); cur = ''; } else cur += tc.syms[sym];
+    }
+    return out;
+  }
+  // {id, title, url, summary, facets: [global facet-value indexes], extras}
+  // of a record: row [id, coded strings, facets, extra spec(, url)]; an extra
+  // is a facet value (spec: its global index + 1) or the next coded string (0).
+  function storeRow(ord) {
+    var s = Math.floor(ord / meta.storeBlock);
+    return load('s-' + s + '.js', 's' + s).then(function (rows) {
+      var r = rows[ord - s * meta.storeBlock], spec = r[3], n = 2, i;
+      for (i = 0; i < spec.length; i++) if (!spec[i]) n++;
+      var str = decodeStrings(r[1], n), table = valueTable(), extras = [], j = 2;
+      for (i = 0; i < spec.length; i++) extras.push(spec[i] ? table[spec[i] - 1][1] : str[j++]);
+      var kind = (meta.kinds[docsInfo.kind[ord]] || [''])[0];
+      return {
+        id: r[0], title: str[0], summary: str[1], facets: r[2], extras: extras,
+        url: r.length > 4 ? r[4] : kind + '/' + r[0] + '.html'
+      };
     });
   }
   // Builds a result object for [ord, _, score, fieldMask]; hl = string whose
   // chunks are highlighted. The snippet comes from the first of summary and
-  // extra strings with a match: with the field mask of the match known, the
-  // extras are needed only when an extra string matched and the summary did not.
+  // extra strings with a match (the store row carries both).
   function details(h, exact, hl) {
-    var ord = h[0], mask = h[3];
-    var needExtra = mask == null || (!(mask & 2) && !!(mask & 8));
-    return storeRow(ord, needExtra).then(function (row) {
-      var texts = [row[3]].concat(row[5] || []);
+    var ord = h[0];
+    return storeRow(ord).then(function (row) {
+      var texts = [row.summary].concat(row.extras);
       var snip = null;
       for (var i = 0; i < texts.length; i++) {
         if (matchRanges(texts[i], hl).length) { snip = snippet(texts[i], hl, SNIPPET_CHARS); break; }
       }
       var k = meta.kinds[docsInfo.kind[ord]] || ['', ''];
       var r = {
-        id: row[0], kind: k[0], kindLabel: k[1], title: row[1],
-        titleHtml: highlight(row[1], hl), url: row[2], snippet: snip, score: h[2], exact: exact,
-        facets: row[4]
+        id: row.id, kind: k[0], kindLabel: k[1], title: row.title,
+        titleHtml: highlight(row.title, hl), url: row.url, snippet: snip, score: h[2], exact: exact,
+        facets: row.facets
       };
       if (snip !== null) return r;
-      r.snippet = snippet(row[3], hl, SNIPPET_CHARS);
+      r.snippet = snippet(row.summary, hl, SNIPPET_CHARS);
       // A body-only match: the body text is not exported (it would make
       // every page of results load megabytes); name the matched text.
-      if (!matchRanges(row[1], hl).length) {
+      if (!matchRanges(row.title, hl).length) {
         r.snippet += (r.snippet ? ' ' : '') + '<span class="search-result-in-body">正文包含：' +
           queryChunks(hl).map(function (c) { return '<mark>' + escapeHtml(c) + '</mark>'; }).join(' ') + '</span>';
       }
