@@ -416,35 +416,56 @@ fn related_outcomes(recs: &[Arc<Record>]) -> HashMap<RecId, Vec<RecId>> {
             }
         }
     }
-    let mut out = HashMap::new();
-    for (i, r) in recs.iter().enumerate() {
-        let Data::Outcome(o) = &r.data else { continue };
-        let mut score: HashMap<RecId, u32> = HashMap::new();
-        let tags = o
-            .themes
-            .iter()
-            .map(|t| (2u8, t.as_str()))
-            .chain(o.subjects.iter().map(|s| (1u8, s.as_str())));
-        for tag in tags {
-            let Some(list) = by_tag.get(&tag) else {
-                continue;
-            };
-            // Very common tags say little; cap the work on huge sites.
-            if list.len() > 2000 {
-                continue;
-            }
-            for &j in list {
-                if j != i {
-                    *score.entry(j).or_default() += tag.0 as u32;
+    // Scores in a dense array per worker (the records touched are reset
+    // after each outcome), outcomes in parallel.
+    use rayon::prelude::*;
+    let found: Vec<(RecId, Vec<RecId>)> = (0..recs.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; recs.len()], Vec::<RecId>::new()),
+            |(score, touched), i| {
+                let Data::Outcome(o) = &recs[i].data else {
+                    return None;
+                };
+                let tags = o
+                    .themes
+                    .iter()
+                    .map(|t| (2u8, t.as_str()))
+                    .chain(o.subjects.iter().map(|s| (1u8, s.as_str())));
+                for tag in tags {
+                    let Some(list) = by_tag.get(&tag) else {
+                        continue;
+                    };
+                    // Very common tags say little; cap the work on huge sites.
+                    if list.len() > 2000 {
+                        continue;
+                    }
+                    for &j in list {
+                        if j != i {
+                            if score[j] == 0 {
+                                touched.push(j);
+                            }
+                            score[j] += tag.0 as u32;
+                        }
+                    }
                 }
-            }
-        }
-        let mut v: Vec<(RecId, u32)> = score.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(recs[a.0].id.cmp(&recs[b.0].id)));
-        v.truncate(5);
-        if !v.is_empty() {
-            out.insert(i, v.into_iter().map(|x| x.0).collect());
-        }
-    }
-    out
+                let mut v: Vec<(RecId, u32)> = touched.iter().map(|&j| (j, score[j])).collect();
+                for &j in touched.iter() {
+                    score[j] = 0;
+                }
+                touched.clear();
+                let order = |a: &(RecId, u32), b: &(RecId, u32)| {
+                    b.1.cmp(&a.1).then(recs[a.0].id.cmp(&recs[b.0].id))
+                };
+                if v.len() > 5 {
+                    v.select_nth_unstable_by(4, order);
+                    v.truncate(5);
+                }
+                v.sort_by(order);
+                (!v.is_empty()).then(|| (i, v.into_iter().map(|x| x.0).collect()))
+            },
+        )
+        .flatten()
+        .collect();
+    found.into_iter().collect()
 }

@@ -148,7 +148,7 @@ fn freshness_and_rebuild() {
     // unchanged records: the index is kept and described the same way
     let again = build_index(&docs, &dir).unwrap();
     assert_eq!(first, again);
-    docs[0].body.push('改');
+    docs[0].body = format!("{}改", docs[0].body).into();
     assert!(!is_fresh(&docs, &dir));
     build_index(&docs, &dir).unwrap();
     assert!(is_fresh(&docs, &dir));

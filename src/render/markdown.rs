@@ -16,8 +16,9 @@ use crate::diag::{Diagnostics, Pos};
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// Plain text, blocks separated by '\n'.
-    pub text: String,
+    /// Plain text, blocks separated by '\n' (shared with the search
+    /// documents).
+    pub text: std::sync::Arc<str>,
     /// (level, id, text) of h2/h3 headings, for a table of contents.
     pub toc: Vec<(u8, String, String)>,
     /// What `chengguo check` reports beyond errors.
@@ -312,7 +313,7 @@ pub fn render(
     }
     Rendered {
         html,
-        text,
+        text: text.into(),
         toc,
         found,
     }

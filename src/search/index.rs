@@ -148,7 +148,7 @@ pub fn fingerprint(docs: &[SearchDoc]) -> String {
             &d.title,
             &d.url,
             &d.summary,
-            &d.body,
+            &*d.body,
         ] {
             h.str(s);
         }
@@ -264,7 +264,7 @@ pub fn build_index(docs: &[SearchDoc], dir: &Path) -> Result<IndexSummary, Searc
             f.kind => d.kind.clone(),
             f.text[0] => d.title.clone(),
             f.text[1] => d.summary.clone(),
-            f.text[2] => d.body.clone(),
+            f.text[2] => d.body.to_string(),
             f.text[3] => d.extra.join("\n"),
         );
         for (k, vs) in &d.facets {

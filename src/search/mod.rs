@@ -22,8 +22,9 @@ pub struct SearchDoc {
     /// URL of the record page relative to the output root, e.g. "outcomes/abc.html".
     pub url: String,
     pub summary: String,
-    /// Markdown body rendered to plain text (paragraphs separated by "\n").
-    pub body: String,
+    /// Markdown body rendered to plain text (paragraphs separated by "\n");
+    /// shared with the body memo, not copied.
+    pub body: std::sync::Arc<str>,
     /// Every other searchable string value, each one separate (a match never
     /// spans two values): front-matter strings and the titles of referenced records.
     pub extra: Vec<String>,

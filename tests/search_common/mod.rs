@@ -163,7 +163,7 @@ pub fn corpus(n: usize, body_words: usize, seed: u64) -> Vec<SearchDoc> {
                 title: text(&mut r, tn),
                 url: format!("{kind}/doc-{i:05}.html"),
                 summary: text(&mut r, sn),
-                body: text(&mut r, bn),
+                body: text(&mut r, bn).into(),
                 extra,
                 facets: vec![
                     ("stage".to_string(), vec![stage]),
@@ -215,8 +215,12 @@ pub fn queries(docs: &[SearchDoc], n: usize, seed: u64) -> Vec<String> {
         let src = match r.below(4) {
             0 => d.title.clone(),
             1 => d.summary.clone(),
-            2 => d.extra.first().cloned().unwrap_or_else(|| d.body.clone()),
-            _ => d.body.clone(),
+            2 => d
+                .extra
+                .first()
+                .cloned()
+                .unwrap_or_else(|| d.body.to_string()),
+            _ => d.body.to_string(),
         };
         let norm: Vec<char> = analyzer::normalize(&src).chars().collect();
         if norm.is_empty() {
