@@ -214,7 +214,6 @@ pub fn load_with(
     }
 
     let prev = std::mem::take(memo);
-    // (path, the memo entry to keep, diagnostics)
     // (path, entry, whether to keep it, whether the file was read)
     type One = (PathBuf, Arc<Parsed>, bool, bool);
     let results: Vec<One> = files
@@ -222,11 +221,13 @@ pub fn load_with(
         .map(|(kind, path, id)| {
             let before = prev.get(path);
             let read_at = std::time::SystemTime::now();
-            let meta = std::fs::metadata(path);
-            let stamp = meta
-                .as_ref()
-                .ok()
-                .map(|m| crate::incr::Stamp::of(m, read_at));
+            // (a one-off build keeps nothing: no stamps to take)
+            let stamp_now = || {
+                keep.then(|| std::fs::metadata(path).ok())
+                    .flatten()
+                    .map(|m| crate::incr::Stamp::of(&m, read_at))
+            };
+            let stamp = stamp_now();
             // Stamp unchanged: the bytes are those read before.
             if let (Some(p), Some(now)) = (before, &stamp) {
                 if p.stamp.is_some_and(|s| s.unchanged(now)) {
@@ -258,10 +259,7 @@ pub fn load_with(
             let key = h.finish();
             // The stamp is trusted only when it was taken before the read
             // and is the same after it (no write in between).
-            let after = std::fs::metadata(path)
-                .ok()
-                .map(|m| crate::incr::Stamp::of(&m, read_at));
-            let stamp = stamp.filter(|s| after.is_some_and(|a| a == *s));
+            let stamp = stamp.filter(|s| stamp_now().is_some_and(|a| a == *s));
             if let Some(p) = before.filter(|p| p.key == key) {
                 // Same bytes: the parse is reused, the stamp renewed.
                 let entry = Parsed {
