@@ -15,12 +15,13 @@ use tantivy::{DocSet, TantivyDocument, TERMINATED};
 
 use super::analyzer::{hash32, ANALYZER_VERSION};
 use super::index::{DocInfo, TEXT_FIELDS};
+use super::postcode::{base64, count_masks, put_varint, transcode};
 use super::textcode::{Bits, Code};
 use super::words::MAX_WORD_CHARS;
-use super::{io_err, SearchError, FACETS};
+use super::{io_err, Invs, SearchError, FACETS};
 
-/// Version of the static format (`meta.js` → `version`).
-pub const FORMAT_VERSION: u32 = 4;
+pub use super::FORMAT_VERSION;
+
 
 /// Most record-store shards (ids, titles, summaries, extra strings,
 /// Huffman-coded, textcode.rs): the records of one page of results are
@@ -58,38 +59,6 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
-/// Unsigned LEB128.
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Standard base64 with padding.
-pub(crate) fn base64(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
-    for c in data.chunks(3) {
-        let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        s.push(A[(n >> 18) as usize & 63] as char);
-        s.push(A[(n >> 12) as usize & 63] as char);
-        s.push(if c.len() > 1 {
-            A[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        s.push(if c.len() > 2 {
-            A[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    s
-}
-
 fn js_str(s: &str) -> String {
     // serde_json escapes quotes, backslashes and control characters; also
     // escape U+2028/2029 for old JS engines.
@@ -117,16 +86,15 @@ struct TermBuf {
     pos_part: Vec<u8>,
 }
 
-pub(crate) type Invs = Vec<Vec<std::sync::Arc<tantivy::InvertedIndexReader>>>;
-
-/// Reads one term from every segment and field and encodes it: (term,
-/// base64 record-level part, base64 positions part — empty for unigrams).
+/// Reads one term from every segment and field and encodes it in the
+/// varint form (postcode.rs): (term, record-level part, positions part —
+/// empty for unigrams).
 fn encode_term(
     term: &[u8],
     invs: &Invs,
     ord_maps: &[Vec<u32>],
     b: &mut TermBuf,
-) -> Result<Option<(String, String, String)>, SearchError> {
+) -> Result<Option<(String, Vec<u8>, Vec<u8>)>, SearchError> {
     let Ok(text) = std::str::from_utf8(term) else {
         return Ok(None);
     };
@@ -198,11 +166,7 @@ fn encode_term(
         }
         i = j;
     }
-    Ok(Some((
-        text.to_string(),
-        base64(&b.docs_part),
-        base64(&b.pos_part),
-    )))
+    Ok(Some((text.to_string(), b.docs_part.clone(), b.pos_part.clone())))
 }
 
 /// How the terms of one family (record-level data or positions) are laid
@@ -477,7 +441,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     // Read and encode every term; terms are independent, so in parallel
     // (rayon keeps the order of `all_terms`).
     let term_list: Vec<&Vec<u8>> = all_terms.iter().collect();
-    let parts: Vec<Vec<(String, String, String)>> = term_list
+    let parts: Vec<Vec<(String, Vec<u8>, Vec<u8>)>> = term_list
         .par_chunks(1024)
         .map(|chunk| {
             let mut buf = TermBuf::default();
@@ -490,19 +454,29 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             Ok(out)
         })
         .collect::<Result<_, SearchError>>()?;
-    let mut encoded: Vec<(String, String)> = Vec::with_capacity(all_terms.len());
-    let mut encoded_pos: Vec<(String, String)> = Vec::with_capacity(all_terms.len());
-    for (t, d, p) in parts.into_iter().flatten() {
-        encoded_pos.push((t.clone(), p));
-        encoded.push((t, d));
+    let raw: Vec<(String, Vec<u8>, Vec<u8>)> = parts.into_iter().flatten().collect();
+    // one Huffman code of the field masks for the site, then every term in
+    // the bit code of format 5 (postcode.rs)
+    let mut mask_freq: BTreeMap<u32, u64> = BTreeMap::new();
+    for (_, d, _) in &raw {
+        count_masks(d, &mut mask_freq);
     }
+    let mask_code = Code::from_freq(&mask_freq);
+    let encoded: Vec<(String, String)> = raw
+        .par_iter()
+        .map(|(t, d, p)| {
+            let bigram = t.chars().count() >= 2;
+            (t.clone(), base64(&transcode(d, p, &mask_code, bigram)))
+        })
+        .collect();
+    drop(raw);
     // ---- phrase postings of expensive query words (see phrases.rs)
     let cost = |t: &str| -> Option<usize> {
         let i = encoded.binary_search_by(|e| e.0.as_str().cmp(t)).ok()?;
-        Some(encoded[i].1.len() + encoded_pos[i].1.len())
+        Some(encoded[i].1.len())
     };
     // (small sites: relative to the index size, so that the path is used there too)
-    let total: usize = encoded.iter().chain(&encoded_pos).map(|e| e.1.len()).sum();
+    let total: usize = encoded.iter().map(|e| e.1.len()).sum();
     let min_cost = PHRASE_MIN_COST.min(total / 1000);
     // candidates: the query words, and every other string value (themes,
     // subjects, names of schools and people) as a whole, normalised
@@ -605,18 +579,20 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let fixed_files =
         3 + WORD_SHARDS + route_shards + store_shards + phrase_files.len() + answer_files.len();
     let budget = MAX_FILES.saturating_sub(fixed_files).max(4);
-    // record-level parts are needed by every query: 60% of the files
-    let docs_budget = budget * 3 / 5;
-    let docs_fam = layout(&encoded, docs_budget, 32 * 1024, 12 * 1024);
-    let pos_fam = layout(&encoded_pos, budget - docs_budget, 48 * 1024, 24 * 1024);
+    // One family for the terms, record-level part and positions in one
+    // string: a chunk of 3+ characters needs both, and a file fetched costs
+    // about the family's bytes ÷ its files, so one fetch per covering term
+    // instead of two. Files of about equal size; a term above a quarter of
+    // that goes to the big files (packed in term order when they are many).
+    let term_bytes: usize = encoded.iter().map(|e| e.0.len() + e.1.len() + 8).sum();
+    let per_file = term_bytes.div_ceil(budget).max(4096);
+    let term_fam = layout(&encoded, budget, per_file, per_file / 4);
     let mut w = Writer {
         out,
         files: 0,
         bytes: 0,
     };
-    write_family(&mut w, &encoded, &docs_fam, "t-", "tb-")?;
-    write_family(&mut w, &encoded_pos, &pos_fam, "p-", "pb-")?;
-    drop(encoded_pos);
+    write_family(&mut w, &encoded, &term_fam, "t-", "tb-")?;
     let phrase_fam = Family {
         shards: 0,
         big: BTreeMap::new(),
@@ -624,16 +600,10 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         big_files: phrase_files,
     };
     write_family(&mut w, &phrases, &phrase_fam, "", "x-")?;
-    // routing: big terms → [record-level big file | -1, positions big file | -1];
-    // phrases → their file
-    let mut routes: Vec<BTreeMap<&str, [i64; 2]>> = vec![BTreeMap::new(); route_shards];
-    for (fam_ix, fam) in [&docs_fam, &pos_fam].iter().enumerate() {
-        for (t, &f) in &fam.big {
-            let e = routes[hash32(t) as usize % route_shards]
-                .entry(t.as_str())
-                .or_insert([-1, -1]);
-            e[fam_ix] = f as i64;
-        }
+    // routing: big terms → their big file; phrases → their file
+    let mut routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
+    for (t, &f) in &term_fam.big {
+        routes[hash32(t) as usize % route_shards].insert(t.as_str(), f);
     }
     let mut phrase_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
     for (fi, f) in phrase_fam.big_files.iter().enumerate() {
@@ -814,8 +784,8 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "docs": n_docs,
         "fields": TEXT_FIELDS,
         "avgFieldnorm": avg,
-        "termShards": docs_fam.shards,
-        "posShards": pos_fam.shards,
+        "termShards": term_fam.shards,
+        "maskCode": mask_code.meta(),
         "routeShards": route_shards,
         "wordShards": WORD_SHARDS,
         "wordSingle": words.single,
@@ -840,24 +810,4 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         files: w.files,
         bytes: w.bytes,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn varint_and_base64() {
-        let mut v = Vec::new();
-        put_varint(&mut v, 0);
-        put_varint(&mut v, 127);
-        put_varint(&mut v, 128);
-        put_varint(&mut v, 300);
-        assert_eq!(v, vec![0, 127, 0x80, 1, 0xac, 2]);
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
 }

@@ -137,7 +137,7 @@ pub fn fingerprint(docs: &[SearchDoc]) -> String {
     let mut h = H(0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4);
     h.str(&format!(
         "chengguo-search analyzer {ANALYZER_VERSION} format {}",
-        super::export::FORMAT_VERSION
+        super::FORMAT_VERSION
     ));
     h.bytes(&(docs.len() as u64).to_le_bytes());
     for d in docs {

@@ -61,12 +61,19 @@ pub fn cache_dir(site_dir: &Path) -> PathBuf {
     site_dir.join(".chengguo-cache").join("search")
 }
 
+/// Version of the static format (`meta.js` → `version`; docs/search-format.md).
+pub const FORMAT_VERSION: u32 = 5;
+
+/// Inverted-index readers of every segment and text field (export, phrases).
+pub(crate) type Invs = Vec<Vec<std::sync::Arc<tantivy::InvertedIndexReader>>>;
+
 pub mod analyzer;
 mod answers;
 pub mod export;
 pub mod highlight;
 pub mod index;
 mod phrases;
+mod postcode;
 pub mod query;
 mod textcode;
 pub mod words;

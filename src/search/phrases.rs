@@ -19,7 +19,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
 use super::analyzer::covering;
-use super::export::{put_varint, Invs};
+use super::postcode::put_varint;
+use super::Invs;
 use super::SearchError;
 
 /// One term's postings: per (ord, field), sorted by (ord, field), the range

@@ -139,7 +139,7 @@ pub(crate) struct Bits {
 }
 
 impl Bits {
-    fn push(&mut self, one: bool) {
+    pub(crate) fn push(&mut self, one: bool) {
         if self.n.is_multiple_of(8) {
             self.out.push(0);
         }
@@ -149,6 +149,12 @@ impl Bits {
             }
         }
         self.n += 1;
+    }
+    /// The low `len` bits of `v`, most significant first.
+    pub(crate) fn put_bits(&mut self, v: u64, len: u32) {
+        for b in (0..len).rev() {
+            self.push((v >> b) & 1 == 1);
+        }
     }
     pub(crate) fn finish(self) -> Vec<u8> {
         self.out

@@ -7,7 +7,7 @@
  * On a page with #search-results it also runs the search page UI. */
 (function () {
   'use strict';
-  var FORMAT = 4;
+  var FORMAT = 5;
   var K1 = 1.2, B = 0.75;
   var PAGE = 20;
   var SNIPPET_CHARS = 90;
@@ -266,51 +266,73 @@
 
   function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
 
-  // Routing entry of a term: [record-level big file, positions big file] or null.
+  // Routing entry of a term: the index of its big file, or null (hash shard).
   function getRoute(t) {
     var r = 'r-' + (hash32(t) % meta.routeShards);
     return load(r + '.js', r).then(function (m) { return has(m.t, t) ? m.t[t] : null; });
   }
-  // File stem of a term's record-level part (pos=false) or positions part.
-  function termFile(t, pos, route) {
-    var big = route ? route[pos ? 1 : 0] : -1;
-    if (big >= 0) return (pos ? 'pb-' : 'tb-') + big;
-    return (pos ? 'p-' : 't-') + (hash32(t) % (pos ? meta.posShards : meta.termShards));
+  // File stem of a term (record-level part and positions in one string).
+  function termFile(t, route) {
+    return route !== null ? 'tb-' + route : 't-' + (hash32(t) % meta.termShards);
   }
 
+  // Bit reads of the posting code (postcode.rs): bits least significant
+  // first within a byte, values most significant bit first.
+  BitReader.prototype.bits = function (k) {
+    var x = 0, b = this.b, i = this.i;
+    for (var j = 0; j < k; j++, i++) x = x * 2 + ((b[i >> 3] >> (i & 7)) & 1);
+    this.i = i;
+    return x;
+  };
+  BitReader.prototype.gamma = function () {
+    var z = 0, b = this.b, n = b.length * 8;
+    while (this.i < n && !((b[this.i >> 3] >> (this.i & 7)) & 1)) { z++; this.i++; }
+    if (this.i >= n) throw new Error('搜索索引文件内容无效');
+    this.i++;
+    return Math.pow(2, z) + this.bits(z) - 1;
+  };
+  BitReader.prototype.rice = function (k) {
+    var q = 0, b = this.b, n = b.length * 8, i = this.i;
+    while (i < n && ((b[i >> 3] >> (i & 7)) & 1)) { q++; i++; }
+    if (i >= n) throw new Error('搜索索引文件内容无效');
+    this.i = i + 1;
+    return q * Math.pow(2, k) + this.bits(k);
+  };
+
   var decoded = Object.create(null);
-  // Decoded posting: per field {ords: [], tfs: [], pos: [[...]] (when loaded)}
+  // Decoded posting: per field {ords: [], tfs: [], pos: [[...]] (when decoded)}.
+  // The positions follow the record-level part in the same string; they are
+  // decoded only for chunks of 3+ characters.
   function getTerm(t, needPos) {
     var d = decoded[t];
     if (d && (!needPos || d.hasPos)) return Promise.resolve(d.fields);
     var withPos = needPos && cps(t).length >= 2;
     return getRoute(t).then(function (route) {
-      var stems = [termFile(t, false, route)];
-      if (withPos) stems.push(termFile(t, true, route));
-      return Promise.all(stems.map(function (f) { return load(f + '.js', f); }));
-    }).then(function (shards) {
+      var f = termFile(t, route);
+      return load(f + '.js', f);
+    }).then(function (shard) {
       d = decoded[t];
       if (d && (!needPos || d.hasPos)) return d.fields;
       var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [], pos: [] }; });
-      var raw = has(shards[0], t) ? shards[0][t] : null;
-      var praw = withPos && has(shards[1], t) ? shards[1][t] : null;
-      if (raw !== null) {
-        var r = new Reader(b64bytes(raw));
-        var pr = praw !== null ? new Reader(b64bytes(praw)) : null;
-        var n = r.v(), ord = 0;
+      if (has(shard, t)) {
+        var r = new BitReader(b64bytes(shard[t])), mc = meta.maskCode;
+        var n = r.gamma(), kg = r.gamma(), kt = r.gamma(), ord = -1, seq = [];
         for (var i = 0; i < n; i++) {
-          var x = r.v();
-          ord += Math.floor(x / 16);
-          var mask = x % 16;
+          ord += r.rice(kg) + 1;
+          var mask = mc[0][r.sym(mc[1])];
           for (var fi = 0; fi < 4; fi++) {
             if (!(mask & (1 << fi))) continue;
-            var tf = r.v(), F = fields[fi];
-            F.ords.push(ord); F.tfs.push(tf);
-            if (pr) {
-              var p = new Array(tf), last = 0;
-              for (var k = 0; k < tf; k++) { last += pr.v(); p[k] = last; }
-              F.pos.push(p);
-            }
+            var F = fields[fi];
+            F.ords.push(ord); F.tfs.push(r.rice(kt) + 1);
+            seq.push(fi);
+          }
+        }
+        if (withPos) {
+          var kp = r.gamma(), at = [0, 0, 0, 0];
+          for (var e = 0; e < seq.length; e++) {
+            var G = fields[seq[e]], tf = G.tfs[at[seq[e]]++], p = new Array(tf), last = -1;
+            for (var k = 0; k < tf; k++) { last = k ? last + r.rice(kp) + 1 : r.rice(kp); p[k] = last; }
+            G.pos.push(p);
           }
         }
       }

@@ -1,0 +1,323 @@
+//! Byte and bit codes of the static index (docs/search-format.md §3.1):
+//! LEB128 varints and base64 (phrase postings, the transport of every bit
+//! stream), and the code of a term's postings since format 5 — Elias gamma
+//! for counts and parameters, Rice codes with a per-term parameter for
+//! record gaps, term frequencies and position gaps, and one Huffman code
+//! per site for the field masks (textcode.rs).
+//!
+//! The export first writes each term in the varint form of format 4 (it is
+//! what tantivy's postings give, term by term, in parallel), counts the
+//! field masks of all terms, then [`transcode`]s every term into the bit
+//! code. The reference reader is `getTerm` in `themes/default/static/search.js`.
+
+use super::textcode::{Bits, Code};
+
+/// Unsigned LEB128.
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads one LEB128 varint at `*i` (0 past the end: the writer never
+/// produces a truncated value).
+pub(crate) fn get_varint(b: &[u8], i: &mut usize) -> u64 {
+    let mut x = 0u64;
+    let mut shift = 0;
+    while let Some(&c) = b.get(*i) {
+        *i += 1;
+        if shift < 64 {
+            x |= u64::from(c & 127) << shift;
+        }
+        shift += 7;
+        if c & 128 == 0 {
+            break;
+        }
+    }
+    x
+}
+
+/// Standard base64 with padding.
+pub(crate) fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        s.push(A[(n >> 18) as usize & 63] as char);
+        s.push(A[(n >> 12) as usize & 63] as char);
+        s.push(if c.len() > 1 {
+            A[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        s.push(if c.len() > 2 {
+            A[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    s
+}
+
+/// Elias gamma of `v + 1` (so `v ≥ 0`): ⌊log2(v + 1)⌋ zero bits, then
+/// `v + 1` in binary, most significant bit first.
+pub(crate) fn gamma(bits: &mut Bits, v: u64) {
+    let x = v + 1;
+    let len = 64 - x.leading_zeros();
+    for _ in 1..len {
+        bits.push(false);
+    }
+    bits.put_bits(x, len);
+}
+
+/// Rice code of `v` with parameter `k`: `v >> k` one bits, a zero bit,
+/// then the low `k` bits of `v`, most significant first.
+pub(crate) fn rice(bits: &mut Bits, v: u64, k: u32) {
+    for _ in 0..(v >> k) {
+        bits.push(true);
+    }
+    bits.push(false);
+    bits.put_bits(v, k);
+}
+
+/// Bits of `vals` in the Rice code of parameter `k`.
+fn rice_cost(vals: &[u64], k: u32) -> u64 {
+    vals.iter().map(|&v| (v >> k) + 1 + u64::from(k)).sum()
+}
+
+/// The Rice parameter that codes `vals` in the fewest bits (ties: the
+/// smallest `k`). The cost is convex in `k`, so the search walks down from
+/// the estimate of the mean and stops when the cost rises.
+pub(crate) fn best_k(vals: &[u64]) -> u32 {
+    if vals.is_empty() {
+        return 0;
+    }
+    let mean = vals.iter().sum::<u64>() / vals.len() as u64;
+    let mut k = (64 - (mean + 1).leading_zeros()).min(40);
+    let mut cost = rice_cost(vals, k);
+    // down while cheaper or equal (ties go to the smaller k)
+    while k > 0 {
+        let c = rice_cost(vals, k - 1);
+        if c > cost {
+            break;
+        }
+        k -= 1;
+        cost = c;
+    }
+    // up while strictly cheaper
+    while k < 40 {
+        let c = rice_cost(vals, k + 1);
+        if c >= cost {
+            break;
+        }
+        k += 1;
+        cost = c;
+    }
+    k
+}
+
+/// Field masks of a term in the varint form (for the site's mask code).
+pub(crate) fn count_masks(docs_part: &[u8], freq: &mut std::collections::BTreeMap<u32, u64>) {
+    let mut i = 0;
+    let n = get_varint(docs_part, &mut i);
+    for _ in 0..n {
+        let x = get_varint(docs_part, &mut i);
+        let mask = x & 15;
+        *freq.entry(mask as u32).or_insert(0) += 1;
+        for _ in 0..mask.count_ones() {
+            get_varint(docs_part, &mut i);
+        }
+    }
+}
+
+/// One term from the varint form (record-level part `docs_part`, positions
+/// part `pos_part`, empty for a unigram) to the bit code of format 5:
+///
+/// ```text
+/// gamma(n_docs) gamma(kg) gamma(kt)
+/// n_docs × [ rice(ord − prev − 1, kg)  mask (site code)  per field bit: rice(tf − 1, kt) ]
+/// bigrams: gamma(kp), then per (record, field) in that order, tf ×
+///          rice(first position | gap − 1, kp)
+/// ```
+pub(crate) fn transcode(docs_part: &[u8], pos_part: &[u8], masks: &Code, bigram: bool) -> Vec<u8> {
+    let mut i = 0;
+    let n = get_varint(docs_part, &mut i);
+    let mut gaps = Vec::with_capacity(n as usize);
+    let mut mask_of = Vec::with_capacity(n as usize);
+    let mut tfs = Vec::with_capacity(n as usize);
+    let mut prev: Option<u64> = None;
+    for _ in 0..n {
+        let x = get_varint(docs_part, &mut i);
+        let ord = prev.map_or(0, |p| p) + (x >> 4);
+        gaps.push(match prev {
+            None => ord,
+            Some(p) => ord - p - 1,
+        });
+        prev = Some(ord);
+        let mask = x & 15;
+        mask_of.push(mask as u32);
+        for _ in 0..mask.count_ones() {
+            tfs.push(get_varint(docs_part, &mut i).saturating_sub(1));
+        }
+    }
+    let mut positions = Vec::new();
+    if bigram {
+        let mut j = 0;
+        // (`tfs` holds tf − 1; the varint form has the first position
+        // absolute, then gaps > 0)
+        for &tf in &tfs {
+            for p in 0..=tf {
+                let d = get_varint(pos_part, &mut j);
+                positions.push(if p == 0 { d } else { d.saturating_sub(1) });
+            }
+        }
+    }
+    let (kg, kt) = (best_k(&gaps), best_k(&tfs));
+    let mut bits = Bits::default();
+    gamma(&mut bits, n);
+    gamma(&mut bits, u64::from(kg));
+    gamma(&mut bits, u64::from(kt));
+    let mut t = 0;
+    for (g, &m) in gaps.iter().zip(&mask_of) {
+        rice(&mut bits, *g, kg);
+        masks.put(&mut bits, m);
+        for _ in 0..m.count_ones() {
+            rice(&mut bits, tfs[t], kt);
+            t += 1;
+        }
+    }
+    if bigram {
+        let kp = best_k(&positions);
+        gamma(&mut bits, u64::from(kp));
+        for &p in &positions {
+            rice(&mut bits, p, kp);
+        }
+    }
+    bits.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Reference bit reader (the runtime's algorithm).
+    struct R<'a>(&'a [u8], usize);
+    impl R<'_> {
+        fn bit(&mut self) -> u64 {
+            let b = u64::from((self.0[self.1 / 8] >> (self.1 % 8)) & 1);
+            self.1 += 1;
+            b
+        }
+        fn bits(&mut self, k: u32) -> u64 {
+            (0..k).fold(0, |x, _| x * 2 + self.bit())
+        }
+        fn gamma(&mut self) -> u64 {
+            let mut z = 0;
+            while self.bit() == 0 {
+                z += 1;
+            }
+            ((1 << z) | self.bits(z)) - 1
+        }
+        fn rice(&mut self, k: u32) -> u64 {
+            let mut q = 0;
+            while self.bit() == 1 {
+                q += 1;
+            }
+            (q << k) | self.bits(k)
+        }
+    }
+
+    #[test]
+    fn varint_and_base64() {
+        let mut v = Vec::new();
+        put_varint(&mut v, 0);
+        put_varint(&mut v, 127);
+        put_varint(&mut v, 128);
+        put_varint(&mut v, 300);
+        assert_eq!(v, vec![0, 127, 0x80, 1, 0xac, 2]);
+        let mut i = 0;
+        let back: Vec<u64> = (0..4).map(|_| get_varint(&v, &mut i)).collect();
+        assert_eq!(back, vec![0, 127, 128, 300]);
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn gamma_rice_round_trip_and_best_k() {
+        let vals = [0u64, 1, 2, 3, 7, 8, 100, 1000, 65_535, 1 << 33];
+        let mut b = Bits::default();
+        for &v in &vals {
+            gamma(&mut b, v);
+            for k in [0, 3, 12] {
+                if v >> k < 5000 {
+                    rice(&mut b, v, k);
+                }
+            }
+        }
+        let bytes = b.finish();
+        let mut r = R(&bytes, 0);
+        for &v in &vals {
+            assert_eq!(r.gamma(), v);
+            for k in [0, 3, 12] {
+                if v >> k < 5000 {
+                    assert_eq!(r.rice(k), v, "rice k={k}");
+                }
+            }
+        }
+        assert_eq!(best_k(&[0, 0, 0, 1]), 0);
+        let big: Vec<u64> = (0..100).map(|i| 1000 + i).collect();
+        let k = best_k(&big);
+        for other in 0..30 {
+            assert!(rice_cost(&big, k) <= rice_cost(&big, other));
+        }
+    }
+
+    #[test]
+    fn transcode_round_trip() {
+        // two records: ord 3 (body tf 2 at 5, 9), ord 10 (title tf 1 at 0; body tf 1 at 4)
+        let mut docs = Vec::new();
+        put_varint(&mut docs, 2);
+        put_varint(&mut docs, (3 << 4) | 4);
+        put_varint(&mut docs, 2);
+        put_varint(&mut docs, (7 << 4) | 5);
+        put_varint(&mut docs, 1);
+        put_varint(&mut docs, 1);
+        let mut pos = Vec::new();
+        for d in [5u64, 4, 0, 4] {
+            put_varint(&mut pos, d);
+        }
+        let mut freq = BTreeMap::new();
+        count_masks(&docs, &mut freq);
+        assert_eq!(freq, BTreeMap::from([(4, 1), (5, 1)]));
+        let code = Code::from_freq(&freq);
+        let out = transcode(&docs, &pos, &code, true);
+        let mut r = R(&out, 0);
+        assert_eq!(r.gamma(), 2);
+        let (kg, kt) = (r.gamma() as u32, r.gamma() as u32);
+        let mask_sym = |r: &mut R| {
+            // a two-symbol code: one bit each, 4 before 5 in canonical order
+            if r.bit() == 0 {
+                4
+            } else {
+                5
+            }
+        };
+        assert_eq!(r.rice(kg), 3);
+        assert_eq!(mask_sym(&mut r), 4);
+        assert_eq!(r.rice(kt) + 1, 2);
+        assert_eq!(r.rice(kg), 10 - 3 - 1);
+        assert_eq!(mask_sym(&mut r), 5);
+        assert_eq!(r.rice(kt) + 1, 1);
+        assert_eq!(r.rice(kt) + 1, 1);
+        let kp = r.gamma() as u32;
+        let p: Vec<u64> = (0..4).map(|_| r.rice(kp)).collect();
+        assert_eq!(p, vec![5, 3, 0, 4]);
+    }
+}
