@@ -15,7 +15,7 @@ use tantivy::{DocSet, TantivyDocument, TERMINATED};
 
 use super::analyzer::{hash32, ANALYZER_VERSION};
 use super::index::{DocInfo, TEXT_FIELDS};
-use super::postcode::{base64, count_masks, put_varint, transcode};
+use super::postcode::{base91, count_masks, put_varint, transcode, transcode_phrase};
 use super::textcode::{Bits, Code};
 use super::words::MAX_WORD_CHARS;
 use super::{io_err, Invs, SearchError, FACETS};
@@ -31,20 +31,32 @@ pub use super::FORMAT_VERSION;
 const STORE_SHARDS: usize = 830;
 /// Upper bound on files written (issue 11: at most 2,000).
 const MAX_FILES: usize = 1990;
-/// Phrase files: most files, and the target size of one (base64 bytes).
+/// Phrase files: most files, and the target size of one (basE91 bytes).
 const PHRASE_FILES: usize = 200;
 const PHRASE_FILE_TARGET: usize = 24 * 1024;
 /// A word of 3+ characters gets a phrase posting when its covering bigrams
-/// cost more than this (record-level + positions, base64 bytes), or more
+/// cost more than this (record-level + positions, basE91 bytes), or more
 /// than a thousandth of all postings on a small site.
 const PHRASE_MIN_COST: usize = 16 * 1024;
 /// Longest string value taken as a phrase.
 const MAX_PHRASE_CHARS: usize = 16;
 /// Word-table shards.
 const WORD_SHARDS: usize = 32;
-/// Routing shards (which terms live in a file of their own).
-/// Most routing shards (a site gets one per 100 records, at least one).
+/// Routing shards: which terms live in a file of their own, and the
+/// postings of the rarest terms inline. A site gets one per 100 records
+/// (at most 96), or more when its inline postings need them (about
+/// `ROUTE_TARGET` bytes a shard, at most `MAX_ROUTE_SHARDS`).
 const ROUTE_SHARDS: usize = 96;
+const MAX_ROUTE_SHARDS: usize = 200;
+const ROUTE_TARGET: usize = 16 * 1024;
+/// A term whose entry (key and posting, basE91) is at most this many bytes
+/// is written inline in its routing shard, which every lookup of the term
+/// loads anyway (the rarest bigrams: parts of names of people and schools).
+/// Measured on the national corpus (232 queries, median / p90 / max KB):
+/// none 468 / 1,035 / 1,669; 64 bytes 463 / 1,042 / 1,728; 128 bytes
+/// (172 routing shards) 454 / 1,101 / 1,817 — names of people cost 5× less,
+/// every other lookup pays the larger routing shards.
+const INLINE_TERM: usize = 64;
 
 /// What [`export_static`] wrote, for the CLI's stage line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -203,19 +215,28 @@ fn layout(
     }
     let shards = small_bytes.div_ceil(shard_target).clamp(1, budget / 2);
     let big_budget = (budget - shards).max(1);
-    let big_bytes: usize = big_ix.iter().map(|&i| items[i].1.len()).sum();
-    let per_file = big_bytes.div_ceil(big_budget).max(1);
+    // big terms packed in term order, each file filled to the mean of what
+    // is left (so a term larger than that has a file of its own and the
+    // budget is used up)
+    let mut left: usize = big_ix.iter().map(|&i| items[i].1.len()).sum();
     let mut big_files: Vec<Vec<usize>> = Vec::new();
-    let mut big = BTreeMap::new();
-    let mut cum = 0usize;
+    let mut fill = 0usize;
+    let mut target = 0usize;
     for &i in &big_ix {
-        let f = (cum / per_file).min(big_budget - 1);
-        cum += items[i].1.len();
-        while big_files.len() <= f {
+        let b = items[i].1.len();
+        if big_files.is_empty() || (fill > 0 && fill + b > target && big_files.len() < big_budget) {
+            let files_left = (big_budget - big_files.len()).max(1);
+            target = left.div_ceil(files_left);
             big_files.push(Vec::new());
+            fill = 0;
         }
-        big_files[f].push(i);
+        fill += b;
+        left -= b;
+        if let Some(f) = big_files.last_mut() {
+            f.push(i);
+        }
     }
+    let mut big = BTreeMap::new();
     big_files.retain(|f| !f.is_empty());
     for (fi, f) in big_files.iter().enumerate() {
         for &i in f {
@@ -461,12 +482,17 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     for (_, d, _) in &raw {
         count_masks(d, &mut mask_freq);
     }
+    // (every non-empty mask has a code: a phrase's mask, coded with the same
+    // code, can be one that no term has)
+    for m in 1..16 {
+        *mask_freq.entry(m).or_insert(0) += 1;
+    }
     let mask_code = Code::from_freq(&mask_freq);
     let encoded: Vec<(String, String)> = raw
         .par_iter()
         .map(|(t, d, p)| {
             let bigram = t.chars().count() >= 2;
-            (t.clone(), base64(&transcode(d, p, &mask_code, bigram)))
+            (t.clone(), base91(&transcode(d, p, &mask_code, bigram)))
         })
         .collect();
     drop(raw);
@@ -551,7 +577,11 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let answer_files = super::answers::select(&raw_phrases, &recs, &facet_values, &words.weights);
     let phrases: Vec<(String, String)> = raw_phrases
         .into_iter()
-        .map(|(p, b)| (p, base64(&b)))
+        .map(|(p, b)| {
+            let n_dfs = 4 * super::analyzer::covering(p.chars().count()).len();
+            let coded = transcode_phrase(&b, n_dfs, &mask_code);
+            (p, base91(&coded))
+        })
         .collect();
     trace.step("answers computed");
 
@@ -559,7 +589,15 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let store_shards = n_docs.div_ceil(8).clamp(1, STORE_SHARDS);
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
-    let route_shards = n_docs.div_ceil(100).clamp(1, ROUTE_SHARDS);
+    let entry_bytes = |e: &(String, String)| e.0.len() + e.1.len() + 8;
+    let (inline, encoded): (Vec<(String, String)>, Vec<(String, String)>) = encoded
+        .into_iter()
+        .partition(|e| entry_bytes(e) <= INLINE_TERM);
+    let inline_bytes: usize = inline.iter().map(entry_bytes).sum();
+    let route_shards = n_docs
+        .div_ceil(100)
+        .clamp(1, ROUTE_SHARDS)
+        .max(inline_bytes.div_ceil(ROUTE_TARGET).min(MAX_ROUTE_SHARDS));
     // phrases packed in order into files of about PHRASE_FILE_TARGET bytes
     let phrase_bytes: usize = phrases.iter().map(|p| p.0.len() + p.1.len() + 8).sum();
     let per_phrase_file = phrase_bytes.div_ceil(PHRASE_FILES).max(PHRASE_FILE_TARGET);
@@ -582,11 +620,12 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     // One family for the terms, record-level part and positions in one
     // string: a chunk of 3+ characters needs both, and a file fetched costs
     // about the family's bytes ÷ its files, so one fetch per covering term
-    // instead of two. Files of about equal size; a term above a quarter of
-    // that goes to the big files (packed in term order when they are many).
+    // instead of two. Files of about equal size; a term above a
+    // sixteenth of that goes to the big files (packed in term order when
+    // they are many), so that the hash shards are of about equal size.
     let term_bytes: usize = encoded.iter().map(|e| e.0.len() + e.1.len() + 8).sum();
     let per_file = term_bytes.div_ceil(budget).max(4096);
-    let term_fam = layout(&encoded, budget, per_file, per_file / 4);
+    let term_fam = layout(&encoded, budget, per_file, per_file / 16);
     let mut w = Writer {
         out,
         files: 0,
@@ -604,6 +643,10 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let mut routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
     for (t, &f) in &term_fam.big {
         routes[hash32(t) as usize % route_shards].insert(t.as_str(), f);
+    }
+    let mut inline_routes: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); route_shards];
+    for (t, b) in &inline {
+        inline_routes[hash32(t) as usize % route_shards].insert(t.as_str(), b.as_str());
     }
     let mut phrase_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
     for (fi, f) in phrase_fam.big_files.iter().enumerate() {
@@ -627,17 +670,19 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             ),
         )?;
     }
-    for (i, ((m, x), a)) in routes
+    for (i, (((m, x), a), inl)) in routes
         .iter()
         .zip(&phrase_routes)
         .zip(&answer_routes)
+        .zip(&inline_routes)
         .enumerate()
     {
         w.write(
             &format!("r-{i}.js"),
             &format!(
-                "__chengguo_search_load(\"r\",\"r-{i}\",{{\"t\":{},\"x\":{},\"a\":{}}});\n",
+                "__chengguo_search_load(\"r\",\"r-{i}\",{{\"t\":{},\"i\":{},\"x\":{},\"a\":{}}});\n",
                 js_json(m),
+                js_json(inl),
                 js_json(x),
                 js_json(a)
             ),
@@ -713,7 +758,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "facets.js",
         &format!(
             "__chengguo_search_load(\"f\",\"facets\",{});\n",
-            js_json(&serde_json::json!({"bits": base64(&facets_bin), "codes": facet_codes}))
+            js_json(&serde_json::json!({"bits": base91(&facets_bin), "codes": facet_codes}))
         ),
     )?;
 
@@ -748,7 +793,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         &format!(
             "__chengguo_search_load(\"d\",\"docs\",{});\n",
             js_json(&serde_json::json!({
-                "norms": base64(&docs_bin),
+                "norms": base91(&docs_bin),
                 "normCodes": norm_codes,
                 "fieldnormTable": norm_table,
                 "textCode": code.meta(),
@@ -761,7 +806,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             let d = &infos[ord];
             let (texts, spec) = texts_of(ord);
             let mut row =
-                serde_json::json!([d.id, base64(&code.encode(&texts)), global[ord], spec]);
+                serde_json::json!([d.id, base91(&code.encode(&texts)), global[ord], spec]);
             if d.url != format!("{}/{}.html", d.kind, d.id) {
                 if let Some(a) = row.as_array_mut() {
                     a.push(serde_json::Value::from(d.url.as_str()));
@@ -806,7 +851,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     trace.step("store and manifest written");
     Ok(ExportSummary {
         docs: n_docs,
-        terms: encoded.len(),
+        terms: encoded.len() + inline.len(),
         files: w.files,
         bytes: w.bytes,
     })

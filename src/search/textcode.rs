@@ -103,9 +103,7 @@ impl Code {
     /// Appends the code of `sym` (nothing for a symbol not in the code).
     pub(crate) fn put(&self, bits: &mut Bits, sym: u32) {
         if let Some(&(code, len)) = self.codes.get(&sym) {
-            for b in (0..len).rev() {
-                bits.push((code >> b) & 1 == 1);
-            }
+            bits.put_bits(code, len);
         }
     }
 
@@ -135,28 +133,49 @@ impl Code {
 #[derive(Default)]
 pub(crate) struct Bits {
     out: Vec<u8>,
-    n: usize,
+    /// bits not yet in `out`, the oldest in bit 0
+    acc: u64,
+    /// number of bits in `acc` (< 8 between calls)
+    pending: u32,
 }
 
 impl Bits {
     pub(crate) fn push(&mut self, one: bool) {
-        if self.n.is_multiple_of(8) {
-            self.out.push(0);
+        self.put_lsb(u64::from(one), 1);
+    }
+    /// `len ≤ 56` bits, the first to go out in bit 0 of `v`.
+    fn put_lsb(&mut self, v: u64, len: u32) {
+        self.acc |= v << self.pending;
+        self.pending += len;
+        while self.pending >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.pending -= 8;
         }
-        if one {
-            if let Some(last) = self.out.last_mut() {
-                *last |= 1 << (self.n % 8);
-            }
-        }
-        self.n += 1;
     }
     /// The low `len` bits of `v`, most significant first.
     pub(crate) fn put_bits(&mut self, v: u64, len: u32) {
-        for b in (0..len).rev() {
-            self.push((v >> b) & 1 == 1);
+        let mut len = len.min(64);
+        while len > 0 {
+            let l = len.min(48);
+            let part = (v >> (len - l)) & ((1u64 << l) - 1);
+            // most significant first = the reversed bits, least significant first
+            self.put_lsb(part.reverse_bits() >> (64 - l), l);
+            len -= l;
         }
     }
-    pub(crate) fn finish(self) -> Vec<u8> {
+    /// `n` one bits.
+    pub(crate) fn ones(&mut self, mut n: u64) {
+        while n > 0 {
+            let l = n.min(48) as u32;
+            self.put_lsb((1u64 << l) - 1, l);
+            n -= u64::from(l);
+        }
+    }
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        if self.pending > 0 {
+            self.out.push(self.acc as u8);
+        }
         self.out
     }
 }

@@ -176,17 +176,25 @@
     });
   }
 
-  function b64bytes(s) {
-    var bin = atob(s), out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+  // basE91 (postcode.rs): the bytes of every binary payload.
+  var B91 = '!#$%&()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~';
+  var B91DEC = new Int32Array(128);
+  for (var bi = 0; bi < B91.length; bi++) B91DEC[B91.charCodeAt(bi)] = bi;
+  function bytesOf(s) {
+    var out = new Uint8Array(Math.ceil(s.length * 14 / 16) + 2), o = 0;
+    var v = -1, b = 0, n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = B91DEC[s.charCodeAt(i) & 127];
+      if (v < 0) { v = d; continue; }
+      v += d * 91;
+      b |= v << n;
+      n += (v & 8191) > 88 ? 13 : 14;
+      do { out[o++] = b & 255; b >>>= 8; n -= 8; } while (n > 7);
+      v = -1;
+    }
+    if (v >= 0) out[o++] = (b | v << n) & 255;
+    return out.subarray(0, o);
   }
-  function Reader(bytes) { this.b = bytes; this.i = 0; }
-  Reader.prototype.v = function () {
-    var x = 0, mul = 1, b;
-    do { b = this.b[this.i++]; x += (b & 127) * mul; mul *= 128; } while (b & 128);
-    return x;
-  };
 
   // Canonical Huffman codes (textcode.rs): code [symbols in canonical order,
   // codes per length]; bits least significant first within a byte, code bits
@@ -218,7 +226,7 @@
         for (var j = 0; j < meta.kindRuns[i + 1] && d < n; j++) kind[d++] = meta.kindRuns[i];
       }
       // norms: per field, per record the fieldnorm id (code p.normCodes[field])
-      var norms = new Uint8Array(n * 4), br = new BitReader(b64bytes(p.norms));
+      var norms = new Uint8Array(n * 4), br = new BitReader(bytesOf(p.norms));
       for (var f = 0; f < 4; f++) {
         var c = p.normCodes[f];
         for (d = 0; d < n; d++) norms[d * 4 + f] = c[0][br.sym(c[1])];
@@ -247,7 +255,7 @@
     return load('facets.js', 'facets').then(function (p) {
       // per facet, per record the number of values, then their local
       // indexes, in the facet's codes (p.codes[f]: [count code, value code])
-      var br = new BitReader(b64bytes(p.bits)), out = [], d;
+      var br = new BitReader(bytesOf(p.bits)), out = [], d;
       for (d = 0; d < meta.docs; d++) out.push([]);
       var offset = 0;
       meta.facets.forEach(function (f, fi) {
@@ -266,14 +274,17 @@
 
   function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
 
-  // Routing entry of a term: the index of its big file, or null (hash shard).
+  // The routing shard of a term: its posting inline (`i`, the rarest
+  // terms), the index of its big file (`t`), or neither (a hash shard).
   function getRoute(t) {
     var r = 'r-' + (hash32(t) % meta.routeShards);
-    return load(r + '.js', r).then(function (m) { return has(m.t, t) ? m.t[t] : null; });
+    return load(r + '.js', r);
   }
-  // File stem of a term (record-level part and positions in one string).
-  function termFile(t, route) {
-    return route !== null ? 'tb-' + route : 't-' + (hash32(t) % meta.termShards);
+  // The term's posting (record-level part and positions in one string), or null.
+  function termPosting(t, m) {
+    if (has(m.i, t)) return Promise.resolve(m.i[t]);
+    var f = has(m.t, t) ? 'tb-' + m.t[t] : 't-' + (hash32(t) % meta.termShards);
+    return load(f + '.js', f).then(function (shard) { return has(shard, t) ? shard[t] : null; });
   }
 
   // Bit reads of the posting code (postcode.rs): bits least significant
@@ -307,15 +318,12 @@
     var d = decoded[t];
     if (d && (!needPos || d.hasPos)) return Promise.resolve(d.fields);
     var withPos = needPos && cps(t).length >= 2;
-    return getRoute(t).then(function (route) {
-      var f = termFile(t, route);
-      return load(f + '.js', f);
-    }).then(function (shard) {
+    return getRoute(t).then(function (m) { return termPosting(t, m); }).then(function (raw) {
       d = decoded[t];
       if (d && (!needPos || d.hasPos)) return d.fields;
       var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [], pos: [] }; });
-      if (has(shard, t)) {
-        var r = new BitReader(b64bytes(shard[t])), mc = meta.maskCode;
+      if (raw !== null) {
+        var r = new BitReader(bytesOf(raw)), mc = meta.maskCode;
         var n = r.gamma(), kg = r.gamma(), kt = r.gamma(), ord = -1, seq = [];
         for (var i = 0; i < n; i++) {
           ord += r.rice(kg) + 1;
@@ -381,24 +389,23 @@
   // Phrase posting (phrases.rs): per field the dfs of the covering bigrams,
   // then the records with the phrase frequency per field.
   function matchPhrase(s, raw) {
-    var nTerms = termsOf(s).length, N = meta.docs, r = new Reader(b64bytes(raw));
+    var nTerms = termsOf(s).length, N = meta.docs, r = new BitReader(bytesOf(raw)), mc = meta.maskCode;
     var weights = [];
     for (var fi = 0; fi < 4; fi++) {
       var idfSum = f32(0), any = true;
       for (var j = 0; j < nTerms; j++) {
-        var df = r.v();
+        var df = r.gamma();
         if (!df) any = false;
         idfSum = f32(idfSum + idf(df, N));
       }
       weights.push(any ? f32(idfSum * f32(1 + K1)) : 0);
     }
     var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [] }; });
-    var n = r.v(), ord = 0;
+    var n = r.gamma(), kg = r.gamma(), kt = r.gamma(), ord = -1;
     for (var i = 0; i < n; i++) {
-      var x = r.v();
-      ord += Math.floor(x / 16);
-      var mask = x % 16;
-      for (var f = 0; f < 4; f++) if (mask & (1 << f)) { fields[f].ords.push(ord); fields[f].tfs.push(r.v()); }
+      ord += r.rice(kg) + 1;
+      var mask = mc[0][r.sym(mc[1])];
+      for (var f = 0; f < 4; f++) if (mask & (1 << f)) { fields[f].ords.push(ord); fields[f].tfs.push(r.rice(kt) + 1); }
     }
     var out = new Map();
     for (var fi2 = 0; fi2 < 4; fi2++) {
@@ -602,8 +609,8 @@
   // (the canonical Huffman code of the store's strings is docs.js `textCode`, §3.5)
   // The first n strings of a row's bit stream (code bits most significant
   // first, bit i = bit i % 8 of byte i / 8; each string ends with the eos symbol).
-  function decodeStrings(b64, n) {
-    var tc = docsInfo.textCode, br = new BitReader(b64bytes(b64)), out = [], cur = '';
+  function decodeStrings(coded, n) {
+    var tc = docsInfo.textCode, br = new BitReader(bytesOf(coded)), out = [], cur = '';
     while (out.length < n) {
       var sym = br.sym(tc.counts);
       if (sym === tc.eos) { out.push(cur); cur = ''; } else cur += tc.syms[sym];
