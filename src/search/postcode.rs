@@ -148,10 +148,10 @@ pub(crate) fn count_masks(docs_part: &[u8], freq: &mut std::collections::BTreeMa
 /// part `pos_part`, empty for a unigram) to the bit code of format 5:
 ///
 /// ```text
-/// gamma(n_docs) gamma(kg) gamma(kt)
-/// n_docs × [ rice(ord − prev − 1, kg)  mask (site code)  per field bit: rice(tf − 1, kt) ]
-/// bigrams: gamma(kp), then per (record, field) in that order, tf ×
-///          rice(first position | gap − 1, kp)
+/// gamma(n_docs) gamma(kg) 4 × gamma(kt[field])
+/// n_docs × [ rice(ord − prev − 1, kg)  mask (site code)  per field bit: rice(tf − 1, kt[field]) ]
+/// bigrams: 4 × gamma(kp[field]), then per (record, field) in that order, tf ×
+///          rice(first position | gap − 1, kp[field])
 /// ```
 pub(crate) fn transcode(docs_part: &[u8], pos_part: &[u8], masks: &Code, bigram: bool) -> Vec<u8> {
     let mut bits = Bits::default();
@@ -177,7 +177,8 @@ fn put_postings(bits: &mut Bits, docs_part: &[u8], pos_part: &[u8], masks: &Code
     let n = get_varint(docs_part, &mut i);
     let mut gaps = Vec::with_capacity(n as usize);
     let mut mask_of = Vec::with_capacity(n as usize);
-    let mut tfs = Vec::with_capacity(n as usize);
+    // (field, tf − 1) per (record, field)
+    let mut tfs: Vec<(usize, u64)> = Vec::with_capacity(n as usize);
     let mut prev: Option<u64> = None;
     for _ in 0..n {
         let x = get_varint(docs_part, &mut i);
@@ -189,40 +190,52 @@ fn put_postings(bits: &mut Bits, docs_part: &[u8], pos_part: &[u8], masks: &Code
         prev = Some(ord);
         let mask = x & 15;
         mask_of.push(mask as u32);
-        for _ in 0..mask.count_ones() {
-            tfs.push(get_varint(docs_part, &mut i).saturating_sub(1));
+        for f in (0..4).filter(|f| mask & (1 << f) != 0) {
+            tfs.push((f, get_varint(docs_part, &mut i).saturating_sub(1)));
         }
     }
-    let mut positions = Vec::new();
-    if bigram {
-        let mut j = 0;
-        // (`tfs` holds tf − 1; the varint form has the first position
-        // absolute, then gaps > 0)
-        for &tf in &tfs {
+    // per field: the tfs, and the offsets (the varint form has the first
+    // absolute, then gaps > 0)
+    let mut field_tfs: [Vec<u64>; 4] = Default::default();
+    let mut field_pos: [Vec<u64>; 4] = Default::default();
+    let mut j = 0;
+    for &(f, tf) in &tfs {
+        field_tfs[f].push(tf);
+        if bigram {
             for p in 0..=tf {
                 let d = get_varint(pos_part, &mut j);
-                positions.push(if p == 0 { d } else { d.saturating_sub(1) });
+                field_pos[f].push(if p == 0 { d } else { d.saturating_sub(1) });
             }
         }
     }
-    let (kg, kt) = (best_k(&gaps), best_k(&tfs));
+    let kg = best_k(&gaps);
+    let kt = field_tfs.each_ref().map(|v| best_k(v));
     gamma(bits, n);
     gamma(bits, u64::from(kg));
-    gamma(bits, u64::from(kt));
+    for k in kt {
+        gamma(bits, u64::from(k));
+    }
     let mut t = 0;
     for (g, &m) in gaps.iter().zip(&mask_of) {
         rice(bits, *g, kg);
         masks.put(bits, m);
         for _ in 0..m.count_ones() {
-            rice(bits, tfs[t], kt);
+            let (f, tf) = tfs[t];
+            rice(bits, tf, kt[f]);
             t += 1;
         }
     }
     if bigram {
-        let kp = best_k(&positions);
-        gamma(bits, u64::from(kp));
-        for &p in &positions {
-            rice(bits, p, kp);
+        let kp = field_pos.each_ref().map(|v| best_k(v));
+        for k in kp {
+            gamma(bits, u64::from(k));
+        }
+        let mut at = [0usize; 4];
+        for &(f, tf) in &tfs {
+            for _ in 0..=tf {
+                rice(bits, field_pos[f][at[f]], kp[f]);
+                at[f] += 1;
+            }
         }
     }
 }
@@ -375,7 +388,9 @@ mod tests {
         let out = transcode(&docs, &pos, &code, true);
         let mut r = R(&out, 0);
         assert_eq!(r.gamma(), 2);
-        let (kg, kt) = (r.gamma() as u32, r.gamma() as u32);
+        let kg = r.gamma() as u32;
+        let kts: Vec<u32> = (0..4).map(|_| r.gamma() as u32).collect();
+        let (ktt, kt) = (kts[0], kts[2]);
         let mask_sym = |r: &mut R| {
             // a two-symbol code: one bit each, 4 before 5 in canonical order
             if r.bit() == 0 {
@@ -389,10 +404,11 @@ mod tests {
         assert_eq!(r.rice(kt) + 1, 2);
         assert_eq!(r.rice(kg), 10 - 3 - 1);
         assert_eq!(mask_sym(&mut r), 5);
+        assert_eq!(r.rice(ktt) + 1, 1);
         assert_eq!(r.rice(kt) + 1, 1);
-        assert_eq!(r.rice(kt) + 1, 1);
-        let kp = r.gamma() as u32;
-        let p: Vec<u64> = (0..4).map(|_| r.rice(kp)).collect();
+        let kp: Vec<u32> = (0..4).map(|_| r.gamma() as u32).collect();
+        // (record 3 body, record 10 title, record 10 body)
+        let p = vec![r.rice(kp[2]), r.rice(kp[2]), r.rice(kp[0]), r.rice(kp[2])];
         assert_eq!(p, vec![5, 3, 0, 4]);
     }
 }

@@ -324,22 +324,23 @@
       var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [], pos: [] }; });
       if (raw !== null) {
         var r = new BitReader(bytesOf(raw)), mc = meta.maskCode;
-        var n = r.gamma(), kg = r.gamma(), kt = r.gamma(), ord = -1, seq = [];
+        var n = r.gamma(), kg = r.gamma(), kt = [r.gamma(), r.gamma(), r.gamma(), r.gamma()];
+        var ord = -1, seq = [];
         for (var i = 0; i < n; i++) {
           ord += r.rice(kg) + 1;
           var mask = mc[0][r.sym(mc[1])];
           for (var fi = 0; fi < 4; fi++) {
             if (!(mask & (1 << fi))) continue;
             var F = fields[fi];
-            F.ords.push(ord); F.tfs.push(r.rice(kt) + 1);
+            F.ords.push(ord); F.tfs.push(r.rice(kt[fi]) + 1);
             seq.push(fi);
           }
         }
         if (withPos) {
-          var kp = r.gamma(), at = [0, 0, 0, 0];
+          var kp = [r.gamma(), r.gamma(), r.gamma(), r.gamma()], at = [0, 0, 0, 0];
           for (var e = 0; e < seq.length; e++) {
-            var G = fields[seq[e]], tf = G.tfs[at[seq[e]]++], p = new Array(tf), last = -1;
-            for (var k = 0; k < tf; k++) { last = k ? last + r.rice(kp) + 1 : r.rice(kp); p[k] = last; }
+            var sf = seq[e], G = fields[sf], k2 = kp[sf], tf = G.tfs[at[sf]++], p = new Array(tf), last = -1;
+            for (var k = 0; k < tf; k++) { last = k ? last + r.rice(k2) + 1 : r.rice(k2); p[k] = last; }
             G.pos.push(p);
           }
         }
@@ -401,11 +402,11 @@
       weights.push(any ? f32(idfSum * f32(1 + K1)) : 0);
     }
     var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [] }; });
-    var n = r.gamma(), kg = r.gamma(), kt = r.gamma(), ord = -1;
+    var n = r.gamma(), kg = r.gamma(), kt = [r.gamma(), r.gamma(), r.gamma(), r.gamma()], ord = -1;
     for (var i = 0; i < n; i++) {
       ord += r.rice(kg) + 1;
       var mask = mc[0][r.sym(mc[1])];
-      for (var f = 0; f < 4; f++) if (mask & (1 << f)) { fields[f].ords.push(ord); fields[f].tfs.push(r.rice(kt) + 1); }
+      for (var f = 0; f < 4; f++) if (mask & (1 << f)) { fields[f].ords.push(ord); fields[f].tfs.push(r.rice(kt[f]) + 1); }
     }
     var out = new Map();
     for (var fi2 = 0; fi2 < 4; fi2++) {
