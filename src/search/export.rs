@@ -15,7 +15,7 @@ use tantivy::{DocSet, TantivyDocument, TERMINATED};
 
 use super::analyzer::{hash32, ANALYZER_VERSION};
 use super::index::{DocInfo, TEXT_FIELDS};
-use super::postcode::{base91, count_masks, put_varint, transcode, transcode_phrase};
+use super::postcode::{base91, count_masks, field_dfs, put_varint, transcode, transcode_phrase};
 use super::textcode::{Bits, Code};
 use super::words::MAX_WORD_CHARS;
 use super::{io_err, Invs, SearchError, FACETS};
@@ -534,6 +534,40 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         })
         .collect();
     let raw_phrases = super::phrases::phrase_postings(&candidates, &invs, &ord_maps)?;
+    // 2-character words and facet values (地理, 经验, 常态): one covering
+    // term, so the term's record-level part behind its dfs is their phrase
+    // posting, and their first pages can be precomputed too (answers only:
+    // the runtime reads 1–2-character chunks from the term itself)
+    let short: BTreeSet<String> = words
+        .weights
+        .keys()
+        .cloned()
+        .chain(
+            infos
+                .iter()
+                .flat_map(|d| d.facets.iter().flat_map(|(_, v)| v.iter()))
+                .map(|v| super::analyzer::normalize(v)),
+        )
+        .filter(|w| w.chars().count() == 2 && !w.chars().any(super::analyzer::is_space))
+        .collect();
+    let short: Vec<String> = short.into_iter().collect();
+    let short_postings: Vec<(String, Vec<u8>)> = short
+        .par_iter()
+        .map_init(TermBuf::default, |buf, w| {
+            let Some((t, docs, _)) = encode_term(w.as_bytes(), &invs, &ord_maps, buf)? else {
+                return Ok(None);
+            };
+            let mut raw = Vec::with_capacity(docs.len() + 8);
+            for df in field_dfs(&docs) {
+                put_varint(&mut raw, df);
+            }
+            raw.extend_from_slice(&docs);
+            Ok(Some((t, raw)))
+        })
+        .collect::<Result<Vec<_>, SearchError>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     drop(invs);
     trace.step("postings read and encoded");
 
@@ -574,7 +608,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         .iter()
         .flat_map(|f| f.2.iter().map(|v| super::analyzer::normalize(v)))
         .collect();
-    let answer_files = super::answers::select(&raw_phrases, &recs, &facet_values, &words.weights);
+    let answerable: Vec<(String, Vec<u8>)> = raw_phrases
+        .iter()
+        .cloned()
+        .chain(short_postings)
+        .collect();
+    let answer_files = super::answers::select(&answerable, &recs, &facet_values, &words.weights);
+    drop(answerable);
     let phrases: Vec<(String, String)> = raw_phrases
         .into_iter()
         .map(|(p, b)| {

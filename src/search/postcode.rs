@@ -144,6 +144,23 @@ pub(crate) fn count_masks(docs_part: &[u8], freq: &mut std::collections::BTreeMa
     }
 }
 
+/// Document frequency per field of a term in the varint form.
+pub(crate) fn field_dfs(docs_part: &[u8]) -> [u64; 4] {
+    let mut dfs = [0u64; 4];
+    let mut i = 0;
+    let n = get_varint(docs_part, &mut i);
+    for _ in 0..n {
+        let mask = get_varint(docs_part, &mut i) & 15;
+        for (f, df) in dfs.iter_mut().enumerate() {
+            if mask & (1 << f) != 0 {
+                *df += 1;
+                get_varint(docs_part, &mut i);
+            }
+        }
+    }
+    dfs
+}
+
 /// One term from the varint form (record-level part `docs_part`, positions
 /// part `pos_part`, empty for a unigram) to the bit code of format 5:
 ///
