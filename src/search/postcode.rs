@@ -77,21 +77,24 @@ pub(crate) fn base91(data: &[u8]) -> String {
     s
 }
 
-/// Elias gamma of `v + 1` (so `v ≥ 0`): ⌊log2(v + 1)⌋ zero bits, then
-/// `v + 1` in binary, most significant bit first.
+/// Elias gamma of `v + 1` (so `v ≥ 0`), its bits after the leading one
+/// least significant first: `z` = ⌊log2(v + 1)⌋ zero bits, a one bit, then
+/// the low `z` bits of `v + 1`. (Least significant first, so that a reader
+/// takes them from a 32-bit window with one shift and mask.)
 pub(crate) fn gamma(bits: &mut Bits, v: u64) {
     let x = v + 1;
-    let len = 64 - x.leading_zeros();
-    bits.put_bits(0, len - 1);
-    bits.put_bits(x, len);
+    let z = 63 - x.leading_zeros();
+    bits.put_bits(0, z);
+    bits.push(true);
+    bits.put_lsb_bits(x, z);
 }
 
 /// Rice code of `v` with parameter `k`: `v >> k` one bits, a zero bit,
-/// then the low `k` bits of `v`, most significant first.
+/// then the low `k` bits of `v`, least significant first.
 pub(crate) fn rice(bits: &mut Bits, v: u64, k: u32) {
     bits.ones(v >> k);
     bits.push(false);
-    bits.put_bits(v, k);
+    bits.put_lsb_bits(v, k);
 }
 
 /// Bits of `vals` in the Rice code of parameter `k`.
@@ -270,8 +273,9 @@ mod tests {
             self.1 += 1;
             b
         }
+        /// `k` bits, least significant first
         fn bits(&mut self, k: u32) -> u64 {
-            (0..k).fold(0, |x, _| x * 2 + self.bit())
+            (0..k).fold(0, |x, i| x | (self.bit() << i))
         }
         fn gamma(&mut self) -> u64 {
             let mut z = 0;

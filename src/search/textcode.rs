@@ -143,6 +143,17 @@ impl Bits {
     pub(crate) fn push(&mut self, one: bool) {
         self.put_lsb(u64::from(one), 1);
     }
+    /// The low `len` bits of `v`, least significant first.
+    pub(crate) fn put_lsb_bits(&mut self, v: u64, len: u32) {
+        let mut len = len.min(64);
+        let mut v = v;
+        while len > 0 {
+            let l = len.min(32);
+            self.put_lsb(v & ((1u64 << l) - 1), l);
+            v = v.checked_shr(l).unwrap_or(0);
+            len -= l;
+        }
+    }
     /// `len ≤ 56` bits, the first to go out in bit 0 of `v`.
     fn put_lsb(&mut self, v: u64, len: u32) {
         self.acc |= v << self.pending;

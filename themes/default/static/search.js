@@ -288,26 +288,52 @@
   }
 
   // Bit reads of the posting code (postcode.rs): bits least significant
-  // first within a byte, values most significant bit first.
-  BitReader.prototype.bits = function (k) {
-    var x = 0, b = this.b, i = this.i;
-    for (var j = 0; j < k; j++, i++) x = x * 2 + ((b[i >> 3] >> (i & 7)) & 1);
-    this.i = i;
-    return x;
+  // first within a byte; a value's bits after its unary part least
+  // significant first, so they come from a 32-bit window in one step.
+  BitReader.prototype.peek = function () {
+    var b = this.b, j = this.i >> 3, s = this.i & 7;
+    var w = (b[j] | (b[j + 1] << 8) | (b[j + 2] << 16) | (b[j + 3] << 24)) >>> s;
+    if (s) w |= b[j + 4] << (32 - s);
+    return w >>> 0;
+  };
+  BitReader.prototype.low = function (k) {
+    if (k <= 24) {
+      var v = k ? this.peek() & ((1 << k) - 1) : 0;
+      this.i += k;
+      return v;
+    }
+    var lo = this.low(16);
+    return lo + this.low(k - 16) * 65536;
+  };
+  var POW2 = [], MASK = [];
+  for (var pk = 0; pk <= 32; pk++) { POW2.push(Math.pow(2, pk)); MASK.push(pk < 32 ? Math.pow(2, pk) - 1 : 0); }
+  // Past the end of the data: the last read ran off a truncated posting.
+  BitReader.prototype.end = function () {
+    if (this.i > this.b.length * 8) throw new Error('搜索索引文件内容无效');
   };
   BitReader.prototype.gamma = function () {
-    var z = 0, b = this.b, n = b.length * 8;
-    while (this.i < n && !((b[this.i >> 3] >> (this.i & 7)) & 1)) { z++; this.i++; }
-    if (this.i >= n) throw new Error('搜索索引文件内容无效');
-    this.i++;
-    return Math.pow(2, z) + this.bits(z) - 1;
+    var z = 0, w;
+    while ((w = this.peek()) === 0) { z += 32; this.i += 32; this.end(); }
+    var t = 31 - Math.clz32(w & -w);
+    z += t;
+    this.i += t + 1;
+    return POW2[z] + this.low(z) - 1;
   };
   BitReader.prototype.rice = function (k) {
-    var q = 0, b = this.b, n = b.length * 8, i = this.i;
-    while (i < n && ((b[i >> 3] >> (i & 7)) & 1)) { q++; i++; }
-    if (i >= n) throw new Error('搜索索引文件内容无效');
-    this.i = i + 1;
-    return q * Math.pow(2, k) + this.bits(k);
+    var w = this.peek(), q = 0;
+    if (w !== 0xffffffff) {
+      var nw = ~w, t = 31 - Math.clz32(nw & -nw);
+      if (t + 1 + k <= 32) {
+        // the unary part and the low bits in one window
+        this.i += t + 1 + k;
+        return k ? t * POW2[k] + ((w >>> (t + 1)) & MASK[k]) : t;
+      }
+    }
+    while ((w = this.peek()) === 0xffffffff) { q += 32; this.i += 32; this.end(); }
+    var nw2 = ~w, t2 = 31 - Math.clz32(nw2 & -nw2);
+    q += t2;
+    this.i += t2 + 1;
+    return q * POW2[k] + this.low(k);
   };
 
   var decoded = Object.create(null);
@@ -321,7 +347,8 @@
     return getRoute(t).then(function (m) { return termPosting(t, m); }).then(function (raw) {
       d = decoded[t];
       if (d && (!needPos || d.hasPos)) return d.fields;
-      var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [], pos: [] }; });
+      // (positions flat: entry e of a field has pos[off[e]] … pos[off[e + 1] − 1])
+      var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [], pos: [], off: [0] }; });
       if (raw !== null) {
         var r = new BitReader(bytesOf(raw)), mc = meta.maskCode;
         var n = r.gamma(), kg = r.gamma(), kt = [r.gamma(), r.gamma(), r.gamma(), r.gamma()];
@@ -339,11 +366,12 @@
         if (withPos) {
           var kp = [r.gamma(), r.gamma(), r.gamma(), r.gamma()], at = [0, 0, 0, 0];
           for (var e = 0; e < seq.length; e++) {
-            var sf = seq[e], G = fields[sf], k2 = kp[sf], tf = G.tfs[at[sf]++], p = new Array(tf), last = -1;
-            for (var k = 0; k < tf; k++) { last = k ? last + r.rice(k2) + 1 : r.rice(k2); p[k] = last; }
-            G.pos.push(p);
+            var sf = seq[e], G = fields[sf], k2 = kp[sf], tf = G.tfs[at[sf]++], P = G.pos, last = -1;
+            for (var k = 0; k < tf; k++) { last = k ? last + r.rice(k2) + 1 : r.rice(k2); P.push(last); }
+            G.off.push(P.length);
           }
         }
+        r.end();
       }
       decoded[t] = { fields: fields, hasPos: withPos };
       return fields;
@@ -471,15 +499,15 @@
 
   // Number of start positions p with term j at p + offset_j for all j.
   function phraseCount(lists, at, terms) {
-    var base = lists[0].pos[at[0]], count = 0;
-    var ptr = at.map(function () { return 0; });
-    for (var i = 0; i < base.length; i++) {
-      var p = base[i] - terms[0][0], ok = true;
+    var L0 = lists[0], b0 = L0.off[at[0]], b1 = L0.off[at[0] + 1], count = 0;
+    var ptr = at.map(function (a, j) { return lists[j].off[a]; });
+    for (var i = b0; i < b1; i++) {
+      var p = L0.pos[i] - terms[0][0], ok = true;
       for (var j = 1; j < lists.length; j++) {
-        var P = lists[j].pos[at[j]], want = p + terms[j][0], k = ptr[j];
-        while (k < P.length && P[k] < want) k++;
+        var L = lists[j], P = L.pos, stop = L.off[at[j] + 1], want = p + terms[j][0], k = ptr[j];
+        while (k < stop && P[k] < want) k++;
         ptr[j] = k;
-        if (k >= P.length || P[k] !== want) { ok = false; break; }
+        if (k >= stop || P[k] !== want) { ok = false; break; }
       }
       if (ok) count++;
     }
