@@ -95,13 +95,23 @@ fn encode(phrase: &str, terms: &BTreeMap<String, Entries>) -> Option<Vec<u8>> {
             put_varint(&mut out, l.at.iter().filter(|e| e.1 == f).count() as u64);
         }
     }
+    // driven by the covering bigram with the fewest entries: each start
+    // position is one of its positions, so the count is the same whichever
+    // drives, and the others are only searched
+    let d = (0..lists.len())
+        .min_by_key(|&j| lists[j].at.len())
+        .unwrap_or(0);
+    let d_off = cov[d].0;
     let mut hits: Vec<(u32, u8, u32)> = Vec::new();
-    for (i0, &(ord, field, _, _)) in lists[0].at.iter().enumerate() {
-        let base = lists[0].positions(i0);
+    for (i0, &(ord, field, _, _)) in lists[d].at.iter().enumerate() {
+        let base = lists[d].positions(i0);
         let mut others = Vec::with_capacity(lists.len() - 1);
-        for l in &lists[1..] {
+        for (j, l) in lists.iter().enumerate() {
+            if j == d {
+                continue;
+            }
             match l.at.binary_search_by_key(&(ord, field), |e| (e.0, e.1)) {
-                Ok(i) => others.push(l.positions(i)),
+                Ok(i) => others.push((l.positions(i), cov[j].0)),
                 Err(_) => break,
             }
         }
@@ -111,10 +121,11 @@ fn encode(phrase: &str, terms: &BTreeMap<String, Entries>) -> Option<Vec<u8>> {
         let tf = base
             .iter()
             .filter(|&&p| {
-                others
-                    .iter()
-                    .zip(&cov[1..])
-                    .all(|(ps, (o, _))| ps.binary_search(&(p + o)).is_ok())
+                // the phrase would start at p − d_off
+                p >= d_off
+                    && others
+                        .iter()
+                        .all(|(ps, o)| ps.binary_search(&(p - d_off + o)).is_ok())
             })
             .count() as u32;
         if tf > 0 {
