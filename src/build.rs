@@ -358,6 +358,7 @@ pub fn run_with(
     let in_place = prev_keys.is_some();
     let pages_memo = crate::incr::PageMemo::new(prev_keys);
     let bodies_memo = crate::incr::BodyMemo::new(std::mem::take(&mut memo.bodies), memo.keep);
+    let sheets_memo = crate::incr::Keyed::new(std::mem::take(&mut memo.sheets), memo.keep);
     let null = NullSink;
     let sink: &dyn Sink = match &out {
         Some(s) => s,
@@ -405,6 +406,7 @@ pub fn run_with(
         let memos = render::Memos {
             pages: &pages_memo,
             bodies: &bodies_memo,
+            sheets: &sheets_memo,
         };
         let r = render::render_with(
             &graph, &cfg, theme, &media_set, &pictures, sink, &memos, &mut diags,
@@ -478,6 +480,7 @@ pub fn run_with(
     let detail = format!("{} 个页面", report.pages);
     let (bodies, bodies_rendered, bodies_reused) = bodies_memo.finish();
     memo.bodies = bodies;
+    memo.sheets = sheets_memo.finish();
     let removed = pages_memo.removed();
     let (keys, prev_keys, pages_rendered, pages_reused) = pages_memo.finish();
     memo.stats = crate::incr::Stats {

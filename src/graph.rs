@@ -55,7 +55,8 @@ pub struct Application {
 #[derive(Debug, Default)]
 pub struct SiteGraph {
     records: Vec<Arc<Record>>,
-    by_key: HashMap<(Kind, String), RecId>,
+    /// Kind → id → record (looked up without allocating a key).
+    by_key: HashMap<Kind, HashMap<String, RecId>>,
     holder_outcomes: HashMap<RecId, Vec<RecId>>,
     outcome_regions: HashMap<RecId, Vec<Application>>,
     outcome_cases: HashMap<RecId, Vec<RecId>>,
@@ -78,7 +79,7 @@ impl SiteGraph {
         all.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
         let mut g = SiteGraph::default();
         for (i, r) in all.iter().enumerate() {
-            g.by_key.insert((r.kind, r.id.clone()), i);
+            g.by_key.entry(r.kind).or_default().insert(r.id.clone(), i);
         }
         g.records = all;
 
@@ -97,7 +98,7 @@ impl SiteGraph {
             if r.id.is_empty() {
                 return None; // already reported as missing by validate
             }
-            if let Some(&i) = g.by_key.get(&(kind, r.id.clone())) {
+            if let Some(i) = g.lookup(kind, &r.id) {
                 return Some(i);
             }
             let msg = if drafts.contains_key(&(kind, r.id.clone())) {
@@ -219,7 +220,7 @@ impl SiteGraph {
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<RecId> {
-        self.by_key.get(&(kind, id.to_string())).copied()
+        self.by_key.get(&kind)?.get(id).copied()
     }
 
     /// Records of one kind, in id order.

@@ -138,7 +138,19 @@ pub fn validate_with(
             }
             let mut d = Diagnostics::new();
             let mut asked = Vec::new();
-            let r = validate_one(&src, cfg, &content, &mut d, &mut asked);
+            let mut r = validate_one(&src, cfg, &content, &mut d, &mut asked);
+            let mut h = crate::incr::Hasher::new("record");
+            h.bytes(&key)
+                .str(&src.file_path.to_string_lossy())
+                .str(&src.display_path.to_string_lossy());
+            for (s, answer) in &asked {
+                h.str(s);
+                match answer {
+                    Ok(()) => h.num(0),
+                    Err(e) => h.num(1).str(e),
+                };
+            }
+            r.key = h.finish();
             let t = Typed {
                 key,
                 record: Arc::new(r),
@@ -566,12 +578,7 @@ impl<'a> Fields<'a> {
 /// error when `publish` (build), located at the placeholder's line.
 pub fn placeholders(graph: &crate::graph::SiteGraph, publish: bool, d: &mut Diagnostics) {
     for r in graph.records() {
-        let Some((i, line)) = r
-            .body
-            .lines()
-            .enumerate()
-            .find(|(_, l)| crate::new::PLACEHOLDERS.contains(&l.trim()))
-        else {
+        let Some((i, line)) = r.placeholder.as_ref().map(|(i, l)| (*i, l)) else {
             continue;
         };
         let pos = Pos::new(r.body_line + i, 1);
@@ -589,6 +596,15 @@ pub fn placeholders(graph: &crate::graph::SiteGraph, publish: bool, d: &mut Diag
             );
         }
     }
+}
+
+/// The first line of `body` that is a template placeholder
+/// ([`crate::new::PLACEHOLDERS`]): its index from 0 and its text.
+fn placeholder_line(body: &str) -> Option<(usize, String)> {
+    body.lines()
+        .enumerate()
+        .find(|(_, l)| crate::new::PLACEHOLDERS.contains(&l.trim()))
+        .map(|(i, l)| (i, l.to_string()))
 }
 
 /// `小学，初中` → (`，`, [小学, 初中]): a value split at the Chinese list
@@ -948,6 +964,8 @@ fn validate_one(
         body: src.body.clone(),
         body_line: src.body_line,
         body_key: [0; 32],
+        key: [0; 32],
+        placeholder: placeholder_line(&src.body),
         data,
     };
     r.body_key = r.compute_body_key();

@@ -5,6 +5,7 @@
 
 pub mod data;
 mod feeds;
+pub mod inputs;
 pub mod markdown;
 pub mod theme;
 pub mod views;
@@ -78,8 +79,11 @@ impl LinkTargets for Targets<'_> {
 
 struct Ctx<'a> {
     pages: &'a PageMemo,
-    /// Each record's card and the SHA-256 of its JSON, made once per build.
-    cards: Vec<std::sync::OnceLock<(Arc<Card>, crate::incr::Key)>>,
+    sheets: &'a crate::incr::Keyed<data::Sheet>,
+    /// Each record's card, made once per build when a page shows it.
+    cards: Vec<std::sync::OnceLock<Arc<Card>>>,
+    /// Each record's card key ([`inputs::card_key`]), made once per build.
+    card_keys: Vec<std::sync::OnceLock<crate::incr::Key>>,
     graph: &'a SiteGraph,
     images: &'a Images,
     cfg: &'a Config,
@@ -90,13 +94,13 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn card(&self, id: RecId) -> &(Arc<Card>, crate::incr::Key) {
-        self.cards[id].get_or_init(|| {
-            let c = card(self.graph, self.images, id);
-            let mut h = Hasher::new("card");
-            let _ = serde_json::to_writer(&mut h, &c);
-            (Arc::new(c), h.finish())
-        })
+    fn card(&self, id: RecId) -> &Arc<Card> {
+        self.cards[id].get_or_init(|| Arc::new(card(self.graph, self.images, id)))
+    }
+
+    /// The key of record `id`'s card: stands for it in page keys.
+    fn card_key(&self, id: RecId) -> &crate::incr::Key {
+        self.card_keys[id].get_or_init(|| inputs::card_key(self.graph, self.images, id))
     }
 
     fn base(&self, path: &str, title: &str, section: &str) -> tera::Context {
@@ -146,27 +150,37 @@ impl Ctx<'_> {
         self.render_json(template, path, json);
     }
 
-    /// A detail page: like [`Ctx::page_parts`], with the record's view
-    /// hashed as it is serialised (no JSON tree is built for a page the
-    /// output already holds) and the body by its hash.
+    /// A detail page: like [`Ctx::page_parts`], keyed by the inputs of
+    /// record `id`'s view ([`inputs::detail_key`]) and its body (html by
+    /// its hash, toc): the view is built only for a page the output does
+    /// not hold.
     fn page_detail(
         &self,
         template: &str,
         path: &str,
         base: tera::Context,
-        detail: &views::Detail,
+        id: RecId,
         body: &crate::incr::BodyEntry,
     ) {
         let mut json = base.into_json();
         let mut h = Hasher::new("detail");
         h.bytes(&self.theme.hash).str(template).str(path);
         let _ = serde_json::to_writer(&mut h, &json);
-        let _ = serde_json::to_writer(&mut h, detail);
+        h.bytes(&inputs::detail_key(self.graph, self.images, id, &|c| {
+            *self.card_key(c)
+        }));
         h.bytes(&body.html_key);
+        h.num(body.rendered.toc.len() as u64);
+        for (level, anchor, text) in &body.rendered.toc {
+            h.num((*level).into()).str(anchor).str(text);
+        }
         if self.pages.unchanged(path, h.finish()) {
             return;
         }
-        json["record"] = serde_json::to_value(detail).unwrap_or_default();
+        let detail = views::detail(self.graph, self.images, id, &body.rendered, &|c| {
+            Arc::clone(self.card(c))
+        });
+        json["record"] = serde_json::to_value(&detail).unwrap_or_default();
         json["record"]["body_html"] = serde_json::Value::String(body.rendered.html.clone());
         self.render_json(template, path, json);
     }
@@ -216,6 +230,7 @@ pub fn render(
     let memo = Memos {
         pages: &PageMemo::new(None),
         bodies: &BodyMemo::new(Default::default(), false),
+        sheets: &crate::incr::Keyed::new(Default::default(), false),
     };
     render_with(graph, cfg, theme, media, images, sink, &memo, diags)
 }
@@ -224,6 +239,8 @@ pub fn render(
 pub struct Memos<'a> {
     pub pages: &'a PageMemo,
     pub bodies: &'a BodyMemo,
+    /// The download tables' workbooks ([`data::Sheet`]).
+    pub sheets: &'a crate::incr::Keyed<data::Sheet>,
 }
 
 /// [`render`], skipping the pages the output already holds and the bodies
@@ -241,7 +258,11 @@ pub fn render_with(
 ) -> Rendering {
     let ctx = Ctx {
         pages: memo.pages,
+        sheets: memo.sheets,
         cards: (0..graph.records().len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
+        card_keys: (0..graph.records().len())
             .map(|_| std::sync::OnceLock::new())
             .collect(),
         graph,
@@ -267,7 +288,13 @@ pub fn render_with(
     let n = graph.records().len();
     // Outcome bodies are kept for the 附件2 pages (same folder depth as the
     // detail pages, so the same rewritten links): rendered once.
-    let results: Vec<(SearchDoc, Diagnostics, markdown::Found, Option<String>)> = (0..n)
+    #[allow(clippy::type_complexity)]
+    let results: Vec<(
+        SearchDoc,
+        Diagnostics,
+        markdown::Found,
+        Option<Arc<crate::incr::BodyEntry>>,
+    )> = (0..n)
         .into_par_iter()
         .map(|id| {
             let r = graph.get(id);
@@ -275,7 +302,6 @@ pub fn render_with(
             let kind_dir = r.kind.dir();
             let entry = memo_body(memo.bodies, graph, id, &targets, &mut d);
             let body = &entry.rendered;
-            let detail = views::detail(graph, images, id, body, &|c| Arc::clone(&ctx.card(c).0));
             let path = r.url();
             let c = ctx.base(&path, &r.title, kind_dir);
             let template = match r.kind {
@@ -287,9 +313,9 @@ pub fn render_with(
                 Kind::Page => "page.html",
             };
             // The body (the largest part) is hashed once, when rendered.
-            ctx.page_detail(template, &path, c, &detail, &entry);
+            ctx.page_detail(template, &path, c, id, &entry);
             let doc = search_doc(graph, id, body);
-            let brief = (r.kind == Kind::Outcome).then(|| body.html.clone());
+            let brief = (r.kind == Kind::Outcome).then(|| Arc::clone(&entry));
             (doc, d, body.found.clone(), brief)
         })
         .collect();
@@ -445,7 +471,7 @@ fn paged(
         .enumerate()
         .for_each(|(i, (path, chunk))| {
             // Cards stand in the key by their hashes (made once per build).
-            let keys: Vec<&crate::incr::Key> = chunk.iter().map(|&id| &ctx.card(id).1).collect();
+            let keys: Vec<&crate::incr::Key> = chunk.iter().map(|&id| ctx.card_key(id)).collect();
             let page_title = if i == 0 {
                 title.to_string()
             } else {
@@ -471,7 +497,7 @@ fn paged(
                 json["items"] = serde_json::Value::Array(
                     chunk
                         .iter()
-                        .map(|&id| serde_json::to_value(&ctx.card(id).0).unwrap_or_default())
+                        .map(|&id| serde_json::to_value(ctx.card(id)).unwrap_or_default())
                         .collect(),
                 );
             });
@@ -820,7 +846,7 @@ fn search_doc(g: &SiteGraph, id: RecId, body: &Rendered) -> SearchDoc {
         body: body.text.clone(),
         extra: extra
             .into_iter()
-            .map(|e| strip_controls(&e).into_owned())
+            .map(crate::text::strip_controls_owned)
             .collect(),
         facets,
     }
