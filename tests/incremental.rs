@@ -288,6 +288,17 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
                 format!("added {}", p.display())
             }
         }
+        13 => {
+            // A cover photo replaced by one of another size: its derived
+            // files change, no record file does (pages and cards showing
+            // it must follow).
+            let p = content.join("media/images/jijiang-fengmian.jpg");
+            let (w, h) = (560 + 160 * rng.below(4) as u32, 420);
+            image::RgbImage::from_pixel(w, h, image::Rgb([(step % 250) as u8, 90, 160]))
+                .save_with_format(&p, image::ImageFormat::Jpeg)
+                .unwrap();
+            format!("cover photo {w}×{h}")
+        }
         14 => {
             // base_url on or off: sitemap.xml and the feeds appear or go.
             let yaml = site.join("site.yaml");
