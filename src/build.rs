@@ -195,7 +195,7 @@ fn load_with(
 
     let t = Instant::now();
     let drafts = records.iter().filter(|r| r.draft).count();
-    let graph = SiteGraph::build(records, &mut diags);
+    let graph = SiteGraph::build_with(records, &mut diags, &mut memo.related);
     stage(
         report,
         on,

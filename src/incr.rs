@@ -156,6 +156,8 @@ pub struct Memo {
     pub(crate) records: HashMap<PathBuf, Arc<crate::validate::Typed>>,
     /// Body key → its last rendering.
     pub(crate) bodies: HashMap<Key, Arc<BodyEntry>>,
+    /// The last build's related outcomes.
+    pub(crate) related: crate::graph::RelatedMemo,
     /// Table key → its last .xlsx workbook (or why it could not be made).
     pub(crate) sheets: HashMap<Key, Arc<crate::render::data::Sheet>>,
     /// The output folder the last successful build wrote, with the key of
@@ -195,6 +197,7 @@ impl Memo {
             records: HashMap::new(),
             bodies: HashMap::new(),
             sheets: HashMap::new(),
+            related: None,
             output: None,
             stats: Stats::default(),
             keep: true,

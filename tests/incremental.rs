@@ -141,7 +141,12 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
             format!("title of {}", f.display())
         }
         1 => {
-            let f = rng.pick(&cases);
+            // (outcomes one time in three: their themes make related outcomes)
+            let f = if rng.below(3) == 0 {
+                rng.pick(&outcomes)
+            } else {
+                rng.pick(&cases)
+            };
             let themes = ["作业设计", "双减", "区域教研", "新主题甲", "新主题乙"];
             let a = rng.pick(&themes);
             let b = rng.pick(&themes);

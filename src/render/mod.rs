@@ -84,6 +84,8 @@ struct Ctx<'a> {
     cards: Vec<std::sync::OnceLock<Arc<Card>>>,
     /// Each record's card key ([`inputs::card_key`]), made once per build.
     card_keys: Vec<std::sync::OnceLock<crate::incr::Key>>,
+    /// Each kind's records in list order ([`sorted_kind`]), sorted once.
+    sorted: [std::sync::OnceLock<Vec<RecId>>; 6],
     graph: &'a SiteGraph,
     images: &'a Images,
     cfg: &'a Config,
@@ -96,6 +98,12 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn card(&self, id: RecId) -> &Arc<Card> {
         self.cards[id].get_or_init(|| Arc::new(card(self.graph, self.images, id)))
+    }
+
+    /// The records of `kind` in list order.
+    fn sorted(&self, kind: Kind) -> &[RecId] {
+        let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.sorted[i].get_or_init(|| sorted_kind(self.graph, kind))
     }
 
     /// The key of record `id`'s card: stands for it in page keys.
@@ -112,6 +120,19 @@ impl Ctx<'_> {
         c.insert("section", section);
         c.insert("page_path", path);
         c
+    }
+
+    /// Hash what [`Ctx::base`] puts in a context, without making it.
+    fn base_key(&self, h: &mut Hasher, path: &str, title: &str, section: &str) {
+        let site = &self.site;
+        h.num(path.matches('/').count() as u64)
+            .str(site.title)
+            .str(site.subtitle)
+            .str(site.description)
+            .str(site.language)
+            .str(title)
+            .str(section)
+            .str(path);
     }
 
     /// Render `template` with `ctx` and write it at `path`, unless the
@@ -154,18 +175,12 @@ impl Ctx<'_> {
     /// record `id`'s view ([`inputs::detail_key`]) and its body (html by
     /// its hash, toc): the view is built only for a page the output does
     /// not hold.
-    fn page_detail(
-        &self,
-        template: &str,
-        path: &str,
-        base: tera::Context,
-        id: RecId,
-        body: &crate::incr::BodyEntry,
-    ) {
-        let mut json = base.into_json();
+    fn page_detail(&self, template: &str, id: RecId, body: &crate::incr::BodyEntry) {
+        let r = self.graph.get(id);
+        let path = &r.url();
         let mut h = Hasher::new("detail");
-        h.bytes(&self.theme.hash).str(template).str(path);
-        let _ = serde_json::to_writer(&mut h, &json);
+        h.bytes(&self.theme.hash).str(template);
+        self.base_key(&mut h, path, &r.title, r.kind.dir());
         h.bytes(&inputs::detail_key(self.graph, self.images, id, &|c| {
             *self.card_key(c)
         }));
@@ -177,6 +192,7 @@ impl Ctx<'_> {
         if self.pages.unchanged(path, h.finish()) {
             return;
         }
+        let mut json = self.base(path, &r.title, r.kind.dir()).into_json();
         let detail = views::detail(self.graph, self.images, id, &body.rendered, &|c| {
             Arc::clone(self.card(c))
         });
@@ -265,6 +281,7 @@ pub fn render_with(
         card_keys: (0..graph.records().len())
             .map(|_| std::sync::OnceLock::new())
             .collect(),
+        sorted: Default::default(),
         graph,
         images,
         cfg,
@@ -299,11 +316,8 @@ pub fn render_with(
         .map(|id| {
             let r = graph.get(id);
             let mut d = Diagnostics::new();
-            let kind_dir = r.kind.dir();
             let entry = memo_body(memo.bodies, graph, id, &targets, &mut d);
             let body = &entry.rendered;
-            let path = r.url();
-            let c = ctx.base(&path, &r.title, kind_dir);
             let template = match r.kind {
                 Kind::Outcome => "outcome.html",
                 Kind::Holder => "holder.html",
@@ -313,7 +327,7 @@ pub fn render_with(
                 Kind::Page => "page.html",
             };
             // The body (the largest part) is hashed once, when rendered.
-            ctx.page_detail(template, &path, c, id, &entry);
+            ctx.page_detail(template, id, &entry);
             let doc = search_doc(graph, id, body);
             let brief = (r.kind == Kind::Outcome).then(|| Arc::clone(&entry));
             (doc, d, body.found.clone(), brief)
@@ -535,7 +549,7 @@ fn sorted_kind(g: &SiteGraph, kind: Kind) -> Vec<RecId> {
 fn list_pages(ctx: &Ctx) -> usize {
     let mut pages = 0;
     for kind in Kind::ALL {
-        let items = sorted_kind(ctx.graph, kind);
+        let items = ctx.sorted(kind);
         let first = format!("{}/index.html", kind.dir());
         let facets: Vec<(&str, &str, Vec<String>)> = if matches!(kind, Kind::Outcome | Kind::Case) {
             ctx.graph
@@ -562,7 +576,7 @@ fn list_pages(ctx: &Ctx) -> usize {
             &first,
             kind.label(),
             kind.dir(),
-            &items,
+            items,
             &|c| {
                 c.insert("kind", kind.dir());
                 c.insert("facets", &facets);
@@ -668,12 +682,14 @@ fn home(ctx: &Ctx, media: &HashSet<String>) {
         .filter(|&r| matches!(&g.get(r).data, Data::Region(x) if x.demonstration))
         .count();
     let featured: Vec<Card> = {
-        let mut v: Vec<RecId> = sorted_kind(g, Kind::Outcome)
-            .into_iter()
+        let mut v: Vec<RecId> = ctx
+            .sorted(Kind::Outcome)
+            .iter()
+            .copied()
             .filter(|&o| g.get(o).featured)
             .collect();
         if v.is_empty() {
-            v = sorted_kind(g, Kind::Outcome);
+            v = ctx.sorted(Kind::Outcome).to_vec();
         }
         v.into_iter()
             .take(6)
@@ -681,14 +697,17 @@ fn home(ctx: &Ctx, media: &HashSet<String>) {
             .collect()
     };
     let latest = |k| -> Vec<Card> {
-        sorted_kind(g, k)
-            .into_iter()
+        ctx.sorted(k)
+            .iter()
+            .copied()
             .take(6)
             .map(|x| card(g, ctx.images, x))
             .collect()
     };
-    let featured_cases: Vec<Card> = sorted_kind(g, Kind::Case)
-        .into_iter()
+    let featured_cases: Vec<Card> = ctx
+        .sorted(Kind::Case)
+        .iter()
+        .copied()
         .filter(|&x| g.get(x).featured)
         .take(6)
         .map(|x| card(g, ctx.images, x))
@@ -737,8 +756,10 @@ struct MatrixRow {
 
 fn matrix(ctx: &Ctx) {
     let g = ctx.graph;
-    let rows: Vec<MatrixRow> = sorted_kind(g, Kind::Outcome)
-        .into_iter()
+    let rows: Vec<MatrixRow> = ctx
+        .sorted(Kind::Outcome)
+        .iter()
+        .copied()
         .filter_map(|o| {
             let r = g.get(o);
             let Data::Outcome(x) = &r.data else {
