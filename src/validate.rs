@@ -121,8 +121,10 @@ pub fn validate_with(
     let mut h = crate::incr::Hasher::new("typed");
     h.str(&format!("{cfg:?}"));
     let cfg_key = h.finish();
-    let prev = std::mem::take(memo);
-    let results: Vec<(PathBuf, Arc<Typed>)> = sources
+    // The memo is updated in place: an entry reused as it was is left alone.
+    let prev = &*memo;
+    // (typed record, whether it was reused as it was)
+    let results: Vec<(Arc<Typed>, bool)> = sources
         .into_par_iter()
         .map(|(source_key, src)| {
             let mut h = crate::incr::Hasher::new("typed");
@@ -134,7 +136,7 @@ pub fn validate_with(
                         .iter()
                         .all(|(s, answer)| check_local_path(s, &content) == *answer)
             }) {
-                return (src.file_path.clone(), Arc::clone(t));
+                return (Arc::clone(t), true);
             }
             let mut d = Diagnostics::new();
             let mut asked = Vec::new();
@@ -157,17 +159,22 @@ pub fn validate_with(
                 diags: d,
                 asked,
             };
-            (src.file_path.clone(), Arc::new(t))
+            (Arc::new(t), false)
         })
         .collect();
-    drop(prev);
     let mut out = Vec::with_capacity(results.len());
-    for (path, t) in results {
+    for (t, reused) in results {
         diags.extend(t.diags.clone());
         out.push(Arc::clone(&t.record));
-        if keep {
-            memo.insert(path, t);
+        if keep && !reused {
+            memo.insert(t.record.file_path.clone(), t);
         }
+    }
+    // Entries of files gone since (or no longer typed).
+    if keep && memo.len() != out.len() {
+        let live: std::collections::HashSet<&PathBuf> =
+            out.iter().map(|r| &r.file_path).collect();
+        memo.retain(|p, _| live.contains(p));
     }
     out
 }

@@ -80,6 +80,9 @@ impl LinkTargets for Targets<'_> {
 struct Ctx<'a> {
     pages: &'a PageMemo,
     sheets: &'a crate::incr::Keyed<data::Sheet>,
+    /// SHA-256 of the theme and the site fields every page's context
+    /// holds (made once per build, hashed into page keys).
+    site_key: crate::incr::Key,
     /// Each record's card, made once per build when a page shows it.
     cards: Vec<std::sync::OnceLock<Arc<Card>>>,
     /// Each record's card key ([`inputs::card_key`]), made once per build.
@@ -124,12 +127,8 @@ impl Ctx<'_> {
 
     /// Hash what [`Ctx::base`] puts in a context, without making it.
     fn base_key(&self, h: &mut Hasher, path: &str, title: &str, section: &str) {
-        let site = &self.site;
-        h.num(path.matches('/').count() as u64)
-            .str(site.title)
-            .str(site.subtitle)
-            .str(site.description)
-            .str(site.language)
+        h.bytes(&self.site_key)
+            .num(path.matches('/').count() as u64)
             .str(title)
             .str(section)
             .str(path);
@@ -179,7 +178,7 @@ impl Ctx<'_> {
         let r = self.graph.get(id);
         let path = &r.url();
         let mut h = Hasher::new("detail");
-        h.bytes(&self.theme.hash).str(template);
+        h.str(template);
         self.base_key(&mut h, path, &r.title, r.kind.dir());
         h.bytes(&inputs::detail_key(self.graph, self.images, id, &|c| {
             *self.card_key(c)
@@ -272,7 +271,17 @@ pub fn render_with(
     memo: &Memos,
     diags: &mut Diagnostics,
 ) -> Rendering {
+    let site_key = {
+        let mut h = Hasher::new("site");
+        h.bytes(&theme.hash)
+            .str(&cfg.title)
+            .str(&cfg.subtitle)
+            .str(&cfg.description)
+            .str(&cfg.language);
+        h.finish()
+    };
     let ctx = Ctx {
+        site_key,
         pages: memo.pages,
         sheets: memo.sheets,
         cards: (0..graph.records().len())
