@@ -172,8 +172,7 @@ pub fn validate_with(
     }
     // Entries of files gone since (or no longer typed).
     if keep && memo.len() != out.len() {
-        let live: std::collections::HashSet<&PathBuf> =
-            out.iter().map(|r| &r.file_path).collect();
+        let live: std::collections::HashSet<&PathBuf> = out.iter().map(|r| &r.file_path).collect();
         memo.retain(|p, _| live.contains(p));
     }
     out
