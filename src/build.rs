@@ -414,7 +414,8 @@ pub fn run_with(
         report.pages = r.pages;
         // Only when a picture has something to say (not on every build).
         if !pictures.problems.is_empty() {
-            for (rec, f) in graph.records().iter().zip(&r.found) {
+            for (rec, b) in graph.records().iter().zip(&r.bodies) {
+                let f = &b.rendered.found;
                 let shown = rec.display_path.display().to_string().replace('\\', "/");
                 let mut paths: Vec<&str> = rec.media_paths();
                 paths.extend(f.media.iter().map(|m| m.as_str()));
@@ -426,7 +427,9 @@ pub fn run_with(
             }
         }
         if !opts.write {
-            report.audit = Some(crate::check::audit(&graph, &r.found));
+            let found: Vec<&crate::render::markdown::Found> =
+                r.bodies.iter().map(|b| &b.rendered.found).collect();
+            report.audit = Some(crate::check::audit(&graph, &found));
         }
         docs = r.search_docs;
         if let Some(s) = &out {

@@ -518,6 +518,22 @@ fn an_unchanged_rebuild_writes_nothing() {
     assert!(out.join("cases/jiangjin-zuoye-sheji.html").is_file());
 }
 
+/// User + system time of this process so far (all threads): a figure
+/// that another program on the machine does not inflate as it does the
+/// elapsed time.
+fn cpu_seconds() -> f64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
+            let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            return tv(u.ru_utime) + tv(u.ru_stime);
+        }
+    }
+    0.0
+}
+
 /// Not a test: stage timings of an incremental rebuild after one title
 /// edit, on the site named by `CHENGGUO_INCR_SITE` (e.g. the national
 /// corpus; it is edited and put back; `CHENGGUO_INCR_N` builds, default 4).
@@ -543,14 +559,16 @@ fn timings_of_one_edit() {
             fs::write(&case, orig.replacen("title: ", &format!("title: 改{i}"), 1)).unwrap();
         }
         let t = std::time::Instant::now();
+        let cpu = cpu_seconds();
         let mut line = String::new();
         build::run_with(&opts(&site, &out), &mut memo, &mut |s| {
             line.push_str(&format!(" {} {:.3}", s.name, s.took.as_secs_f64()));
         })
         .unwrap();
         eprintln!(
-            "build {i}: {:.3} s:{line}; {:?}",
+            "build {i}: {:.3} s (CPU {:.3} s):{line}; {:?}",
             t.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu,
             memo.stats
         );
     }

@@ -123,11 +123,7 @@ fn table_key(t: &export::Table) -> Key {
 
 /// Write the download files and pages; returns the number of HTML pages.
 /// `bodies`: the outcomes' rendered bodies, indexed by record.
-pub(super) fn pages(
-    ctx: &Ctx,
-    media: &HashSet<String>,
-    bodies: &[Option<Arc<BodyEntry>>],
-) -> usize {
+pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Arc<BodyEntry>]) -> usize {
     let g = ctx.graph;
     let tables = export::tables(g);
     let files: Vec<(String, Arc<Sheet>, String, Vec<u8>)> = tables
@@ -351,11 +347,11 @@ fn brief_html(
 
 /// The key of the item [`brief_items`] makes of outcome `id` numbered `n`
 /// from the portal's `bodies`: everything it is made from.
-fn brief_item_key(g: &SiteGraph, bodies: &[Option<Arc<BodyEntry>>], n: usize, id: RecId) -> Key {
+fn brief_item_key(g: &SiteGraph, bodies: &[Arc<BodyEntry>], n: usize, id: RecId) -> Key {
     let r = g.get(id);
     let mut h = Hasher::new("brief-item");
     h.num(n as u64).bytes(&r.key);
-    match bodies.get(id).and_then(Option::as_ref) {
+    match bodies.get(id) {
         Some(b) => h.num(1).bytes(&b.html_key),
         None => h.num(0),
     };
@@ -374,7 +370,7 @@ fn brief_item_key(g: &SiteGraph, bodies: &[Option<Arc<BodyEntry>>], n: usize, id
 fn brief_items(
     g: &SiteGraph,
     media: &HashSet<String>,
-    bodies: Option<&[Option<Arc<BodyEntry>>]>,
+    bodies: Option<&[Arc<BodyEntry>]>,
     ids: &[RecId],
 ) -> Vec<BriefItem> {
     // Bodies rendered here (the export's 附件2) keep plain <img> tags.
@@ -391,7 +387,7 @@ fn brief_items(
             let Data::Outcome(o) = &r.data else {
                 return None;
             };
-            let html = match bodies.and_then(|b| b.get(id)).and_then(Option::as_ref) {
+            let html = match bodies.and_then(|b| b.get(id)) {
                 Some(b) => b.rendered.html.clone(),
                 None => {
                     // Problems in bodies are reported by the detail pages already.

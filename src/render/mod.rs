@@ -44,8 +44,9 @@ pub const PAGE_SIZE: usize = 100;
 pub struct Rendering {
     pub search_docs: Vec<SearchDoc>,
     pub pages: usize,
-    /// Per record (indexed like `graph.records()`): facts for `check`.
-    pub found: Vec<markdown::Found>,
+    /// Per record (indexed like `graph.records()`): its body's rendering,
+    /// whose `found` are the facts for `check` (shared, not copied).
+    pub bodies: Vec<Arc<crate::incr::BodyEntry>>,
 }
 
 #[derive(Serialize)]
@@ -310,17 +311,11 @@ pub fn render_with(
         images,
     };
 
-    // Detail pages, in parallel; each written as soon as rendered.
+    // Detail pages, in parallel; each written as soon as rendered. Bodies
+    // are kept for the 附件2 pages (same folder depth as the detail pages,
+    // so the same rewritten links): rendered once.
     let n = graph.records().len();
-    // Outcome bodies are kept for the 附件2 pages (same folder depth as the
-    // detail pages, so the same rewritten links): rendered once.
-    #[allow(clippy::type_complexity)]
-    let results: Vec<(
-        SearchDoc,
-        Diagnostics,
-        markdown::Found,
-        Option<Arc<crate::incr::BodyEntry>>,
-    )> = (0..n)
+    let results: Vec<(SearchDoc, Diagnostics, Arc<crate::incr::BodyEntry>)> = (0..n)
         .into_par_iter()
         .map(|id| {
             let r = graph.get(id);
@@ -338,25 +333,22 @@ pub fn render_with(
             // The body (the largest part) is hashed once, when rendered.
             ctx.page_detail(template, id, &entry);
             let doc = search_doc(graph, id, body);
-            let brief = (r.kind == Kind::Outcome).then(|| Arc::clone(&entry));
-            (doc, d, body.found.clone(), brief)
+            (doc, d, entry)
         })
         .collect();
     let mut search_docs = Vec::with_capacity(n);
-    let mut found = Vec::with_capacity(n);
-    let mut outcome_bodies = Vec::with_capacity(n);
-    for (doc, d, f, b) in results {
+    let mut bodies = Vec::with_capacity(n);
+    for (doc, d, b) in results {
         diags.extend(d);
         search_docs.push(doc);
-        found.push(f);
-        outcome_bodies.push(b);
+        bodies.push(b);
     }
     let mut pages = n;
     pages += list_pages(&ctx);
     pages += browse_pages(&ctx);
     home(&ctx, media);
     matrix(&ctx);
-    pages += data::pages(&ctx, media, &outcome_bodies);
+    pages += data::pages(&ctx, media, &bodies);
     for (tpl, path, title) in [
         ("search.html", "search.html", "搜索"),
         ("404.html", "404.html", "页面未找到"),
@@ -382,7 +374,7 @@ pub fn render_with(
     Rendering {
         search_docs,
         pages,
-        found,
+        bodies,
     }
 }
 
