@@ -195,7 +195,7 @@ fn load_with(
 
     let t = Instant::now();
     let drafts = records.iter().filter(|r| r.draft).count();
-    let graph = SiteGraph::build(records, &mut diags);
+    let graph = SiteGraph::build_with(records, &mut diags, &mut memo.related);
     stage(
         report,
         on,
@@ -358,6 +358,7 @@ pub fn run_with(
     let in_place = prev_keys.is_some();
     let pages_memo = crate::incr::PageMemo::new(prev_keys);
     let bodies_memo = crate::incr::BodyMemo::new(std::mem::take(&mut memo.bodies), memo.keep);
+    let sheets_memo = crate::incr::Keyed::new(std::mem::take(&mut memo.sheets), memo.keep);
     let null = NullSink;
     let sink: &dyn Sink = match &out {
         Some(s) => s,
@@ -405,6 +406,7 @@ pub fn run_with(
         let memos = render::Memos {
             pages: &pages_memo,
             bodies: &bodies_memo,
+            sheets: &sheets_memo,
         };
         let r = render::render_with(
             &graph, &cfg, theme, &media_set, &pictures, sink, &memos, &mut diags,
@@ -412,7 +414,8 @@ pub fn run_with(
         report.pages = r.pages;
         // Only when a picture has something to say (not on every build).
         if !pictures.problems.is_empty() {
-            for (rec, f) in graph.records().iter().zip(&r.found) {
+            for (rec, b) in graph.records().iter().zip(&r.bodies) {
+                let f = &b.rendered.found;
                 let shown = rec.display_path.display().to_string().replace('\\', "/");
                 let mut paths: Vec<&str> = rec.media_paths();
                 paths.extend(f.media.iter().map(|m| m.as_str()));
@@ -424,7 +427,9 @@ pub fn run_with(
             }
         }
         if !opts.write {
-            report.audit = Some(crate::check::audit(&graph, &r.found));
+            let found: Vec<&crate::render::markdown::Found> =
+                r.bodies.iter().map(|b| &b.rendered.found).collect();
+            report.audit = Some(crate::check::audit(&graph, &found));
         }
         docs = r.search_docs;
         if let Some(s) = &out {
@@ -478,6 +483,7 @@ pub fn run_with(
     let detail = format!("{} 个页面", report.pages);
     let (bodies, bodies_rendered, bodies_reused) = bodies_memo.finish();
     memo.bodies = bodies;
+    memo.sheets = sheets_memo.finish();
     let removed = pages_memo.removed();
     let (keys, prev_keys, pages_rendered, pages_reused) = pages_memo.finish();
     memo.stats = crate::incr::Stats {

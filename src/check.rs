@@ -69,7 +69,7 @@ pub struct Audit {
 }
 
 /// Audit the site. `found` is indexed like `graph.records()`.
-pub fn audit(graph: &SiteGraph, found: &[Found]) -> Audit {
+pub fn audit(graph: &SiteGraph, found: &[&Found]) -> Audit {
     let mut a = Audit::default();
     let mut linked: std::collections::HashSet<(Kind, &str)> = Default::default();
     for (i, r) in graph.records().iter().enumerate() {

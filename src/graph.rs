@@ -55,19 +55,31 @@ pub struct Application {
 #[derive(Debug, Default)]
 pub struct SiteGraph {
     records: Vec<Arc<Record>>,
-    by_key: HashMap<(Kind, String), RecId>,
+    /// Kind → id → record (looked up without allocating a key).
+    by_key: HashMap<Kind, HashMap<String, RecId>>,
     holder_outcomes: HashMap<RecId, Vec<RecId>>,
     outcome_regions: HashMap<RecId, Vec<Application>>,
     outcome_cases: HashMap<RecId, Vec<RecId>>,
     region_cases: HashMap<RecId, Vec<RecId>>,
-    related: HashMap<RecId, Vec<RecId>>,
+    related: Arc<HashMap<RecId, Vec<RecId>>>,
     taxonomies: Vec<Taxonomy>,
 }
 
 impl SiteGraph {
     /// Build the graph from validated records (drafts included; they are
     /// dropped here). Reference problems go to `diags`.
-    pub fn build(mut all: Vec<Arc<Record>>, diags: &mut Diagnostics) -> SiteGraph {
+    pub fn build(all: Vec<Arc<Record>>, diags: &mut Diagnostics) -> SiteGraph {
+        SiteGraph::build_with(all, diags, &mut None)
+    }
+
+    /// [`SiteGraph::build`], reusing the related outcomes in `memo` when
+    /// what they are computed from is unchanged (and leaving this build's
+    /// there).
+    pub fn build_with(
+        mut all: Vec<Arc<Record>>,
+        diags: &mut Diagnostics,
+        memo: &mut RelatedMemo,
+    ) -> SiteGraph {
         // Drafts: remember them to explain references to them.
         let drafts: HashMap<(Kind, String), ()> = all
             .iter()
@@ -78,7 +90,7 @@ impl SiteGraph {
         all.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
         let mut g = SiteGraph::default();
         for (i, r) in all.iter().enumerate() {
-            g.by_key.insert((r.kind, r.id.clone()), i);
+            g.by_key.entry(r.kind).or_default().insert(r.id.clone(), i);
         }
         g.records = all;
 
@@ -97,7 +109,7 @@ impl SiteGraph {
             if r.id.is_empty() {
                 return None; // already reported as missing by validate
             }
-            if let Some(&i) = g.by_key.get(&(kind, r.id.clone())) {
+            if let Some(i) = g.lookup(kind, &r.id) {
                 return Some(i);
             }
             let msg = if drafts.contains_key(&(kind, r.id.clone())) {
@@ -206,7 +218,12 @@ impl SiteGraph {
         g.outcome_cases = outcome_cases;
         g.region_cases = region_cases;
         g.taxonomies = build_taxonomies(&g.records);
-        g.related = related_outcomes(&g.records);
+        let key = related_key(&g.records);
+        g.related = match memo {
+            Some((k, r)) if *k == key => Arc::clone(r),
+            _ => Arc::new(related_outcomes(&g.records)),
+        };
+        *memo = Some((key, Arc::clone(&g.related)));
         g
     }
 
@@ -219,7 +236,7 @@ impl SiteGraph {
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<RecId> {
-        self.by_key.get(&(kind, id.to_string())).copied()
+        self.by_key.get(&kind)?.get(id).copied()
     }
 
     /// Records of one kind, in id order.
@@ -404,6 +421,31 @@ fn build_taxonomies(recs: &[Arc<Record>]) -> Vec<Taxonomy> {
 
 /// Up to five other outcomes sharing the most themes (weight 2) and
 /// subjects (weight 1), ties by id.
+/// The related outcomes of a build, with the key of what they were computed
+/// from ([`related_key`]); kept between `serve` builds.
+pub type RelatedMemo = Option<(crate::incr::Key, Arc<HashMap<RecId, Vec<RecId>>>)>;
+
+/// The key of everything [`related_outcomes`] reads: the number of records
+/// and each outcome's index, id, themes and subjects.
+fn related_key(recs: &[Arc<Record>]) -> crate::incr::Key {
+    let mut h = crate::incr::Hasher::new("related");
+    h.num(recs.len() as u64);
+    for (i, r) in recs.iter().enumerate() {
+        if let Data::Outcome(o) = &r.data {
+            h.num(i as u64).str(&r.id);
+            h.num(o.themes.len() as u64);
+            for t in &o.themes {
+                h.str(t);
+            }
+            h.num(o.subjects.len() as u64);
+            for s in &o.subjects {
+                h.str(s);
+            }
+        }
+    }
+    h.finish()
+}
+
 fn related_outcomes(recs: &[Arc<Record>]) -> HashMap<RecId, Vec<RecId>> {
     let mut by_tag: HashMap<(u8, &str), Vec<RecId>> = HashMap::new();
     for (i, r) in recs.iter().enumerate() {

@@ -156,6 +156,10 @@ pub struct Memo {
     pub(crate) records: HashMap<PathBuf, Arc<crate::validate::Typed>>,
     /// Body key → its last rendering.
     pub(crate) bodies: HashMap<Key, Arc<BodyEntry>>,
+    /// The last build's related outcomes.
+    pub(crate) related: crate::graph::RelatedMemo,
+    /// Table key → its last .xlsx workbook (or why it could not be made).
+    pub(crate) sheets: HashMap<Key, Arc<crate::render::data::Sheet>>,
     /// The output folder the last successful build wrote, with the key of
     /// every file in it (`None`: unknown, the next build writes everything).
     pub(crate) output: Option<(PathBuf, HashMap<String, Key>)>,
@@ -192,6 +196,8 @@ impl Memo {
             sources: HashMap::new(),
             records: HashMap::new(),
             bodies: HashMap::new(),
+            sheets: HashMap::new(),
+            related: None,
             output: None,
             stats: Stats::default(),
             keep: true,
@@ -425,5 +431,41 @@ impl PageMemo {
             self.rendered.into_inner(),
             self.reused.into_inner(),
         )
+    }
+}
+
+/// Results of one kind by the content key of their inputs: those of the
+/// previous build (read) and of this one (filled, for the next build).
+pub struct Keyed<T> {
+    keep: bool,
+    prev: HashMap<Key, Arc<T>>,
+    next: Mutex<HashMap<Key, Arc<T>>>,
+}
+
+impl<T> Keyed<T> {
+    /// `keep`: fill this build's entries for a next one.
+    pub fn new(prev: HashMap<Key, Arc<T>>, keep: bool) -> Keyed<T> {
+        Keyed {
+            keep,
+            prev,
+            next: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The result for `key`: the previous build's, else made by `make`.
+    pub fn get_or_make(&self, key: Key, make: impl FnOnce() -> T) -> Arc<T> {
+        let v = match self.prev.get(&key) {
+            Some(v) => Arc::clone(v),
+            None => Arc::new(make()),
+        };
+        if self.keep {
+            self.next.lock().unwrap().insert(key, Arc::clone(&v));
+        }
+        v
+    }
+
+    /// This build's entries (what the next build may reuse).
+    pub fn finish(self) -> HashMap<Key, Arc<T>> {
+        self.next.into_inner().unwrap()
     }
 }

@@ -33,6 +33,14 @@ pub struct Record {
     /// The body memo's key ([`crate::incr::BodyMemo`]): SHA-256 of the body
     /// and where it is rendered from, made once when the record is typed.
     pub body_key: crate::incr::Key,
+    /// SHA-256 of everything the record was typed from (its path, source
+    /// bytes, the site configuration, the answers of its path checks): two
+    /// records with the same key are equal. Views hash it in place of the
+    /// record ([`crate::render::inputs`]).
+    pub key: crate::incr::Key,
+    /// The first body line that is still a template placeholder
+    /// ([`crate::new::PLACEHOLDERS`]): its index in the body and its text.
+    pub placeholder: Option<(usize, String)>,
     pub data: Data,
 }
 

@@ -38,6 +38,16 @@ pub fn strip_controls(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`strip_controls`] of an owned string: `s` itself when it has none
+/// (nothing copied).
+pub fn strip_controls_owned(s: String) -> String {
+    if s.chars().any(is_unsafe_control) {
+        s.chars().filter(|&c| !is_unsafe_control(c)).collect()
+    } else {
+        s
+    }
+}
+
 /// `s` with unsafe control characters written as `U+001B` (the notation
 /// of [`crate::safepath::shown`] for file names), for printing on a terminal.
 ///

@@ -121,8 +121,10 @@ pub fn validate_with(
     let mut h = crate::incr::Hasher::new("typed");
     h.str(&format!("{cfg:?}"));
     let cfg_key = h.finish();
-    let prev = std::mem::take(memo);
-    let results: Vec<(PathBuf, Arc<Typed>)> = sources
+    // The memo is updated in place: an entry reused as it was is left alone.
+    let prev = &*memo;
+    // (typed record, whether it was reused as it was)
+    let results: Vec<(Arc<Typed>, bool)> = sources
         .into_par_iter()
         .map(|(source_key, src)| {
             let mut h = crate::incr::Hasher::new("typed");
@@ -134,28 +136,44 @@ pub fn validate_with(
                         .iter()
                         .all(|(s, answer)| check_local_path(s, &content) == *answer)
             }) {
-                return (src.file_path.clone(), Arc::clone(t));
+                return (Arc::clone(t), true);
             }
             let mut d = Diagnostics::new();
             let mut asked = Vec::new();
-            let r = validate_one(&src, cfg, &content, &mut d, &mut asked);
+            let mut r = validate_one(&src, cfg, &content, &mut d, &mut asked);
+            let mut h = crate::incr::Hasher::new("record");
+            h.bytes(&key)
+                .str(&src.file_path.to_string_lossy())
+                .str(&src.display_path.to_string_lossy());
+            for (s, answer) in &asked {
+                h.str(s);
+                match answer {
+                    Ok(()) => h.num(0),
+                    Err(e) => h.num(1).str(e),
+                };
+            }
+            r.key = h.finish();
             let t = Typed {
                 key,
                 record: Arc::new(r),
                 diags: d,
                 asked,
             };
-            (src.file_path.clone(), Arc::new(t))
+            (Arc::new(t), false)
         })
         .collect();
-    drop(prev);
     let mut out = Vec::with_capacity(results.len());
-    for (path, t) in results {
+    for (t, reused) in results {
         diags.extend(t.diags.clone());
         out.push(Arc::clone(&t.record));
-        if keep {
-            memo.insert(path, t);
+        if keep && !reused {
+            memo.insert(t.record.file_path.clone(), t);
         }
+    }
+    // Entries of files gone since (or no longer typed).
+    if keep && memo.len() != out.len() {
+        let live: std::collections::HashSet<&PathBuf> = out.iter().map(|r| &r.file_path).collect();
+        memo.retain(|p, _| live.contains(p));
     }
     out
 }
@@ -566,12 +584,7 @@ impl<'a> Fields<'a> {
 /// error when `publish` (build), located at the placeholder's line.
 pub fn placeholders(graph: &crate::graph::SiteGraph, publish: bool, d: &mut Diagnostics) {
     for r in graph.records() {
-        let Some((i, line)) = r
-            .body
-            .lines()
-            .enumerate()
-            .find(|(_, l)| crate::new::PLACEHOLDERS.contains(&l.trim()))
-        else {
+        let Some((i, line)) = r.placeholder.as_ref().map(|(i, l)| (*i, l)) else {
             continue;
         };
         let pos = Pos::new(r.body_line + i, 1);
@@ -589,6 +602,15 @@ pub fn placeholders(graph: &crate::graph::SiteGraph, publish: bool, d: &mut Diag
             );
         }
     }
+}
+
+/// The first line of `body` that is a template placeholder
+/// ([`crate::new::PLACEHOLDERS`]): its index from 0 and its text.
+fn placeholder_line(body: &str) -> Option<(usize, String)> {
+    body.lines()
+        .enumerate()
+        .find(|(_, l)| crate::new::PLACEHOLDERS.contains(&l.trim()))
+        .map(|(i, l)| (i, l.to_string()))
 }
 
 /// `小学，初中` → (`，`, [小学, 初中]): a value split at the Chinese list
@@ -948,6 +970,8 @@ fn validate_one(
         body: src.body.clone(),
         body_line: src.body_line,
         body_key: [0; 32],
+        key: [0; 32],
+        placeholder: placeholder_line(&src.body),
         data,
     };
     r.body_key = r.compute_body_key();

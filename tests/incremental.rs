@@ -141,7 +141,12 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
             format!("title of {}", f.display())
         }
         1 => {
-            let f = rng.pick(&cases);
+            // (outcomes one time in three: their themes make related outcomes)
+            let f = if rng.below(3) == 0 {
+                rng.pick(&outcomes)
+            } else {
+                rng.pick(&cases)
+            };
             let themes = ["作业设计", "双减", "区域教研", "新主题甲", "新主题乙"];
             let a = rng.pick(&themes);
             let b = rng.pick(&themes);
@@ -287,6 +292,17 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
                 fs::write(&p, format!("附件 {step}\n")).unwrap();
                 format!("added {}", p.display())
             }
+        }
+        13 => {
+            // A cover photo replaced by one of another size: its derived
+            // files change, no record file does (pages and cards showing
+            // it must follow).
+            let p = content.join("media/images/jijiang-fengmian.jpg");
+            let (w, h) = (560 + 160 * rng.below(4) as u32, 420);
+            image::RgbImage::from_pixel(w, h, image::Rgb([(step % 250) as u8, 90, 160]))
+                .save_with_format(&p, image::ImageFormat::Jpeg)
+                .unwrap();
+            format!("cover photo {w}×{h}")
         }
         14 => {
             // base_url on or off: sitemap.xml and the feeds appear or go.
@@ -502,6 +518,22 @@ fn an_unchanged_rebuild_writes_nothing() {
     assert!(out.join("cases/jiangjin-zuoye-sheji.html").is_file());
 }
 
+/// User + system time of this process so far (all threads): a figure
+/// that another program on the machine does not inflate as it does the
+/// elapsed time.
+fn cpu_seconds() -> f64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getrusage only writes the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
+            let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            return tv(u.ru_utime) + tv(u.ru_stime);
+        }
+    }
+    0.0
+}
+
 /// Not a test: stage timings of an incremental rebuild after one title
 /// edit, on the site named by `CHENGGUO_INCR_SITE` (e.g. the national
 /// corpus; it is edited and put back; `CHENGGUO_INCR_N` builds, default 4).
@@ -527,14 +559,16 @@ fn timings_of_one_edit() {
             fs::write(&case, orig.replacen("title: ", &format!("title: 改{i}"), 1)).unwrap();
         }
         let t = std::time::Instant::now();
+        let cpu = cpu_seconds();
         let mut line = String::new();
         build::run_with(&opts(&site, &out), &mut memo, &mut |s| {
             line.push_str(&format!(" {} {:.3}", s.name, s.took.as_secs_f64()));
         })
         .unwrap();
         eprintln!(
-            "build {i}: {:.3} s:{line}; {:?}",
+            "build {i}: {:.3} s (CPU {:.3} s):{line}; {:?}",
             t.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu,
             memo.stats
         );
     }

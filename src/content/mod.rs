@@ -213,9 +213,11 @@ pub fn load_with(
         files.push((kind, path.to_path_buf(), stem.to_string()));
     }
 
-    let prev = std::mem::take(memo);
-    // (path, entry, whether to keep it, whether the file was read)
-    type One = (PathBuf, Arc<Parsed>, bool, bool);
+    // The memo is updated in place: an entry reused as it was is left
+    // alone (no path hashed or copied again).
+    let prev = &*memo;
+    // (entry, whether to keep it, whether the file was read)
+    type One = (Arc<Parsed>, bool, bool);
     let results: Vec<One> = files
         .par_iter()
         .map(|(kind, path, id)| {
@@ -231,7 +233,7 @@ pub fn load_with(
             // Stamp unchanged: the bytes are those read before.
             if let (Some(p), Some(now)) = (before, &stamp) {
                 if p.stamp.is_some_and(|s| s.unchanged(now)) {
-                    return (path.clone(), Arc::clone(p), true, false);
+                    return (Arc::clone(p), true, false);
                 }
             }
             let bytes = match std::fs::read(path) {
@@ -251,7 +253,7 @@ pub fn load_with(
                         source: None,
                         diags: d,
                     };
-                    return (path.clone(), Arc::new(entry), false, true);
+                    return (Arc::new(entry), false, true);
                 }
             };
             let mut h = crate::incr::Hasher::new("source");
@@ -268,7 +270,7 @@ pub fn load_with(
                     source: p.source.clone(),
                     diags: p.diags.clone(),
                 };
-                return (path.clone(), Arc::new(entry), true, true);
+                return (Arc::new(entry), true, true);
             }
             let mut d = Diagnostics::new();
             let src = parse_one(site, *kind, path, id, bytes, &mut d).map(Arc::new);
@@ -278,19 +280,29 @@ pub fn load_with(
                 source: src,
                 diags: d,
             };
-            (path.clone(), Arc::new(entry), true, true)
+            (Arc::new(entry), true, true)
         })
         .collect();
-    drop(prev);
-    for (path, entry, memoise, read) in results {
+    let mut kept = 0;
+    for ((_, path, _), (entry, memoise, read)) in files.iter().zip(results) {
         loaded.read += usize::from(read);
         diags.extend(entry.diags.clone());
         if let Some(src) = &entry.source {
             loaded.sources.push((entry.key, Arc::clone(src)));
         }
         if keep && memoise {
-            memo.insert(path, entry);
+            kept += 1;
+            if read {
+                memo.insert(path.clone(), entry);
+            }
+        } else {
+            memo.remove(path);
         }
+    }
+    // Entries of files gone since (or of a one-off build: none kept).
+    if memo.len() != kept {
+        let live: std::collections::HashSet<&PathBuf> = files.iter().map(|(_, p, _)| p).collect();
+        memo.retain(|p, _| live.contains(p));
     }
     loaded.sources.sort_by(|(_, a), (_, b)| {
         (a.kind, &a.id, &a.display_path).cmp(&(b.kind, &b.id, &b.display_path))

@@ -6,6 +6,7 @@
 //! from [`crate::interchange`]; this module only draws and writes them.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -17,6 +18,7 @@ use crate::config::Config;
 use crate::content::Kind;
 use crate::diag::{Diagnostics, Pos};
 use crate::graph::{RecId, SiteGraph};
+use crate::incr::{BodyEntry, Hasher, Key};
 use crate::interchange::{export, stats};
 use crate::model::Data;
 
@@ -86,15 +88,51 @@ fn size_text(n: usize) -> String {
     }
 }
 
+/// A table's .xlsx workbook, or why it could not be made (kept between
+/// builds by the table's key, see [`table_key`]).
+pub type Sheet = Result<export::Workbook, String>;
+
+/// The key of a table's workbook: everything [`export::xlsx`] reads.
+fn table_key(t: &export::Table) -> Key {
+    let mut h = Hasher::new("xlsx");
+    h.str(t.key).str(t.number).str(t.name);
+    h.num(t.headers.len() as u64);
+    for x in &t.headers {
+        h.str(x);
+    }
+    h.num(t.widths.len() as u64);
+    for w in &t.widths {
+        h.num(w.to_bits());
+    }
+    h.num(t.rows.len() as u64);
+    for row in &t.rows {
+        h.num(row.len() as u64);
+        for c in row {
+            match c {
+                export::Cell::Text(s) => h.num(0).str(s),
+                export::Cell::Int(i) => h.num(1).num(*i as u64),
+            };
+        }
+    }
+    h.num(t.sources.len() as u64);
+    for x in &t.sources {
+        h.str(x);
+    }
+    h.finish()
+}
+
 /// Write the download files and pages; returns the number of HTML pages.
 /// `bodies`: the outcomes' rendered bodies, indexed by record.
-pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>]) -> usize {
+pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Arc<BodyEntry>]) -> usize {
     let g = ctx.graph;
     let tables = export::tables(g);
-    let files: Vec<(String, Vec<u8>, String, Vec<u8>)> = tables
+    let files: Vec<(String, Arc<Sheet>, String, Vec<u8>)> = tables
         .par_iter()
         .map(|t| {
-            let x = match export::xlsx(t) {
+            let sheet = ctx
+                .sheets
+                .get_or_make(table_key(t), || export::xlsx(t).map_err(|e| e.to_string()));
+            match &*sheet {
                 Ok(wb) => {
                     // A cell cut to Excel's limit: a warning on the record.
                     let file = format!("data/{}.xlsx", t.key);
@@ -105,28 +143,30 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
                             cut.message(t, &file),
                         );
                     }
-                    wb.bytes
                 }
                 Err(e) => {
                     ctx.errors.lock().unwrap().error(
                         format!("data/{}.xlsx", t.key),
                         Pos::START,
-                        e.to_string(),
+                        e.clone(),
                     );
-                    Vec::new()
                 }
             };
             (
                 format!("data/{}.xlsx", t.key),
-                x,
+                sheet,
                 format!("data/{}.csv", t.key),
                 export::csv(t),
             )
         })
         .collect();
     let mut downloads = Vec::new();
-    for (t, (xp, xb, cp, cb)) in tables.iter().zip(files) {
-        for (p, b) in [(&xp, &xb), (&cp, &cb)] {
+    for (t, (xp, sheet, cp, cb)) in tables.iter().zip(files) {
+        let xb: &[u8] = match &*sheet {
+            Ok(wb) => &wb.bytes,
+            Err(_) => &[],
+        };
+        for (p, b) in [(&xp, xb), (&cp, &cb[..])] {
             if let Err(e) = ctx.emit(p, b) {
                 ctx.errors
                     .lock()
@@ -150,12 +190,22 @@ pub(super) fn pages(ctx: &Ctx, media: &HashSet<String>, bodies: &[Option<String>
             },
         });
     }
-    // Memoised like every page: rendered only when its context changed.
-    let briefs = brief_portal_pages(g, ctx.cfg, media, bodies);
+    // Memoised like every page: its items stand in the key by their keys
+    // and are made only when the page is rendered.
+    let briefs = brief_portal_pages(g, ctx.cfg);
     let brief_pages = briefs.len();
-    briefs
-        .into_par_iter()
-        .for_each(|(path, c)| ctx.page("brief.html", &path, c));
+    briefs.into_par_iter().for_each(|(path, c, ids)| {
+        let keys: Vec<Key> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| brief_item_key(g, bodies, i + 1, id))
+            .collect();
+        let keys: Vec<&Key> = keys.iter().collect();
+        ctx.page_parts("brief.html", &path, c, &keys, |json| {
+            let items = brief_items(g, media, Some(bodies), &ids);
+            json["items"] = serde_json::to_value(&items).unwrap_or_default();
+        });
+    });
     let mut c = ctx.base("data/index.html", "数据下载", "data");
     c.insert("downloads", &downloads);
     c.insert("brief_url", BRIEF_PATH);
@@ -223,22 +273,17 @@ pub fn brief_page(
     portal: bool,
 ) -> Result<String, String> {
     let order = export::outcome_order(g);
-    brief_html(g, cfg, theme, media, None, portal, &order, None, &[])
+    brief_html(g, cfg, theme, media, portal, &order, None, &[])
 }
 
-/// The portal's 附件2 pages: `(path, html)`; one page, or (above
-/// [`BRIEF_SPLIT`] outcomes) an index at [`BRIEF_PATH`] and a page per
-/// province at `data/fujian2-<province>.html`.
-fn brief_portal_pages(
-    g: &SiteGraph,
-    cfg: &Config,
-    media: &HashSet<String>,
-    bodies: &[Option<String>],
-) -> Vec<(String, tera::Context)> {
+/// The portal's 附件2 pages: `(path, context without items, the outcomes
+/// listed)`; one page, or (above [`BRIEF_SPLIT`] outcomes) an index at
+/// [`BRIEF_PATH`] and a page per province at `data/fujian2-<province>.html`.
+fn brief_portal_pages(g: &SiteGraph, cfg: &Config) -> Vec<(String, tera::Context, Vec<RecId>)> {
     let order = export::outcome_order(g);
     if order.len() <= BRIEF_SPLIT {
-        let c = brief_context(g, cfg, media, Some(bodies), true, &order, None, &[]);
-        return vec![(BRIEF_PATH.to_string(), c)];
+        let c = brief_context(g, cfg, true, None, &[]);
+        return vec![(BRIEF_PATH.to_string(), c, order)];
     }
     // outcome_order sorts by province first: consecutive runs.
     let mut groups: Vec<(String, Vec<RecId>)> = Vec::new();
@@ -259,18 +304,13 @@ fn brief_portal_pages(
         .collect();
     let mut out = vec![(
         BRIEF_PATH.to_string(),
-        brief_context(g, cfg, media, Some(bodies), true, &[], None, &parts),
+        brief_context(g, cfg, true, None, &parts),
+        Vec::new(),
     )];
-    out.extend(
-        groups
-            .par_iter()
-            .zip(parts.par_iter())
-            .map(|((p, ids), part)| {
-                let c = brief_context(g, cfg, media, Some(bodies), true, ids, Some(p), &[]);
-                (part.url.clone(), c)
-            })
-            .collect::<Vec<_>>(),
-    );
+    out.extend(groups.into_iter().zip(&parts).map(|((p, ids), part)| {
+        let c = brief_context(g, cfg, true, Some(&p), &[]);
+        (part.url.clone(), c, ids)
+    }));
     out
 }
 
@@ -283,21 +323,20 @@ fn province_slug(p: &str) -> String {
 }
 
 /// Render brief.html for `ids` (numbered from 1), titled by `part` when it
-/// is one province's share, or as an index of `parts`. Bodies come from
-/// `bodies` (already rendered for the detail pages) or are rendered here.
+/// is one province's share, or as an index of `parts`; bodies rendered here.
 #[allow(clippy::too_many_arguments)]
 fn brief_html(
     g: &SiteGraph,
     cfg: &Config,
     theme: &Theme,
     media: &HashSet<String>,
-    bodies: Option<&[Option<String>]>,
     portal: bool,
     ids: &[RecId],
     part: Option<&str>,
     parts: &[PartView],
 ) -> Result<String, String> {
-    let c = brief_context(g, cfg, media, bodies, portal, ids, part, parts);
+    let mut c = brief_context(g, cfg, portal, part, parts);
+    c.insert("items", &brief_items(g, media, None, ids));
     theme.tera.render("brief.html", &c).map_err(|e| {
         format!(
             "渲染 {BRIEF_PATH} 时模板出错：{}",
@@ -306,18 +345,34 @@ fn brief_html(
     })
 }
 
-/// The context of brief.html (see [`brief_html`]).
-#[allow(clippy::too_many_arguments)]
-fn brief_context(
+/// The key of the item [`brief_items`] makes of outcome `id` numbered `n`
+/// from the portal's `bodies`: everything it is made from.
+fn brief_item_key(g: &SiteGraph, bodies: &[Arc<BodyEntry>], n: usize, id: RecId) -> Key {
+    let r = g.get(id);
+    let mut h = Hasher::new("brief-item");
+    h.num(n as u64).bytes(&r.key);
+    match bodies.get(id) {
+        Some(b) => h.num(1).bytes(&b.html_key),
+        None => h.num(0),
+    };
+    if let Data::Outcome(o) = &r.data {
+        match g.resolve(Kind::Holder, &o.holder) {
+            Some(x) => h.num(1).str(&g.get(x).title),
+            None => h.num(0),
+        };
+    }
+    h.finish()
+}
+
+/// The items of brief.html for outcomes `ids` (numbered from 1). Bodies
+/// come from `bodies` (already rendered for the detail pages) or are
+/// rendered here.
+fn brief_items(
     g: &SiteGraph,
-    cfg: &Config,
     media: &HashSet<String>,
-    bodies: Option<&[Option<String>]>,
-    portal: bool,
+    bodies: Option<&[Arc<BodyEntry>]>,
     ids: &[RecId],
-    part: Option<&str>,
-    parts: &[PartView],
-) -> tera::Context {
+) -> Vec<BriefItem> {
     // Bodies rendered here (the export's 附件2) keep plain <img> tags.
     let no_images = crate::images::Images::default();
     let targets = Targets {
@@ -325,16 +380,15 @@ fn brief_context(
         media,
         images: &no_images,
     };
-    let items: Vec<BriefItem> = ids
-        .par_iter()
+    ids.par_iter()
         .enumerate()
         .filter_map(|(i, &id)| {
             let r = g.get(id);
             let Data::Outcome(o) = &r.data else {
                 return None;
             };
-            let html = match bodies.and_then(|b| b.get(id)).and_then(Option::as_deref) {
-                Some(h) => h.to_string(),
+            let html = match bodies.and_then(|b| b.get(id)) {
+                Some(b) => b.rendered.html.clone(),
                 None => {
                     // Problems in bodies are reported by the detail pages already.
                     let mut quiet = Diagnostics::new();
@@ -370,7 +424,17 @@ fn brief_context(
                 body_html,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The context of brief.html but for its items (see [`brief_items`]).
+fn brief_context(
+    g: &SiteGraph,
+    cfg: &Config,
+    portal: bool,
+    part: Option<&str>,
+    parts: &[PartView],
+) -> tera::Context {
     let mut c = tera::Context::new();
     c.insert("root", "../");
     c.insert("portal", &portal);
@@ -386,7 +450,6 @@ fn brief_context(
     c.insert("part", &part);
     c.insert("parts", parts);
     c.insert("total", &g.count(Kind::Outcome));
-    c.insert("items", &items);
     c
 }
 

@@ -2,7 +2,7 @@
 //! site.yaml has a `base_url`), written through the page memo like every
 //! output file.
 
-use super::{sorted_kind, Ctx};
+use super::Ctx;
 use crate::content::Kind;
 
 /// sitemap.xml and Atom feeds (cases, notices), only with a base_url.
@@ -38,7 +38,7 @@ pub(super) fn feeds(ctx: &Ctx, base: &str) {
     sm.push_str("</urlset>\n");
     let _ = ctx.emit("sitemap.xml", sm.as_bytes());
     for (kind, name) in [(Kind::Case, "cases.xml"), (Kind::Notice, "notices.xml")] {
-        let items = sorted_kind(g, kind);
+        let items = ctx.sorted(kind);
         let updated = items
             .first()
             .and_then(|&i| g.get(i).date())

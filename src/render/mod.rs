@@ -5,6 +5,7 @@
 
 pub mod data;
 mod feeds;
+pub mod inputs;
 pub mod markdown;
 pub mod theme;
 pub mod views;
@@ -43,8 +44,9 @@ pub const PAGE_SIZE: usize = 100;
 pub struct Rendering {
     pub search_docs: Vec<SearchDoc>,
     pub pages: usize,
-    /// Per record (indexed like `graph.records()`): facts for `check`.
-    pub found: Vec<markdown::Found>,
+    /// Per record (indexed like `graph.records()`): its body's rendering,
+    /// whose `found` are the facts for `check` (shared, not copied).
+    pub bodies: Vec<Arc<crate::incr::BodyEntry>>,
 }
 
 #[derive(Serialize)]
@@ -78,8 +80,16 @@ impl LinkTargets for Targets<'_> {
 
 struct Ctx<'a> {
     pages: &'a PageMemo,
-    /// Each record's card and the SHA-256 of its JSON, made once per build.
-    cards: Vec<std::sync::OnceLock<(Arc<Card>, crate::incr::Key)>>,
+    sheets: &'a crate::incr::Keyed<data::Sheet>,
+    /// SHA-256 of the theme and the site fields every page's context
+    /// holds (made once per build, hashed into page keys).
+    site_key: crate::incr::Key,
+    /// Each record's card, made once per build when a page shows it.
+    cards: Vec<std::sync::OnceLock<Arc<Card>>>,
+    /// Each record's card key ([`inputs::card_key`]), made once per build.
+    card_keys: Vec<std::sync::OnceLock<crate::incr::Key>>,
+    /// Each kind's records in list order ([`sorted_kind`]), sorted once.
+    sorted: [std::sync::OnceLock<Vec<RecId>>; 6],
     graph: &'a SiteGraph,
     images: &'a Images,
     cfg: &'a Config,
@@ -90,13 +100,19 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn card(&self, id: RecId) -> &(Arc<Card>, crate::incr::Key) {
-        self.cards[id].get_or_init(|| {
-            let c = card(self.graph, self.images, id);
-            let mut h = Hasher::new("card");
-            let _ = serde_json::to_writer(&mut h, &c);
-            (Arc::new(c), h.finish())
-        })
+    fn card(&self, id: RecId) -> &Arc<Card> {
+        self.cards[id].get_or_init(|| Arc::new(card(self.graph, self.images, id)))
+    }
+
+    /// The records of `kind` in list order.
+    fn sorted(&self, kind: Kind) -> &[RecId] {
+        let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.sorted[i].get_or_init(|| sorted_kind(self.graph, kind))
+    }
+
+    /// The key of record `id`'s card: stands for it in page keys.
+    fn card_key(&self, id: RecId) -> &crate::incr::Key {
+        self.card_keys[id].get_or_init(|| inputs::card_key(self.graph, self.images, id))
     }
 
     fn base(&self, path: &str, title: &str, section: &str) -> tera::Context {
@@ -108,6 +124,15 @@ impl Ctx<'_> {
         c.insert("section", section);
         c.insert("page_path", path);
         c
+    }
+
+    /// Hash what [`Ctx::base`] puts in a context, without making it.
+    fn base_key(&self, h: &mut Hasher, path: &str, title: &str, section: &str) {
+        h.bytes(&self.site_key)
+            .num(path.matches('/').count() as u64)
+            .str(title)
+            .str(section)
+            .str(path);
     }
 
     /// Render `template` with `ctx` and write it at `path`, unless the
@@ -146,27 +171,32 @@ impl Ctx<'_> {
         self.render_json(template, path, json);
     }
 
-    /// A detail page: like [`Ctx::page_parts`], with the record's view
-    /// hashed as it is serialised (no JSON tree is built for a page the
-    /// output already holds) and the body by its hash.
-    fn page_detail(
-        &self,
-        template: &str,
-        path: &str,
-        base: tera::Context,
-        detail: &views::Detail,
-        body: &crate::incr::BodyEntry,
-    ) {
-        let mut json = base.into_json();
+    /// A detail page: like [`Ctx::page_parts`], keyed by the inputs of
+    /// record `id`'s view ([`inputs::detail_key`]) and its body (html by
+    /// its hash, toc): the view is built only for a page the output does
+    /// not hold.
+    fn page_detail(&self, template: &str, id: RecId, body: &crate::incr::BodyEntry) {
+        let r = self.graph.get(id);
+        let path = &r.url();
         let mut h = Hasher::new("detail");
-        h.bytes(&self.theme.hash).str(template).str(path);
-        let _ = serde_json::to_writer(&mut h, &json);
-        let _ = serde_json::to_writer(&mut h, detail);
+        h.str(template);
+        self.base_key(&mut h, path, &r.title, r.kind.dir());
+        h.bytes(&inputs::detail_key(self.graph, self.images, id, &|c| {
+            *self.card_key(c)
+        }));
         h.bytes(&body.html_key);
+        h.num(body.rendered.toc.len() as u64);
+        for (level, anchor, text) in &body.rendered.toc {
+            h.num((*level).into()).str(anchor).str(text);
+        }
         if self.pages.unchanged(path, h.finish()) {
             return;
         }
-        json["record"] = serde_json::to_value(detail).unwrap_or_default();
+        let mut json = self.base(path, &r.title, r.kind.dir()).into_json();
+        let detail = views::detail(self.graph, self.images, id, &body.rendered, &|c| {
+            Arc::clone(self.card(c))
+        });
+        json["record"] = serde_json::to_value(&detail).unwrap_or_default();
         json["record"]["body_html"] = serde_json::Value::String(body.rendered.html.clone());
         self.render_json(template, path, json);
     }
@@ -216,6 +246,7 @@ pub fn render(
     let memo = Memos {
         pages: &PageMemo::new(None),
         bodies: &BodyMemo::new(Default::default(), false),
+        sheets: &crate::incr::Keyed::new(Default::default(), false),
     };
     render_with(graph, cfg, theme, media, images, sink, &memo, diags)
 }
@@ -224,6 +255,8 @@ pub fn render(
 pub struct Memos<'a> {
     pub pages: &'a PageMemo,
     pub bodies: &'a BodyMemo,
+    /// The download tables' workbooks ([`data::Sheet`]).
+    pub sheets: &'a crate::incr::Keyed<data::Sheet>,
 }
 
 /// [`render`], skipping the pages the output already holds and the bodies
@@ -239,11 +272,26 @@ pub fn render_with(
     memo: &Memos,
     diags: &mut Diagnostics,
 ) -> Rendering {
+    let site_key = {
+        let mut h = Hasher::new("site");
+        h.bytes(&theme.hash)
+            .str(&cfg.title)
+            .str(&cfg.subtitle)
+            .str(&cfg.description)
+            .str(&cfg.language);
+        h.finish()
+    };
     let ctx = Ctx {
+        site_key,
         pages: memo.pages,
+        sheets: memo.sheets,
         cards: (0..graph.records().len())
             .map(|_| std::sync::OnceLock::new())
             .collect(),
+        card_keys: (0..graph.records().len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
+        sorted: Default::default(),
         graph,
         images,
         cfg,
@@ -263,21 +311,17 @@ pub fn render_with(
         images,
     };
 
-    // Detail pages, in parallel; each written as soon as rendered.
+    // Detail pages, in parallel; each written as soon as rendered. Bodies
+    // are kept for the 附件2 pages (same folder depth as the detail pages,
+    // so the same rewritten links): rendered once.
     let n = graph.records().len();
-    // Outcome bodies are kept for the 附件2 pages (same folder depth as the
-    // detail pages, so the same rewritten links): rendered once.
-    let results: Vec<(SearchDoc, Diagnostics, markdown::Found, Option<String>)> = (0..n)
+    let results: Vec<(SearchDoc, Diagnostics, Arc<crate::incr::BodyEntry>)> = (0..n)
         .into_par_iter()
         .map(|id| {
             let r = graph.get(id);
             let mut d = Diagnostics::new();
-            let kind_dir = r.kind.dir();
             let entry = memo_body(memo.bodies, graph, id, &targets, &mut d);
             let body = &entry.rendered;
-            let detail = views::detail(graph, images, id, body, &|c| Arc::clone(&ctx.card(c).0));
-            let path = r.url();
-            let c = ctx.base(&path, &r.title, kind_dir);
             let template = match r.kind {
                 Kind::Outcome => "outcome.html",
                 Kind::Holder => "holder.html",
@@ -287,27 +331,24 @@ pub fn render_with(
                 Kind::Page => "page.html",
             };
             // The body (the largest part) is hashed once, when rendered.
-            ctx.page_detail(template, &path, c, &detail, &entry);
+            ctx.page_detail(template, id, &entry);
             let doc = search_doc(graph, id, body);
-            let brief = (r.kind == Kind::Outcome).then(|| body.html.clone());
-            (doc, d, body.found.clone(), brief)
+            (doc, d, entry)
         })
         .collect();
     let mut search_docs = Vec::with_capacity(n);
-    let mut found = Vec::with_capacity(n);
-    let mut outcome_bodies = Vec::with_capacity(n);
-    for (doc, d, f, b) in results {
+    let mut bodies = Vec::with_capacity(n);
+    for (doc, d, b) in results {
         diags.extend(d);
         search_docs.push(doc);
-        found.push(f);
-        outcome_bodies.push(b);
+        bodies.push(b);
     }
     let mut pages = n;
     pages += list_pages(&ctx);
     pages += browse_pages(&ctx);
     home(&ctx, media);
     matrix(&ctx);
-    pages += data::pages(&ctx, media, &outcome_bodies);
+    pages += data::pages(&ctx, media, &bodies);
     for (tpl, path, title) in [
         ("search.html", "search.html", "搜索"),
         ("404.html", "404.html", "页面未找到"),
@@ -333,7 +374,7 @@ pub fn render_with(
     Rendering {
         search_docs,
         pages,
-        found,
+        bodies,
     }
 }
 
@@ -445,7 +486,7 @@ fn paged(
         .enumerate()
         .for_each(|(i, (path, chunk))| {
             // Cards stand in the key by their hashes (made once per build).
-            let keys: Vec<&crate::incr::Key> = chunk.iter().map(|&id| &ctx.card(id).1).collect();
+            let keys: Vec<&crate::incr::Key> = chunk.iter().map(|&id| ctx.card_key(id)).collect();
             let page_title = if i == 0 {
                 title.to_string()
             } else {
@@ -471,7 +512,7 @@ fn paged(
                 json["items"] = serde_json::Value::Array(
                     chunk
                         .iter()
-                        .map(|&id| serde_json::to_value(&ctx.card(id).0).unwrap_or_default())
+                        .map(|&id| serde_json::to_value(ctx.card(id)).unwrap_or_default())
                         .collect(),
                 );
             });
@@ -509,7 +550,7 @@ fn sorted_kind(g: &SiteGraph, kind: Kind) -> Vec<RecId> {
 fn list_pages(ctx: &Ctx) -> usize {
     let mut pages = 0;
     for kind in Kind::ALL {
-        let items = sorted_kind(ctx.graph, kind);
+        let items = ctx.sorted(kind);
         let first = format!("{}/index.html", kind.dir());
         let facets: Vec<(&str, &str, Vec<String>)> = if matches!(kind, Kind::Outcome | Kind::Case) {
             ctx.graph
@@ -536,7 +577,7 @@ fn list_pages(ctx: &Ctx) -> usize {
             &first,
             kind.label(),
             kind.dir(),
-            &items,
+            items,
             &|c| {
                 c.insert("kind", kind.dir());
                 c.insert("facets", &facets);
@@ -642,12 +683,14 @@ fn home(ctx: &Ctx, media: &HashSet<String>) {
         .filter(|&r| matches!(&g.get(r).data, Data::Region(x) if x.demonstration))
         .count();
     let featured: Vec<Card> = {
-        let mut v: Vec<RecId> = sorted_kind(g, Kind::Outcome)
-            .into_iter()
+        let mut v: Vec<RecId> = ctx
+            .sorted(Kind::Outcome)
+            .iter()
+            .copied()
             .filter(|&o| g.get(o).featured)
             .collect();
         if v.is_empty() {
-            v = sorted_kind(g, Kind::Outcome);
+            v = ctx.sorted(Kind::Outcome).to_vec();
         }
         v.into_iter()
             .take(6)
@@ -655,14 +698,17 @@ fn home(ctx: &Ctx, media: &HashSet<String>) {
             .collect()
     };
     let latest = |k| -> Vec<Card> {
-        sorted_kind(g, k)
-            .into_iter()
+        ctx.sorted(k)
+            .iter()
+            .copied()
             .take(6)
             .map(|x| card(g, ctx.images, x))
             .collect()
     };
-    let featured_cases: Vec<Card> = sorted_kind(g, Kind::Case)
-        .into_iter()
+    let featured_cases: Vec<Card> = ctx
+        .sorted(Kind::Case)
+        .iter()
+        .copied()
         .filter(|&x| g.get(x).featured)
         .take(6)
         .map(|x| card(g, ctx.images, x))
@@ -711,8 +757,10 @@ struct MatrixRow {
 
 fn matrix(ctx: &Ctx) {
     let g = ctx.graph;
-    let rows: Vec<MatrixRow> = sorted_kind(g, Kind::Outcome)
-        .into_iter()
+    let rows: Vec<MatrixRow> = ctx
+        .sorted(Kind::Outcome)
+        .iter()
+        .copied()
         .filter_map(|o| {
             let r = g.get(o);
             let Data::Outcome(x) = &r.data else {
@@ -820,7 +868,7 @@ fn search_doc(g: &SiteGraph, id: RecId, body: &Rendered) -> SearchDoc {
         body: body.text.clone(),
         extra: extra
             .into_iter()
-            .map(|e| strip_controls(&e).into_owned())
+            .map(crate::text::strip_controls_owned)
             .collect(),
         facets,
     }
