@@ -22,7 +22,6 @@ use super::{io_err, Invs, SearchError, FACETS};
 
 pub use super::FORMAT_VERSION;
 
-
 /// Most record-store shards (ids, titles, summaries, extra strings,
 /// Huffman-coded, textcode.rs): the records of one page of results are
 /// scattered, so small shards matter most (830: 60 of the 2,000 files go to
@@ -98,6 +97,11 @@ struct TermBuf {
     pos_part: Vec<u8>,
 }
 
+/// A term in the varint form: (term, record-level part, positions part).
+type RawTerm = (String, Vec<u8>, Vec<u8>);
+/// A term or phrase and its posting (basE91).
+type Entry = (String, String);
+
 /// Reads one term from every segment and field and encodes it in the
 /// varint form (postcode.rs): (term, record-level part, positions part —
 /// empty for unigrams).
@@ -106,7 +110,7 @@ fn encode_term(
     invs: &Invs,
     ord_maps: &[Vec<u32>],
     b: &mut TermBuf,
-) -> Result<Option<(String, Vec<u8>, Vec<u8>)>, SearchError> {
+) -> Result<Option<RawTerm>, SearchError> {
     let Ok(text) = std::str::from_utf8(term) else {
         return Ok(None);
     };
@@ -178,7 +182,11 @@ fn encode_term(
         }
         i = j;
     }
-    Ok(Some((text.to_string(), b.docs_part.clone(), b.pos_part.clone())))
+    Ok(Some((
+        text.to_string(),
+        b.docs_part.clone(),
+        b.pos_part.clone(),
+    )))
 }
 
 /// How the terms of one family (record-level data or positions) are laid
@@ -462,7 +470,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     // Read and encode every term; terms are independent, so in parallel
     // (rayon keeps the order of `all_terms`).
     let term_list: Vec<&Vec<u8>> = all_terms.iter().collect();
-    let parts: Vec<Vec<(String, Vec<u8>, Vec<u8>)>> = term_list
+    let parts: Vec<Vec<RawTerm>> = term_list
         .par_chunks(1024)
         .map(|chunk| {
             let mut buf = TermBuf::default();
@@ -475,7 +483,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             Ok(out)
         })
         .collect::<Result<_, SearchError>>()?;
-    let raw: Vec<(String, Vec<u8>, Vec<u8>)> = parts.into_iter().flatten().collect();
+    let raw: Vec<RawTerm> = parts.into_iter().flatten().collect();
     // one Huffman code of the field masks for the site, then every term in
     // the bit code of format 5 (postcode.rs)
     let mut mask_freq: BTreeMap<u32, u64> = BTreeMap::new();
@@ -608,11 +616,8 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         .iter()
         .flat_map(|f| f.2.iter().map(|v| super::analyzer::normalize(v)))
         .collect();
-    let answerable: Vec<(String, Vec<u8>)> = raw_phrases
-        .iter()
-        .cloned()
-        .chain(short_postings)
-        .collect();
+    let answerable: Vec<(String, Vec<u8>)> =
+        raw_phrases.iter().cloned().chain(short_postings).collect();
     let answer_files = super::answers::select(&answerable, &recs, &facet_values, &words.weights);
     drop(answerable);
     let phrases: Vec<(String, String)> = raw_phrases
@@ -630,7 +635,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
     let entry_bytes = |e: &(String, String)| e.0.len() + e.1.len() + 8;
-    let (inline, encoded): (Vec<(String, String)>, Vec<(String, String)>) = encoded
+    let (inline, encoded): (Vec<Entry>, Vec<Entry>) = encoded
         .into_iter()
         .partition(|e| entry_bytes(e) <= INLINE_TERM);
     let inline_bytes: usize = inline.iter().map(entry_bytes).sum();
