@@ -278,3 +278,132 @@ fn runtime_snippets_equal_rust_highlighter() {
         assert_eq!(js, want, "text {t:?} query {q:?} max {m}");
     }
 }
+
+/// A damaged index (postings cut short, their first characters
+/// overwritten, or a record count far beyond the data) makes the runtime reject a query with its Chinese message
+/// or answer it; it never throws anything else, loops or hangs.
+#[test]
+fn damaged_postings_are_rejected_never_looped_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let out = tmp.path().join("public/search");
+    let docs = corpus(200, 40, 7);
+    build_index(&docs, &cache).unwrap();
+    export_static(&cache, &out).unwrap();
+    let mut damaged = 0;
+    for e in std::fs::read_dir(&out).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if !(name.starts_with("t-") || name.starts_with("tb-") || name.starts_with("x-")) {
+            continue;
+        }
+        let s = std::fs::read_to_string(&p).unwrap();
+        let (a, b) = (s.find('{').unwrap(), s.rfind('}').unwrap());
+        let mut m: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&s[a..=b]).unwrap();
+        for (i, v) in m.values_mut().enumerate() {
+            let t = v.as_str().unwrap().to_string();
+            *v = serde_json::Value::from(match i % 3 {
+                0 => t[..t.len() / 3].to_string(),
+                1 => format!("~~~~~~~~{}", &t[t.len().min(8)..]),
+                // a record count of 2^31 - 2 (Elias gamma: 30 zero bits, a
+                // one, 30 ones), then five valid Rice parameters of 0 and
+                // nothing more (the runtime's count check and its mask
+                // reader both stop at the end of the data)
+                _ => base91(&[0, 0, 0, 0xC0, 0xFF, 0xFF, 0xFF, 0xFF, 0x03]),
+            });
+            damaged += 1;
+        }
+        let body = serde_json::to_string(&m).unwrap();
+        std::fs::write(&p, format!("{}{}{}", &s[..a], body, &s[b + 1..])).unwrap();
+    }
+    assert!(damaged > 100, "{damaged} postings damaged");
+    // queries: pieces of titles (1, 2, 3 and 5 characters)
+    let mut queries = BTreeSet::new();
+    for d in docs.iter().take(60) {
+        let c: Vec<char> = d.title.chars().filter(|c| !c.is_whitespace()).collect();
+        for n in [1, 2, 3, 5] {
+            if c.len() >= n {
+                queries.insert(c[..n].iter().collect::<String>());
+            }
+        }
+    }
+    let qfile = tmp.path().join("queries.txt");
+    std::fs::write(
+        &qfile,
+        queries.iter().cloned().collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let script = repo().join("tests/js/parity.js");
+    let mut child = Command::new(node())
+        .arg(&script)
+        .arg(&out)
+        .arg(&qfile)
+        .arg("--errors")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // a hang guard, not a timing: the run takes well under a second
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the runtime did not finish on a damaged index");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), queries.len());
+    let mut rejected = 0;
+    for l in &lines {
+        match l["error"].as_str() {
+            None => {}
+            Some("搜索索引文件内容无效") => rejected += 1,
+            Some(e) => panic!("query {}: unexpected error {e}", l["q"]),
+        }
+    }
+    assert!(
+        rejected > lines.len() / 4,
+        "{rejected} of {} rejected",
+        lines.len()
+    );
+}
+
+/// basE91 as docs/search-format.md 3.6 defines it (the test writes a
+/// posting of its own).
+fn base91(data: &[u8]) -> String {
+    const A: &[u8; 91] =
+        b"!#$%&()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+    let (mut s, mut b, mut n) = (String::new(), 0u32, 0u32);
+    for &byte in data {
+        b |= u32::from(byte) << n;
+        n += 8;
+        if n > 13 {
+            let mut v = b & 8191;
+            if v > 88 {
+                b >>= 13;
+                n -= 13;
+            } else {
+                v = b & 16383;
+                b >>= 14;
+                n -= 14;
+            }
+            s.push(A[(v % 91) as usize] as char);
+            s.push(A[(v / 91) as usize] as char);
+        }
+    }
+    if n > 0 {
+        s.push(A[(b % 91) as usize] as char);
+        if n > 7 || b > 90 {
+            s.push(A[(b / 91) as usize] as char);
+        }
+    }
+    s
+}

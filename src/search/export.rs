@@ -332,6 +332,9 @@ type Kinds = Vec<(String, String)>;
 /// (key, label, sorted values) per facet, in `FACETS` order.
 type FacetList = Vec<(String, String, Vec<String>)>;
 
+/// The count symbol of `facets.js` for "the values of the record before".
+const FACET_REPEAT: u32 = 65535;
+
 /// Kinds, facets, and per facet and record the local value indexes
 /// (sorted, deduplicated).
 fn facet_columns(infos: &[DocInfo]) -> (Kinds, FacetList, Vec<Vec<Vec<usize>>>) {
@@ -777,19 +780,31 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     // facets: per facet a code of the value counts and one of the local
     // value indexes; per facet, per record the count, then the indexes
     // (facets.js `codes`)
+    // A record with the same values as the one before it in a facet (the
+    // search order puts such records side by side) is the count symbol
+    // FACET_REPEAT alone.
     let mut bits = Bits::default();
     let mut facet_codes = Vec::new();
     for col in &local {
+        let repeats = |d: usize| d > 0 && !col[d].is_empty() && col[d] == col[d - 1];
         let mut nfreq: BTreeMap<u32, u64> = BTreeMap::new();
         let mut vfreq: BTreeMap<u32, u64> = BTreeMap::new();
-        for l in col {
+        for (d, l) in col.iter().enumerate() {
+            if repeats(d) {
+                *nfreq.entry(FACET_REPEAT).or_insert(0) += 1;
+                continue;
+            }
             *nfreq.entry(l.len() as u32).or_insert(0) += 1;
             for &ix in l {
                 *vfreq.entry(ix as u32).or_insert(0) += 1;
             }
         }
         let (nc, vc) = (Code::from_freq(&nfreq), Code::from_freq(&vfreq));
-        for l in col {
+        for (d, l) in col.iter().enumerate() {
+            if repeats(d) {
+                nc.put(&mut bits, FACET_REPEAT);
+                continue;
+            }
             nc.put(&mut bits, l.len() as u32);
             for &ix in l {
                 vc.put(&mut bits, ix as u32);
@@ -807,31 +822,21 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         ),
     )?;
 
-    // ---- record store: an extra string that is a facet value is its global
-    // index (+1; 0 = the next coded string); the url only when it is not
-    // `{kind}/{id}.html`; titles, summaries and the other extra strings
-    // Huffman-coded (textcode.rs)
-    let mut value_ix: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, v) in facet_list.iter().flat_map(|f| f.2.iter()).enumerate() {
-        value_ix.entry(v.as_str()).or_insert(i);
-    }
-    let texts_of = |ord: usize| -> (Vec<&str>, Vec<usize>) {
+    // ---- record store: title, summary and extra strings in the store's
+    // text code (textcode.rs), then the number of extra strings; the url only
+    // when it is not `{kind}/{id}.html`
+    let texts_of = |ord: usize| -> Vec<&str> {
         let d = &infos[ord];
         let mut texts = vec![d.title.as_str(), summaries[ord].as_str()];
-        let mut spec = Vec::with_capacity(d.extra.len());
-        for e in &d.extra {
-            match value_ix.get(e.as_str()) {
-                Some(&i) => spec.push(i + 1),
-                None => {
-                    spec.push(0);
-                    texts.push(e.as_str());
-                }
-            }
-        }
-        (texts, spec)
+        texts.extend(d.extra.iter().map(|e| e.as_str()));
+        texts
     };
-    let code =
-        super::textcode::TextCode::build((0..n_docs).flat_map(|ord| texts_of(ord).0.into_iter()));
+    let all_texts: Vec<&str> = (0..n_docs).flat_map(texts_of).collect();
+    // the share of the store one query's rows bring: a page of 20 rows,
+    // nearly one block each
+    let share = (20 * store_block) as f64 / n_docs.max(1) as f64;
+    let code = super::textcode::TextCode::build(&all_texts, share);
+    drop(all_texts);
     // docs.js: what scoring and the store rows need beyond meta.js
     w.write(
         "docs.js",
@@ -849,9 +854,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         let mut rows = Vec::new();
         for ord in s * store_block..((s + 1) * store_block).min(n_docs) {
             let d = &infos[ord];
-            let (texts, spec) = texts_of(ord);
-            let mut row =
-                serde_json::json!([d.id, base91(&code.encode(&texts)), global[ord], spec]);
+            let texts = texts_of(ord);
+            let mut row = serde_json::json!([
+                d.id,
+                base91(&code.encode(&texts)),
+                global[ord],
+                d.extra.len()
+            ]);
             if d.url != format!("{}/{}.html", d.kind, d.id) {
                 if let Some(a) = row.as_array_mut() {
                     a.push(serde_json::Value::from(d.url.as_str()));

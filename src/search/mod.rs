@@ -62,7 +62,7 @@ pub fn cache_dir(site_dir: &Path) -> PathBuf {
 }
 
 /// Version of the static format (`meta.js` → `version`; docs/search-format.md).
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Inverted-index readers of every segment and text field (export, phrases).
 pub(crate) type Invs = Vec<Vec<std::sync::Arc<tantivy::InvertedIndexReader>>>;

@@ -1,15 +1,16 @@
-//! Canonical Huffman code over the characters of the record store's
-//! strings (titles, summaries, extra strings), new in format 4
-//! (docs/search-format.md §3.5). One code for the whole site, written into
-//! `meta.js` as the symbols in canonical order plus the number of codes of
-//! every length; a row's strings are one bit stream, each string followed
-//! by the end-of-string symbol. Chinese text in UTF-8 costs 3 bytes a
-//! character; this code, in base64, about 1.4 bytes on the national corpus.
+//! Canonical Huffman codes (field masks, norms, facets, the record store)
+//! and the bit stream they write; and the record store's text code
+//! (docs/search-format.md §3.5): one code for the whole site over
+//! characters and frequent strings, written into `docs.js` as the symbols'
+//! texts in canonical order plus the number of codes of every length; a
+//! row's strings are one bit stream, each string followed by the
+//! end-of-string symbol. Chinese text in UTF-8 costs 3 bytes a character;
+//! characters alone cost about 1.3 bytes in basE91 on the national corpus.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
-/// Symbol key: 0 is the end of a string, `c as u32 + 1` the character `c`.
+/// Symbol 0 is the end of a string.
 const EOS: u32 = 0;
 
 /// Longest code the runtime decodes exactly (`code * 2 + bit` in a double).
@@ -191,53 +192,207 @@ impl Bits {
     }
 }
 
-/// The code of the store's strings: symbol 0 ends a string, `c + 1` is
-/// the character `c`.
-pub(crate) struct TextCode(Code);
-
-fn key(c: char) -> u32 {
-    c as u32 + 1
+/// The record store's code (format 6): canonical Huffman over symbols that
+/// are single characters or frequent strings of the store ("words": n-grams
+/// of 2–4 characters and whole strings such as facet values, school names
+/// or the title of an often referenced record). A string is cut greedily,
+/// the longest word first. The words travel in `docs.js`, which every query
+/// that shows rows loads, while a query loads only a share of the store: a
+/// word is kept only when the bits it saves on that share exceed its own
+/// bytes in the dictionary.
+pub(crate) struct TextCode {
+    code: Code,
+    /// symbol → its text ("" for the end of a string)
+    syms: Vec<String>,
+    /// first character → (word as characters, symbol), longest first
+    words: HashMap<char, Vec<(Vec<char>, u32)>>,
+    /// character → symbol
+    chars: HashMap<char, u32>,
 }
 
+/// Longest n-gram considered as a word.
+const MAX_GRAM: usize = 4;
+/// Longest whole string considered as a word.
+const MAX_WHOLE: usize = 24;
+/// Most words in the dictionary.
+const MAX_WORDS: usize = 4096;
+
 impl TextCode {
-    /// The code of the characters of `strings` (and one end-of-string per string).
-    pub(crate) fn build<'a>(strings: impl Iterator<Item = &'a str>) -> TextCode {
-        let mut freq: BTreeMap<u32, u64> = BTreeMap::new();
-        freq.insert(EOS, 0);
-        for s in strings {
-            *freq.entry(EOS).or_insert(0) += 1;
-            for c in s.chars() {
-                *freq.entry(key(c)).or_insert(0) += 1;
+    /// The code of `strings`. `share`: the fraction of all store rows one
+    /// query's rows bring (their blocks), in (0, 1].
+    pub(crate) fn build(strings: &[&str], share: f64) -> TextCode {
+        let share = share.clamp(1e-6, 1.0);
+        let chars: Vec<Vec<char>> = strings.iter().map(|s| s.chars().collect()).collect();
+        // candidates: n-grams and whole strings, by occurrences
+        let mut grams: HashMap<&[char], u64> = HashMap::new();
+        for cs in &chars {
+            for n in 2..=MAX_GRAM {
+                for w in cs.windows(n) {
+                    *grams.entry(w).or_insert(0) += 1;
+                }
+            }
+            if cs.len() > MAX_GRAM && cs.len() <= MAX_WHOLE {
+                *grams.entry(cs.as_slice()).or_insert(0) += 1;
             }
         }
-        TextCode(Code::from_freq(&freq))
+        // a word saves about 8 bits a character less the ~10 of its own
+        // symbol at each use; it costs its UTF-8 bytes and 3 of JSON
+        let worth = |w: &[char], uses: u64| {
+            let saved = uses as f64 * (8.0 * w.len() as f64 - 10.0) * share;
+            let cost: f64 = 8.0 * (w.iter().map(|c| c.len_utf8()).sum::<usize>() + 3) as f64;
+            saved - cost
+        };
+        let mut cand: Vec<(&[char], f64)> = grams
+            .into_iter()
+            .filter_map(|(w, n)| {
+                let v = worth(w, n);
+                (v > 0.0).then_some((w, v))
+            })
+            .collect();
+        cand.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        cand.truncate(MAX_WORDS);
+        let mut words: Vec<Vec<char>> = cand.into_iter().map(|c| c.0.to_vec()).collect();
+        // Overlapping n-grams were counted as if each were used everywhere:
+        // parse, keep the words still worth their bytes, parse again.
+        for _ in 0..2 {
+            let t = TextCode::with_words(&chars, &words, None);
+            let used = t.usage(&chars);
+            words.retain(|w| {
+                let sym = t.word_sym(w);
+                worth(w, sym.map_or(0, |s| used[s as usize])) > 0.0
+            });
+        }
+        let t = TextCode::with_words(&chars, &words, None);
+        let used = t.usage(&chars);
+        TextCode::with_words(&chars, &words, Some(&used))
+    }
+
+    /// Symbols for every character of `chars` and for `words`; the Huffman
+    /// code from `freq` (symbol → uses), or a placeholder.
+    fn with_words(chars: &[Vec<char>], words: &[Vec<char>], freq: Option<&[u64]>) -> TextCode {
+        let alphabet: std::collections::BTreeSet<char> = chars.iter().flatten().copied().collect();
+        let mut texts: Vec<String> = alphabet
+            .into_iter()
+            .map(|c| c.to_string())
+            .chain(words.iter().map(|w| w.iter().collect()))
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let mut syms = vec![String::new()];
+        syms.extend(texts);
+        let mut t = TextCode {
+            code: Code::from_freq(&BTreeMap::new()),
+            syms,
+            words: HashMap::new(),
+            chars: HashMap::new(),
+        };
+        for (i, s) in t.syms.iter().enumerate().skip(1) {
+            let cs: Vec<char> = s.chars().collect();
+            if cs.len() == 1 {
+                t.chars.insert(cs[0], i as u32);
+            } else {
+                t.words.entry(cs[0]).or_default().push((cs, i as u32));
+            }
+        }
+        for l in t.words.values_mut() {
+            l.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+        if let Some(freq) = freq {
+            let map: BTreeMap<u32, u64> = freq
+                .iter()
+                .enumerate()
+                .filter(|&(i, &n)| n > 0 || i == 0)
+                .map(|(i, &n)| (i as u32, n))
+                .collect();
+            t.code = Code::from_freq(&map);
+        }
+        t
+    }
+
+    fn word_sym(&self, w: &[char]) -> Option<u32> {
+        self.words
+            .get(&w[0])?
+            .iter()
+            .find(|x| x.0 == w)
+            .map(|x| x.1)
+    }
+
+    /// The symbols of one string, longest word first, then its end.
+    fn parse(&self, cs: &[char], out: &mut Vec<u32>) {
+        let mut i = 0;
+        while i < cs.len() {
+            let rest = &cs[i..];
+            let word = self
+                .words
+                .get(&cs[i])
+                .and_then(|l| l.iter().find(|(w, _)| rest.starts_with(w)));
+            match word {
+                Some((w, sym)) => {
+                    out.push(*sym);
+                    i += w.len();
+                }
+                None => {
+                    out.push(self.chars.get(&cs[i]).copied().unwrap_or(EOS));
+                    i += 1;
+                }
+            }
+        }
+        out.push(EOS);
+    }
+
+    /// Uses of every symbol over `chars`.
+    fn usage(&self, chars: &[Vec<char>]) -> Vec<u64> {
+        let mut used = vec![0u64; self.syms.len()];
+        let mut buf = Vec::new();
+        for cs in chars {
+            buf.clear();
+            self.parse(cs, &mut buf);
+            for &s in &buf {
+                used[s as usize] += 1;
+            }
+        }
+        used
     }
 
     /// `strings`, each followed by the end-of-string symbol, as a bit stream:
     /// code bits most significant first, packed least significant bit first.
+    /// Every character must have been among those the code was built from.
     pub(crate) fn encode(&self, strings: &[&str]) -> Vec<u8> {
         let mut bits = Bits::default();
+        let mut buf = Vec::new();
         for s in strings {
-            for c in s.chars() {
-                self.0.put(&mut bits, key(c));
+            let cs: Vec<char> = s.chars().collect();
+            buf.clear();
+            self.parse(&cs, &mut buf);
+            for &sym in &buf {
+                self.code.put(&mut bits, sym);
             }
-            self.0.put(&mut bits, EOS);
         }
         bits.finish()
     }
 
-    /// For `meta.textCode`: the symbols in canonical order as one string
-    /// (U+0000 stands for the end of a string), the canonical index of the
-    /// end-of-string symbol, and the number of codes of every length.
+    /// For `docs.js` `textCode`: the symbols' texts in canonical order (""
+    /// is the end of a string), the canonical index of the end-of-string
+    /// symbol, and the number of codes of every length.
     pub(crate) fn meta(&self) -> serde_json::Value {
-        let syms: String = self
-            .0
+        let syms: Vec<&str> = self
+            .code
             .order
             .iter()
-            .map(|&k| char::from_u32(k.saturating_sub(1)).unwrap_or('\0'))
+            .map(|&k| self.syms[k as usize].as_str())
             .collect();
-        let eos = self.0.order.iter().position(|&k| k == EOS).unwrap_or(0);
-        serde_json::json!({"syms": syms, "eos": eos, "counts": self.0.counts})
+        let eos = self.code.order.iter().position(|&k| k == EOS).unwrap_or(0);
+        serde_json::json!({"syms": syms, "eos": eos, "counts": self.code.counts})
+    }
+
+    /// Number of words (symbols of two or more characters) in the code.
+    #[cfg(test)]
+    fn word_count(&self) -> usize {
+        self.code
+            .order
+            .iter()
+            .filter(|&&k| self.syms[k as usize].chars().count() > 1)
+            .count()
     }
 
     /// Reference decoder, for the tests.
@@ -247,9 +402,9 @@ impl TextCode {
         let mut cur = String::new();
         let mut bit = 0usize;
         while out.len() < n {
-            match self.0.get(bytes, &mut bit) {
+            match self.code.get(bytes, &mut bit) {
                 EOS => out.push(std::mem::take(&mut cur)),
-                k => cur.push(char::from_u32(k - 1).unwrap_or('\0')),
+                k => cur.push_str(&self.syms[k as usize]),
             }
         }
         out
@@ -269,13 +424,25 @@ mod tests {
             "作业",
             "x",
         ];
-        let code = TextCode::build(texts.iter().copied());
+        let code = TextCode::build(&texts, 1.0);
         let bytes = code.encode(&texts);
         let back = code.decode(&bytes, texts.len());
         assert_eq!(back, texts);
+        // words: repeated strings and n-grams become symbols of their own
+        let many: Vec<String> = (0..200)
+            .map(|i| format!("教学成果推广应用{}作业设计{}", i % 7, "基础教育"))
+            .collect();
+        let refs: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
+        let code = TextCode::build(&refs, 1.0);
+        assert!(code.word_count() > 0);
+        let bytes = code.encode(&refs);
+        assert_eq!(code.decode(&bytes, refs.len()), refs);
+        assert!(bytes.len() * 8 < refs.iter().map(|s| s.chars().count()).sum::<usize>() * 2);
+        // a share too small for any word to pay for itself
+        assert_eq!(TextCode::build(&refs, 1e-6).word_count(), 0);
         // one string, one character; nothing at all
         for t in [&["a"][..], &[""][..], &[][..]] {
-            let code = TextCode::build(t.iter().copied());
+            let code = TextCode::build(t, 1.0);
             let bytes = code.encode(t);
             assert_eq!(code.decode(&bytes, t.len()), t);
         }

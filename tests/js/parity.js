@@ -13,6 +13,8 @@
 //     partial ones with the query words).
 //   "answer", "general": for a query with a precomputed first page, that
 //     page and the same page, counts and facets as the general path builds them.
+//   --errors: for a damaged index; prints {"q", "error"} (the message the
+//     runtime rejected with, or null) per query, ranking only.
 //   --snippets FILE: JSON lines [text, query, maxChars]; prints one JSON
 //     string per line (the runtime's snippet HTML; maxChars < 0: the whole
 //     text highlighted, as titles are) instead.
@@ -26,10 +28,12 @@ function main() {
   const args = process.argv.slice(2);
   let runtime = path.join(__dirname, '..', '..', 'themes', 'default', 'static', 'search.js');
   let snippets = null;
+  let errors = false;
   const pos = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runtime') runtime = args[++i];
     else if (args[i] === '--snippets') snippets = args[++i];
+    else if (args[i] === '--errors') errors = true;
     else pos.push(args[i]);
   }
   if (pos.length < 1) {
@@ -50,6 +54,15 @@ function main() {
     return Promise.resolve();
   }
   const queries = fs.readFileSync(pos[1], 'utf8').split('\n').filter((l) => l.length > 0);
+  if (errors) {
+    return (async () => {
+      for (const q of queries) {
+        let error = null;
+        try { await eng.rank(q, { limit: 20 }); } catch (e) { error = String(e && e.message ? e.message : e); }
+        process.stdout.write(JSON.stringify({ q, error }) + '\n');
+      }
+    })();
+  }
   return eng.getMeta().then(async (meta) => {
     const ids = [];
     // record ids come from the store shards (loaded on demand per record)

@@ -7,7 +7,7 @@
  * On a page with #search-results it also runs the search page UI. */
 (function () {
   'use strict';
-  var FORMAT = 5;
+  var FORMAT = 6;
   var K1 = 1.2, B = 0.75;
   var PAGE = 20;
   var SNIPPET_CHARS = 90;
@@ -259,11 +259,17 @@
       for (d = 0; d < meta.docs; d++) out.push([]);
       var offset = 0;
       meta.facets.forEach(function (f, fi) {
-        var nc = p.codes[fi][0], vc = p.codes[fi][1];
+        var nc = p.codes[fi][0], vc = p.codes[fi][1], prev = [];
         for (d = 0; d < meta.docs; d++) {
           var n = nc[0][br.sym(nc[1])];
-          for (var i = 0; i < n; i++) out[d].push(offset + vc[0][br.sym(vc[1])]);
+          // 65535: the values of the record before (export.rs FACET_REPEAT)
+          if (n !== 65535) {
+            prev = [];
+            for (var i = 0; i < n; i++) prev.push(offset + vc[0][br.sym(vc[1])]);
+          }
+          for (var j = 0; j < prev.length; j++) out[d].push(prev[j]);
         }
+        br.end();
         offset += f[2].length;
       });
       // value index -> [facet index, value]
@@ -311,6 +317,11 @@
   BitReader.prototype.end = function () {
     if (this.i > this.b.length * 8) throw new Error('搜索索引文件内容无效');
   };
+  // A count of values each at least one bit long cannot exceed the bits
+  // left (a damaged file must not make a reader loop for ever).
+  BitReader.prototype.bound = function (count) {
+    if (count > this.b.length * 8 - this.i) throw new Error('搜索索引文件内容无效');
+  };
   BitReader.prototype.gamma = function () {
     var z = 0, w;
     while ((w = this.peek()) === 0) { z += 32; this.i += 32; this.end(); }
@@ -352,6 +363,7 @@
       if (raw !== null) {
         var r = new BitReader(bytesOf(raw)), mc = meta.maskCode;
         var n = r.gamma(), kg = r.gamma(), kt = [r.gamma(), r.gamma(), r.gamma(), r.gamma()];
+        r.bound(n);
         var ord = -1, seq = [];
         for (var i = 0; i < n; i++) {
           ord += r.rice(kg) + 1;
@@ -367,6 +379,7 @@
           var kp = [r.gamma(), r.gamma(), r.gamma(), r.gamma()], at = [0, 0, 0, 0];
           for (var e = 0; e < seq.length; e++) {
             var sf = seq[e], G = fields[sf], k2 = kp[sf], tf = G.tfs[at[sf]++], P = G.pos, last = -1;
+            r.bound(tf);
             for (var k = 0; k < tf; k++) { last = k ? last + r.rice(k2) + 1 : r.rice(k2); P.push(last); }
             G.off.push(P.length);
           }
@@ -432,11 +445,13 @@
     }
     var fields = [0, 1, 2, 3].map(function () { return { ords: [], tfs: [] }; });
     var n = r.gamma(), kg = r.gamma(), kt = [r.gamma(), r.gamma(), r.gamma(), r.gamma()], ord = -1;
+    r.bound(n);
     for (var i = 0; i < n; i++) {
       ord += r.rice(kg) + 1;
       var mask = mc[0][r.sym(mc[1])];
       for (var f = 0; f < 4; f++) if (mask & (1 << f)) { fields[f].ords.push(ord); fields[f].tfs.push(r.rice(kt[f]) + 1); }
     }
+    r.end();
     var out = new Map();
     for (var fi2 = 0; fi2 < 4; fi2++) {
       var avg = f32(meta.avgFieldnorm[fi2]), F = fields[fi2], weight = weights[fi2];
@@ -648,15 +663,13 @@
     return out;
   }
   // {id, title, url, summary, facets: [global facet-value indexes], extras}
-  // of a record: row [id, coded strings, facets, extra spec(, url)]; an extra
-  // is a facet value (spec: its global index + 1) or the next coded string (0).
+  // of a record: row [id, coded strings, facets, number of extras(, url)];
+  // the coded strings are the title, the summary, then the extras.
   function storeRow(ord) {
     var s = Math.floor(ord / meta.storeBlock);
     return load('s-' + s + '.js', 's' + s).then(function (rows) {
-      var r = rows[ord - s * meta.storeBlock], spec = r[3], n = 2, i;
-      for (i = 0; i < spec.length; i++) if (!spec[i]) n++;
-      var str = decodeStrings(r[1], n), table = valueTable(), extras = [], j = 2;
-      for (i = 0; i < spec.length; i++) extras.push(spec[i] ? table[spec[i] - 1][1] : str[j++]);
+      var r = rows[ord - s * meta.storeBlock];
+      var str = decodeStrings(r[1], 2 + r[3]), extras = str.slice(2);
       var kind = (meta.kinds[docsInfo.kind[ord]] || [''])[0];
       return {
         id: r[0], title: str[0], summary: str[1], facets: r[2], extras: extras,
