@@ -251,10 +251,23 @@ fn runtime_snippets_equal_rust_highlighter() {
         let max = if i % 5 == 0 { -1 } else { r.below(40) as i64 };
         cases.push((text, q, max));
     }
+    // a record's extra strings (the values of a space-cut text)
+    let values: Vec<(Vec<String>, String, i64)> = cases
+        .iter()
+        .filter(|c| c.2 >= 0)
+        .take(600)
+        .map(|(t, q, m)| (t.split(' ').map(str::to_string).collect(), q.clone(), *m))
+        .chain([(
+            vec!["初中".to_string(), "学校管理".into(), "劳动教育".into()],
+            "学校管理".to_string(),
+            90,
+        )])
+        .collect();
     let file = tmp.path().join("snippets.jsonl");
     let body: Vec<String> = cases
         .iter()
         .map(|(t, q, m)| serde_json::to_string(&(t, q, m)).unwrap())
+        .chain(values.iter().map(|v| serde_json::to_string(v).unwrap()))
         .collect();
     std::fs::write(&file, body.join("\n")).unwrap();
     let dummy = tmp.path().join("none");
@@ -268,7 +281,18 @@ fn runtime_snippets_equal_rust_highlighter() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(got.len(), cases.len());
+    assert_eq!(got.len(), cases.len() + values.len());
+    for ((vs, q, m), js) in values.iter().zip(&got[cases.len()..]) {
+        assert_eq!(
+            js,
+            &highlight::snippet_of_values(vs, q, *m as usize),
+            "values {vs:?} query {q:?} max {m}"
+        );
+    }
+    assert_eq!(
+        got.last().map(String::as_str),
+        Some("初中、<mark>学校管理</mark>、劳动教育")
+    );
     for ((t, q, m), js) in cases.iter().zip(got) {
         let want = if *m < 0 {
             highlight(t, q)

@@ -179,6 +179,14 @@ fn serve_answers_rebuilds_shows_errors_and_recovers() {
         "search base set before the runtime loads"
     );
     assert!(search_page.contains(&format!("live.js?g=1&amp;s={first_id}")));
+    // the manifest the search page loads with the runtime: the same export's
+    assert!(
+        search_page.contains(&format!(
+            "<script src=\"/__chengguo/search/{first_id}/meta.js\"></script>"
+        )),
+        "{search_page}"
+    );
+    assert!(!search_page.contains("\"search/meta.js\""));
     assert_eq!(srv.get("/__chengguo/search/999999/meta.js").status, 404);
     assert_eq!(srv.get("/__chengguo/search/x/meta.js").status, 404);
     let escape = srv.get(&format!(

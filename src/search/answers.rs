@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::highlight::{escape_html, match_ranges, snippet};
+use super::highlight::{escape_html, match_ranges, snippet, snippet_of_values};
 use super::index::DocInfo;
 
 /// Results on a page (the runtime's `PAGE`).
@@ -154,12 +154,12 @@ fn row(ord: u32, mask: u8, phrase: &str, recs: &Records) -> serde_json::Value {
     let summary = &recs.summaries[o];
     let need_extra = mask & 2 == 0 && mask & 8 != 0;
     let extras: &[String] = if need_extra { &d.extra } else { &[] };
-    let found = std::iter::once(summary)
-        .chain(extras)
-        .find(|t| !match_ranges(t, phrase).is_empty());
-    let snip = match found {
-        Some(t) => snippet(t, phrase, SNIPPET_CHARS),
-        None => {
+    let in_summary = !match_ranges(summary, phrase).is_empty();
+    let in_extra = extras.iter().any(|t| !match_ranges(t, phrase).is_empty());
+    let snip = match (in_summary, in_extra) {
+        (true, _) => snippet(summary, phrase, SNIPPET_CHARS),
+        (false, true) => snippet_of_values(extras, phrase, SNIPPET_CHARS),
+        (false, false) => {
             let mut s = snippet(summary, phrase, SNIPPET_CHARS);
             if match_ranges(&d.title, phrase).is_empty() {
                 if !s.is_empty() {

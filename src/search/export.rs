@@ -46,6 +46,14 @@ const WORD_SHARDS: usize = 32;
 /// (at most 96), or more when its inline postings need them (about
 /// `ROUTE_TARGET` bytes a shard, at most `MAX_ROUTE_SHARDS`).
 const ROUTE_SHARDS: usize = 96;
+/// Phrase routing shards (`p-`, version 6): the phrases with a posting or
+/// a precomputed page, about `PHRASE_ROUTE_TARGET` bytes a shard, at most
+/// `MAX_PHRASE_ROUTES`. Every lookup of a chunk of 2+ characters loads one;
+/// in version 5 these maps were in the term routing shards, and a phrase
+/// lookup paid for the inline postings of terms it did not need. The
+/// files come out of the record store's share.
+const PHRASE_ROUTE_TARGET: usize = 8 * 1024;
+const MAX_PHRASE_ROUTES: usize = 64;
 const MAX_ROUTE_SHARDS: usize = 200;
 const ROUTE_TARGET: usize = 16 * 1024;
 /// A term whose entry (key and posting, basE91) is at most this many bytes
@@ -634,7 +642,17 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     trace.step("answers computed");
 
     // ---- file budget (issue 11: at most 2,000 files)
-    let store_shards = n_docs.div_ceil(8).clamp(1, STORE_SHARDS);
+    let phrase_route_bytes: usize = phrases.iter().map(|p| p.0.len() + 8).sum::<usize>()
+        + answer_files
+            .iter()
+            .flat_map(|f| f.iter().map(|(p, _)| p.len() + 8))
+            .sum::<usize>();
+    let phrase_shards = phrase_route_bytes
+        .div_ceil(PHRASE_ROUTE_TARGET)
+        .clamp(1, MAX_PHRASE_ROUTES);
+    let store_shards = n_docs
+        .div_ceil(8)
+        .clamp(1, STORE_SHARDS - MAX_PHRASE_ROUTES.min(phrase_shards));
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
     let entry_bytes = |e: &(String, String)| e.0.len() + e.1.len() + 8;
@@ -662,8 +680,13 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             f.push(i);
         }
     }
-    let fixed_files =
-        3 + WORD_SHARDS + route_shards + store_shards + phrase_files.len() + answer_files.len();
+    let fixed_files = 3
+        + WORD_SHARDS
+        + route_shards
+        + phrase_shards
+        + store_shards
+        + phrase_files.len()
+        + answer_files.len();
     let budget = MAX_FILES.saturating_sub(fixed_files).max(4);
     // One family for the terms, record-level part and positions in one
     // string: a chunk of 3+ characters needs both, and a file fetched costs
@@ -696,17 +719,17 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     for (t, b) in &inline {
         inline_routes[hash32(t) as usize % route_shards].insert(t.as_str(), b.as_str());
     }
-    let mut phrase_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
+    let mut phrase_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); phrase_shards];
     for (fi, f) in phrase_fam.big_files.iter().enumerate() {
         for &i in f {
             let p = phrases[i].0.as_str();
-            phrase_routes[hash32(p) as usize % route_shards].insert(p, fi);
+            phrase_routes[hash32(p) as usize % phrase_shards].insert(p, fi);
         }
     }
-    let mut answer_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); route_shards];
+    let mut answer_routes: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); phrase_shards];
     for (fi, f) in answer_files.iter().enumerate() {
         for (p, _) in f {
-            answer_routes[hash32(p) as usize % route_shards].insert(p, fi);
+            answer_routes[hash32(p) as usize % phrase_shards].insert(p, fi);
         }
         let m: BTreeMap<&str, &serde_json::Value> =
             f.iter().map(|(p, a)| (p.as_str(), a)).collect();
@@ -718,19 +741,21 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             ),
         )?;
     }
-    for (i, (((m, x), a), inl)) in routes
-        .iter()
-        .zip(&phrase_routes)
-        .zip(&answer_routes)
-        .zip(&inline_routes)
-        .enumerate()
-    {
+    for (i, (m, inl)) in routes.iter().zip(&inline_routes).enumerate() {
         w.write(
             &format!("r-{i}.js"),
             &format!(
-                "__chengguo_search_load(\"r\",\"r-{i}\",{{\"t\":{},\"i\":{},\"x\":{},\"a\":{}}});\n",
+                "__chengguo_search_load(\"r\",\"r-{i}\",{{\"t\":{},\"i\":{}}});\n",
                 js_json(m),
-                js_json(inl),
+                js_json(inl)
+            ),
+        )?;
+    }
+    for (i, (x, a)) in phrase_routes.iter().zip(&answer_routes).enumerate() {
+        w.write(
+            &format!("p-{i}.js"),
+            &format!(
+                "__chengguo_search_load(\"p\",\"p-{i}\",{{\"x\":{},\"a\":{}}});\n",
                 js_json(x),
                 js_json(a)
             ),
@@ -837,6 +862,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let share = (20 * store_block) as f64 / n_docs.max(1) as f64;
     let code = super::textcode::TextCode::build(&all_texts, share);
     drop(all_texts);
+    trace.step("store's text code built");
     // docs.js: what scoring and the store rows need beyond meta.js
     w.write(
         "docs.js",
@@ -886,6 +912,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         "termShards": term_fam.shards,
         "maskCode": mask_code.meta(),
         "routeShards": route_shards,
+        "phraseShards": phrase_shards,
         "wordShards": WORD_SHARDS,
         "wordSingle": words.single,
         "maxWordChars": MAX_WORD_CHARS,

@@ -63,6 +63,35 @@ pub fn match_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
 pub fn snippet(text: &str, query: &str, max_chars: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
     let ranges = match_ranges(text, query);
+    window(&chars, &ranges, max_chars)
+}
+
+/// The snippet of a record whose first match is in one of its extra
+/// strings (a tag, a school's or a person's name, a referenced title): the
+/// strings joined with `、`, so that the matched value shows among the
+/// record's other values, as [`snippet`] cuts a text. Each value's matches
+/// are marked; none spans two values.
+pub fn snippet_of_values(values: &[String], query: &str, max_chars: usize) -> String {
+    let mut chars: Vec<char> = Vec::new();
+    let mut ranges = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            chars.push('、');
+        }
+        let off = chars.len();
+        ranges.extend(
+            match_ranges(v, query)
+                .into_iter()
+                .map(|(s, e)| (s + off, e + off)),
+        );
+        chars.extend(v.chars());
+    }
+    window(&chars, &ranges, max_chars)
+}
+
+/// About `max_chars` characters of `chars` from `CONTEXT_BEFORE` before the
+/// first range, never cutting a range at the end.
+fn window(chars: &[char], ranges: &[(usize, usize)], max_chars: usize) -> String {
     let n = chars.len();
     let (start, mut end) = match ranges.first() {
         Some(&(s, e)) => {
@@ -72,12 +101,12 @@ pub fn snippet(text: &str, query: &str, max_chars: usize) -> String {
         None => (0, max_chars.min(n)),
     };
     // never cut a mark at the end of the window
-    for &(s, e) in &ranges {
+    for &(s, e) in ranges {
         if s < end && e > end {
             end = e;
         }
     }
-    render(&chars, &ranges, start, end)
+    render(chars, ranges, start, end)
 }
 
 /// The whole of `text` as HTML with every match of `query` in one `<mark>`;

@@ -8,7 +8,7 @@
 //! characters alone cost about 1.3 bytes in basE91 on the national corpus.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 /// Symbol 0 is the end of a string.
 const EOS: u32 = 0;
@@ -204,11 +204,14 @@ pub(crate) struct TextCode {
     code: Code,
     /// symbol → its text ("" for the end of a string)
     syms: Vec<String>,
-    /// first character → (word as characters, symbol), longest first
-    words: HashMap<char, Vec<(Vec<char>, u32)>>,
+    /// first two characters → (word as characters, symbol), longest first
+    words: HashMap<(char, char), Vec<Word>>,
     /// character → symbol
     chars: HashMap<char, u32>,
 }
+
+/// A word of the text code: its characters and its symbol.
+type Word = (Vec<char>, u32);
 
 /// Longest n-gram considered as a word.
 const MAX_GRAM: usize = 4;
@@ -223,18 +226,7 @@ impl TextCode {
     pub(crate) fn build(strings: &[&str], share: f64) -> TextCode {
         let share = share.clamp(1e-6, 1.0);
         let chars: Vec<Vec<char>> = strings.iter().map(|s| s.chars().collect()).collect();
-        // candidates: n-grams and whole strings, by occurrences
-        let mut grams: HashMap<&[char], u64> = HashMap::new();
-        for cs in &chars {
-            for n in 2..=MAX_GRAM {
-                for w in cs.windows(n) {
-                    *grams.entry(w).or_insert(0) += 1;
-                }
-            }
-            if cs.len() > MAX_GRAM && cs.len() <= MAX_WHOLE {
-                *grams.entry(cs.as_slice()).or_insert(0) += 1;
-            }
-        }
+        let alphabet: BTreeSet<char> = chars.iter().flatten().copied().collect();
         // a word saves about 8 bits a character less the ~10 of its own
         // symbol at each use; it costs its UTF-8 bytes and 3 of JSON
         let worth = |w: &[char], uses: u64| {
@@ -242,6 +234,29 @@ impl TextCode {
             let cost: f64 = 8.0 * (w.iter().map(|c| c.len_utf8()).sum::<usize>() + 3) as f64;
             saved - cost
         };
+        // with fewer uses than this no n-gram pays (an n-gram of n
+        // characters has at least n bytes; the longest need the fewest uses)
+        let n = MAX_GRAM as f64;
+        let least = (8.0 * (n + 3.0) / ((8.0 * n - 10.0) * share)) as u64;
+        // candidates: n-grams (counted only when their first n - 1
+        // characters are used that often) and whole strings
+        let mut grams: HashMap<&[char], u64> = HashMap::new();
+        for n in 2..=MAX_GRAM {
+            let mut next: HashMap<&[char], u64> = HashMap::new();
+            for cs in &chars {
+                for w in cs.windows(n) {
+                    if n == 2 || grams.get(&w[..n - 1]).is_some_and(|&u| u >= least) {
+                        *next.entry(w).or_insert(0) += 1;
+                    }
+                }
+            }
+            grams.extend(next);
+        }
+        for cs in &chars {
+            if cs.len() > MAX_GRAM && cs.len() <= MAX_WHOLE {
+                *grams.entry(cs.as_slice()).or_insert(0) += 1;
+            }
+        }
         let mut cand: Vec<(&[char], f64)> = grams
             .into_iter()
             .filter_map(|(w, n)| {
@@ -255,24 +270,27 @@ impl TextCode {
         // Overlapping n-grams were counted as if each were used everywhere:
         // parse, keep the words still worth their bytes, parse again.
         for _ in 0..2 {
-            let t = TextCode::with_words(&chars, &words, None);
+            let t = TextCode::with_words(&alphabet, &words, None);
             let used = t.usage(&chars);
             words.retain(|w| {
                 let sym = t.word_sym(w);
                 worth(w, sym.map_or(0, |s| used[s as usize])) > 0.0
             });
         }
-        let t = TextCode::with_words(&chars, &words, None);
+        let t = TextCode::with_words(&alphabet, &words, None);
         let used = t.usage(&chars);
-        TextCode::with_words(&chars, &words, Some(&used))
+        TextCode::with_words(&alphabet, &words, Some(&used))
     }
 
     /// Symbols for every character of `chars` and for `words`; the Huffman
     /// code from `freq` (symbol → uses), or a placeholder.
-    fn with_words(chars: &[Vec<char>], words: &[Vec<char>], freq: Option<&[u64]>) -> TextCode {
-        let alphabet: std::collections::BTreeSet<char> = chars.iter().flatten().copied().collect();
+    fn with_words(
+        alphabet: &BTreeSet<char>,
+        words: &[Vec<char>],
+        freq: Option<&[u64]>,
+    ) -> TextCode {
         let mut texts: Vec<String> = alphabet
-            .into_iter()
+            .iter()
             .map(|c| c.to_string())
             .chain(words.iter().map(|w| w.iter().collect()))
             .collect();
@@ -291,7 +309,10 @@ impl TextCode {
             if cs.len() == 1 {
                 t.chars.insert(cs[0], i as u32);
             } else {
-                t.words.entry(cs[0]).or_default().push((cs, i as u32));
+                t.words
+                    .entry((cs[0], cs[1]))
+                    .or_default()
+                    .push((cs, i as u32));
             }
         }
         for l in t.words.values_mut() {
@@ -311,7 +332,7 @@ impl TextCode {
 
     fn word_sym(&self, w: &[char]) -> Option<u32> {
         self.words
-            .get(&w[0])?
+            .get(&(w[0], *w.get(1)?))?
             .iter()
             .find(|x| x.0 == w)
             .map(|x| x.1)
@@ -322,10 +343,13 @@ impl TextCode {
         let mut i = 0;
         while i < cs.len() {
             let rest = &cs[i..];
-            let word = self
-                .words
-                .get(&cs[i])
-                .and_then(|l| l.iter().find(|(w, _)| rest.starts_with(w)));
+            let word = match rest {
+                [a, b, ..] => self
+                    .words
+                    .get(&(*a, *b))
+                    .and_then(|l| l.iter().find(|(w, _)| rest.starts_with(w))),
+                _ => None,
+            };
             match word {
                 Some((w, sym)) => {
                     out.push(*sym);
@@ -340,18 +364,31 @@ impl TextCode {
         out.push(EOS);
     }
 
-    /// Uses of every symbol over `chars`.
+    /// Uses of every symbol over `chars` (in parallel).
     fn usage(&self, chars: &[Vec<char>]) -> Vec<u64> {
-        let mut used = vec![0u64; self.syms.len()];
-        let mut buf = Vec::new();
-        for cs in chars {
-            buf.clear();
-            self.parse(cs, &mut buf);
-            for &s in &buf {
-                used[s as usize] += 1;
-            }
-        }
-        used
+        use rayon::prelude::*;
+        let n = self.syms.len();
+        chars
+            .par_chunks(4096)
+            .map(|part| {
+                let mut used = vec![0u64; n];
+                let mut buf = Vec::new();
+                for cs in part {
+                    buf.clear();
+                    self.parse(cs, &mut buf);
+                    for &s in &buf {
+                        used[s as usize] += 1;
+                    }
+                }
+                used
+            })
+            .reduce(
+                || vec![0u64; n],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            )
     }
 
     /// `strings`, each followed by the end-of-string symbol, as a bit stream:

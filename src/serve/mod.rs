@@ -459,7 +459,18 @@ pub fn inject(html: &[u8], generation: u64, search: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len() + tag.len() + base.len());
     out.extend_from_slice(&html[..head]);
     out.extend_from_slice(base.as_bytes());
-    out.extend_from_slice(&html[head..at]);
+    // the search page's manifest comes from the same export as the rest
+    let meta = b"<script src=\"search/meta.js\"></script>";
+    match find_first(&html[head..at], meta) {
+        Some(i) if search > 0 => {
+            out.extend_from_slice(&html[head..head + i]);
+            out.extend_from_slice(
+                format!("<script src=\"/__chengguo/search/{search}/meta.js\"></script>").as_bytes(),
+            );
+            out.extend_from_slice(&html[head + i + meta.len()..at]);
+        }
+        _ => out.extend_from_slice(&html[head..at]),
+    }
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out

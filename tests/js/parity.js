@@ -15,7 +15,8 @@
 //     page and the same page, counts and facets as the general path builds them.
 //   --errors: for a damaged index; prints {"q", "error"} (the message the
 //     runtime rejected with, or null) per query, ranking only.
-//   --snippets FILE: JSON lines [text, query, maxChars]; prints one JSON
+//   --snippets FILE: JSON lines [text, query, maxChars] (text an array of
+//     strings: the snippet of a record's extra strings); prints one JSON
 //     string per line (the runtime's snippet HTML; maxChars < 0: the whole
 //     text highlighted, as titles are) instead.
 'use strict';
@@ -49,7 +50,10 @@ function main() {
     const lines = fs.readFileSync(snippets, 'utf8').split('\n').filter(Boolean);
     for (const l of lines) {
       const [text, q, max] = JSON.parse(l);
-      process.stdout.write(JSON.stringify(max < 0 ? eng.highlight(text, q) : eng.snippet(text, q, max)) + '\n');
+      // (an array: a record's extra strings, snippetOfValues)
+      const html = Array.isArray(text) ? eng.snippetOfValues(text, q, max) :
+        max < 0 ? eng.highlight(text, q) : eng.snippet(text, q, max);
+      process.stdout.write(JSON.stringify(html) + '\n');
     }
     return Promise.resolve();
   }

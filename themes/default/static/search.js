@@ -1,4 +1,4 @@
-/*! chengguo search runtime (format 4, docs/search-format.md).
+/*! chengguo search runtime (format 6, docs/search-format.md).
  * Dependency-free, no build step, ES2017. Loads the static index in
  * ../search/ (relative to this script) lazily through classic <script>
  * tags, so it works over http(s) and from file:// alike.
@@ -135,8 +135,21 @@
 
   // Same algorithm as src/search/highlight.rs (byte-identical output).
   function snippet(text, query, maxChars) {
-    var chars = cps(String(text || ''));
-    var ranges = matchRanges(text, query);
+    return windowed(cps(String(text || '')), matchRanges(text, query), maxChars);
+  }
+  // A record whose first match is in an extra string: the strings joined
+  // with 、, each one's matches marked (highlight.rs `snippet_of_values`).
+  function snippetOfValues(values, query, maxChars) {
+    var chars = [], ranges = [];
+    for (var i = 0; i < values.length; i++) {
+      if (i) chars.push('\u3001');
+      var off = chars.length, rs = matchRanges(values[i], query), c = cps(String(values[i] || ''));
+      for (var k = 0; k < rs.length; k++) ranges.push([rs[k][0] + off, rs[k][1] + off]);
+      for (var j = 0; j < c.length; j++) chars.push(c[j]);
+    }
+    return windowed(chars, ranges, maxChars);
+  }
+  function windowed(chars, ranges, maxChars) {
     var n = chars.length, start, end;
     if (ranges.length) {
       start = Math.max(0, ranges[0][0] - CONTEXT_BEFORE);
@@ -403,7 +416,7 @@
   // A phrase with a precomputed posting (routing shard of s) needs no positions.
   function matchString(s) {
     if (cps(s).length < 3) return matchTerms(s);
-    var r = 'r-' + (hash32(s) % meta.routeShards);
+    var r = 'p-' + (hash32(s) % meta.phraseShards);
     return load(r + '.js', r).then(function (m) {
       if (!has(m.x, s)) return matchTerms(s);
       var f = 'x-' + m.x[s];
@@ -416,11 +429,11 @@
   function getAnswer(q) {
     var chunks = queryChunks(q);
     // (window.chengguoNoAnswers: the tests compare the page with the general path's)
-    // (1–2 characters: the chunk's routing shard is its term's, loaded anyway)
+    // (a chunk of 1 character has no answer)
     if (window.chengguoNoAnswers || chunks.length !== 1 || cps(chunks[0]).length < 2) return Promise.resolve(null);
     var s = chunks[0];
     return getMeta().then(function () {
-      var r = 'r-' + (hash32(s) % meta.routeShards);
+      var r = 'p-' + (hash32(s) % meta.phraseShards);
       return load(r + '.js', r);
     }).then(function (m) {
       if (!m.a || !has(m.a, s)) return null;
@@ -683,10 +696,10 @@
   function details(h, exact, hl) {
     var ord = h[0];
     return storeRow(ord).then(function (row) {
-      var texts = [row.summary].concat(row.extras);
       var snip = null;
-      for (var i = 0; i < texts.length; i++) {
-        if (matchRanges(texts[i], hl).length) { snip = snippet(texts[i], hl, SNIPPET_CHARS); break; }
+      if (matchRanges(row.summary, hl).length) snip = snippet(row.summary, hl, SNIPPET_CHARS);
+      else if (row.extras.some(function (t) { return matchRanges(t, hl).length; })) {
+        snip = snippetOfValues(row.extras, hl, SNIPPET_CHARS);
       }
       var k = meta.kinds[docsInfo.kind[ord]] || ['', ''];
       var r = {
@@ -730,7 +743,7 @@
   api.search = search;
   api._engine = {
     rank: rank, details: details, getAnswer: getAnswer, snippet: snippet, highlight: highlight, matchRanges: matchRanges, normalize: normalize,
-    queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
+    snippetOfValues: snippetOfValues, queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
     getMeta: getMeta, getFacets: getFacets, base: base, metaOf: function () { return meta; },
     docsOf: function () { return docsInfo; }
   };
