@@ -871,7 +871,6 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
             js_json(&serde_json::json!({
                 "norms": base91(&docs_bin),
                 "normCodes": norm_codes,
-                "fieldnormTable": norm_table,
                 "textCode": code.meta(),
             }))
         ),
@@ -936,4 +935,33 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         files: w.files,
         bytes: w.bytes,
     })
+}
+
+#[cfg(test)]
+mod fieldnorm_tests {
+    use super::*;
+
+    /// tantivy's fieldnorm id → field length table, as the runtime computes it
+    /// (search.js `FIELDNORMS`; docs/search-format.md 4.3): ids up to 40 are
+    /// lengths, then each run of 8 ids steps by twice the step before.
+    fn fieldnorm_of(id: u8) -> u32 {
+        if id <= 40 {
+            return u32::from(id);
+        }
+        let (b, j) = ((u32::from(id) - 41) >> 3, ((u32::from(id) - 41) & 7) + 1);
+        let base: u32 = 40 + (0..b).map(|k| 8 << (k + 1)).sum::<u32>();
+        base + (2 << b) * j
+    }
+
+    /// The runtime's formula is tantivy's table, all 256 ids.
+    #[test]
+    fn formula_is_tantivys_table() {
+        for id in 0..=255u8 {
+            assert_eq!(
+                fieldnorm_of(id),
+                FieldNormReader::id_to_fieldnorm(id),
+                "id {id}"
+            );
+        }
+    }
 }

@@ -409,8 +409,9 @@ impl TextCode {
     }
 
     /// For `docs.js` `textCode`: the symbols' texts in canonical order (""
-    /// is the end of a string), the canonical index of the end-of-string
-    /// symbol, and the number of codes of every length.
+    /// is the end of a string) as one string and their lengths, the
+    /// canonical index of the end-of-string symbol, and the number of codes
+    /// of every length.
     pub(crate) fn meta(&self) -> serde_json::Value {
         let syms: Vec<&str> = self
             .code
@@ -419,7 +420,14 @@ impl TextCode {
             .map(|&k| self.syms[k as usize].as_str())
             .collect();
         let eos = self.code.order.iter().position(|&k| k == EOS).unwrap_or(0);
-        serde_json::json!({"syms": syms, "eos": eos, "counts": self.code.counts})
+        // one string and a base-36 digit per symbol for its length in code
+        // points (MAX_WHOLE < 36): 3 bytes a symbol fewer than a JSON array
+        let text: String = syms.concat();
+        let lens: String = syms
+            .iter()
+            .map(|s| char::from_digit(s.chars().count() as u32, 36).unwrap_or('0'))
+            .collect();
+        serde_json::json!({"text": text, "lens": lens, "eos": eos, "counts": self.code.counts})
     }
 
     /// Number of words (symbols of two or more characters) in the code.

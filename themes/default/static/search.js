@@ -230,6 +230,26 @@
   // {kind: Uint8Array, norms: Uint8Array (4 per doc: title, summary, body, extra),
   //  normTable: fieldnorm id -> length, textCode: the store's code}
   var docsInfo = null;
+  // tantivy's fieldnorm id -> field length (export.rs fieldnorm_of): ids
+  // up to 40 are lengths, then each run of 8 ids steps by twice the last step.
+  var FIELDNORMS = [];
+  for (var fid = 0, fbase = 40; fid < 256; fid++) {
+    if (fid <= 40) { FIELDNORMS.push(fid); continue; }
+    var fb = (fid - 41) >> 3, fj = ((fid - 41) & 7) + 1;
+    FIELDNORMS.push(fbase + Math.pow(2, fb + 1) * fj);
+    if (fj === 8) fbase += 8 * Math.pow(2, fb + 1);
+  }
+  // The store's symbols: one string cut by the base-36 lengths (textcode.rs).
+  function textSyms(tc) {
+    var cs = Array.from(tc.text), out = [], at = 0;
+    for (var i = 0; i < tc.lens.length; i++) {
+      var n = parseInt(tc.lens[i], 36);
+      out.push(cs.slice(at, at + n).join(''));
+      at += n;
+    }
+    if (at !== cs.length) throw new Error('搜索索引文件内容无效');
+    return out;
+  }
   function getDocs() {
     if (docsInfo) return Promise.resolve(docsInfo);
     return load('docs.js', 'docs').then(function (p) {
@@ -245,8 +265,8 @@
         for (d = 0; d < n; d++) norms[d * 4 + f] = c[0][br.sym(c[1])];
       }
       docsInfo = {
-        kind: kind, norms: norms, normTable: p.fieldnormTable,
-        textCode: { syms: Array.from(p.textCode.syms), eos: p.textCode.eos, counts: p.textCode.counts }
+        kind: kind, norms: norms, normTable: FIELDNORMS,
+        textCode: { syms: textSyms(p.textCode), eos: p.textCode.eos, counts: p.textCode.counts }
       };
       return docsInfo;
     });
