@@ -219,6 +219,8 @@ const MAX_GRAM: usize = 4;
 const MAX_WHOLE: usize = 24;
 /// Most words in the dictionary.
 const MAX_WORDS: usize = 4096;
+/// Most distinct n-grams of one length (and whole strings) counted.
+const MAX_CANDIDATES: usize = 2_000_000;
 
 impl TextCode {
     /// The code of `strings`. `share`: the fraction of all store rows one
@@ -240,23 +242,35 @@ impl TextCode {
         let least = (8.0 * (n + 3.0) / ((8.0 * n - 10.0) * share)) as u64;
         // candidates: n-grams (counted only when their first n - 1
         // characters are used that often) and whole strings
+        // (at most MAX_CANDIDATES distinct strings of each kind are
+        // counted, the first met: text from elsewhere must not make the
+        // counts outgrow the text)
+        fn count<'a>(m: &mut HashMap<&'a [char], u64>, w: &'a [char]) {
+            if let Some(u) = m.get_mut(w) {
+                *u += 1;
+            } else if m.len() < MAX_CANDIDATES {
+                m.insert(w, 1);
+            }
+        }
         let mut grams: HashMap<&[char], u64> = HashMap::new();
         for n in 2..=MAX_GRAM {
             let mut next: HashMap<&[char], u64> = HashMap::new();
             for cs in &chars {
                 for w in cs.windows(n) {
                     if n == 2 || grams.get(&w[..n - 1]).is_some_and(|&u| u >= least) {
-                        *next.entry(w).or_insert(0) += 1;
+                        count(&mut next, w);
                     }
                 }
             }
             grams.extend(next);
         }
+        let mut whole: HashMap<&[char], u64> = HashMap::new();
         for cs in &chars {
             if cs.len() > MAX_GRAM && cs.len() <= MAX_WHOLE {
-                *grams.entry(cs.as_slice()).or_insert(0) += 1;
+                count(&mut whole, cs);
             }
         }
+        grams.extend(whole);
         let mut cand: Vec<(&[char], f64)> = grams
             .into_iter()
             .filter_map(|(w, n)| {
