@@ -15,9 +15,12 @@
 //!   template and static file), the template name, the output path and the
 //!   whole tera context; any other file's key hashes its bytes. A file whose
 //!   key equals the one recorded for the current output is neither rendered
-//!   nor written.
+//!   nor written;
+//! - search documents ([`crate::render::docs`]): keyed by the record's key
+//!   and the titles of the records it references, and the body text by
+//!   identity (a reused body rendering's shared text).
 //!
-//! [`Memo`] keeps the three across `serve` rebuilds; the output keys are
+//! [`Memo`] keeps them across `serve` rebuilds; the output keys are
 //! only trusted for the folder the last successful build wrote and are
 //! dropped when a build fails half-way through writing.
 
@@ -160,6 +163,9 @@ pub struct Memo {
     pub(crate) related: crate::graph::RelatedMemo,
     /// Table key → its last .xlsx workbook (or why it could not be made).
     pub(crate) sheets: HashMap<Key, Arc<crate::render::data::Sheet>>,
+    /// The search documents of the last successful build, with their keys
+    /// ([`crate::render::docs`]).
+    pub(crate) docs: Option<crate::render::docs::Kept>,
     /// The output folder the last successful build wrote, with the key of
     /// every file in it (`None`: unknown, the next build writes everything).
     pub(crate) output: Option<(PathBuf, HashMap<String, Key>)>,
@@ -198,6 +204,7 @@ impl Memo {
             bodies: HashMap::new(),
             sheets: HashMap::new(),
             related: None,
+            docs: None,
             output: None,
             stats: Stats::default(),
             keep: true,

@@ -64,8 +64,11 @@ impl Export {
 #[derive(Default)]
 struct Pending {
     /// Documents of the newest good build not yet indexed, with that
-    /// build's generation.
-    docs: Option<(u64, Vec<SearchDoc>)>,
+    /// build's generation. Held weakly: the rebuild loop's memo holds them
+    /// until a newer build succeeds (and is handed over in turn), so that
+    /// the memo can patch the list in place instead of copying it
+    /// ([`crate::render::docs`]).
+    docs: Option<(u64, std::sync::Weak<Vec<SearchDoc>>)>,
     /// Counts hand-overs, so a running update sees it was overtaken.
     submitted: u64,
     closed: bool,
@@ -106,6 +109,11 @@ impl Indexer {
                     p.submitted != seq
                 };
                 let (generation, docs) = docs;
+                // Gone: a newer build took the list over and hands it in.
+                let Some(docs) = docs.upgrade() else { continue };
+                // A copy of its own, made right away (at this thread's
+                // priority), so the memo soon holds the list alone again.
+                let docs: Vec<SearchDoc> = docs.as_ref().clone();
                 update(&site, generation, &docs, &shared, &overtaken, log.as_ref());
             }
         });
@@ -114,10 +122,11 @@ impl Indexer {
 
     /// Index the documents of page build `generation` next (replacing any
     /// not yet started).
-    pub fn submit(&self, generation: u64, docs: Vec<SearchDoc>) {
+    /// `docs` must stay held (by the memo) until a newer list is submitted.
+    pub fn submit(&self, generation: u64, docs: &crate::render::Docs) {
         let (lock, cv) = &*self.pending;
         let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
-        p.docs = Some((generation, docs));
+        p.docs = Some((generation, Arc::downgrade(docs)));
         p.submitted += 1;
         cv.notify_one();
     }

@@ -47,7 +47,6 @@ use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
 
 use crate::build::{self, Options, Report};
-use crate::search::SearchDoc;
 
 /// Quiet time after the last file event before a rebuild starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(80);
@@ -191,7 +190,7 @@ pub fn serve(
     let (first, docs) = rebuild(&opts.site, &out, &mut memo, log)?;
     let generation = u64::from(first.is_empty());
     if let Some(docs) = docs {
-        indexer.submit(generation, docs);
+        indexer.submit(generation, &docs);
     }
     shared.set_build(generation, first);
 
@@ -261,7 +260,7 @@ pub fn serve(
         // Pages first, then the search index on its own thread (the
         // previous export keeps answering meanwhile).
         if let Some(docs) = docs {
-            indexer.submit(generation, docs);
+            indexer.submit(generation, &docs);
         }
     }
 }
@@ -275,7 +274,7 @@ fn rebuild(
     out: &Path,
     memo: &mut crate::incr::Memo,
     log: &dyn Log,
-) -> Result<(Vec<Problem>, Option<Vec<SearchDoc>>), ServeError> {
+) -> Result<(Vec<Problem>, Option<crate::render::Docs>), ServeError> {
     let opts = Options {
         site: site.to_path_buf(),
         out: Some(out.to_path_buf()),
