@@ -48,8 +48,14 @@ use serde::Serialize;
 
 use crate::build::{self, Options, Report};
 
-/// Quiet time after the last file event before a rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(80);
+/// Quiet time after the last file event before a rebuild starts. It is
+/// part of every save's latency, so it only covers the burst of events of
+/// one save (truncate + write, or write-to-temporary + rename: within a
+/// few milliseconds). A rebuild that reads a file still being written is
+/// not stale: the rest of the write's events arrive during it and cause one
+/// more rebuild, and a file modified less than [`crate::incr::Stamp::RACY`]
+/// before it was read is read again.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The live-reload client, served at `/__chengguo/live.js`.
 const LIVE_JS: &str = include_str!("live.js");
