@@ -141,16 +141,17 @@ impl Drop for Indexer {
 }
 
 /// Give this thread (and the index writer's threads it starts, which
-/// inherit it) a lower CPU priority than the page rebuilds, which are what
-/// the person saving waits for. Linux only; elsewhere the threads share
-/// the CPU evenly.
+/// inherit it) the lowest CPU priority (nice 19): the page rebuilds are
+/// what the person saving waits for, and an index update runs for tens of
+/// seconds beside every one of them. Linux only; elsewhere the threads
+/// share the CPU evenly.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls on the calling thread; a failure leaves
     // the priority as it was.
     unsafe {
         let tid = libc::gettid();
-        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
     }
 }
 
