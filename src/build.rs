@@ -259,7 +259,7 @@ pub fn run(opts: &Options, on: &mut dyn FnMut(&Stage)) -> Result<Report, BuildEr
 pub fn run_keep_docs(
     opts: &Options,
     on: &mut dyn FnMut(&Stage),
-) -> Result<(Report, Vec<SearchDoc>), BuildError> {
+) -> Result<(Report, render::Docs), BuildError> {
     run_with(opts, &mut Memo::once(), on)
 }
 
@@ -309,7 +309,7 @@ pub fn run_with(
     opts: &Options,
     memo: &mut Memo,
     on: &mut dyn FnMut(&Stage),
-) -> Result<(Report, Vec<SearchDoc>), BuildError> {
+) -> Result<(Report, render::Docs), BuildError> {
     let start = Instant::now();
     if opts.write {
         check_out_dir(&opts.site, &opts.out_dir())?;
@@ -359,6 +359,7 @@ pub fn run_with(
     let pages_memo = crate::incr::PageMemo::new(prev_keys);
     let bodies_memo = crate::incr::BodyMemo::new(std::mem::take(&mut memo.bodies), memo.keep);
     let sheets_memo = crate::incr::Keyed::new(std::mem::take(&mut memo.sheets), memo.keep);
+    let docs_memo = render::DocMemo::new(memo.docs.take(), memo.keep);
     let null = NullSink;
     let sink: &dyn Sink = match &out {
         Some(s) => s,
@@ -397,7 +398,7 @@ pub fn run_with(
     );
 
     let t = Instant::now();
-    let mut docs: Vec<SearchDoc> = Vec::new();
+    let mut doc_parts: Option<DocParts> = None;
     // Media path → the record files that show or link it (named in the
     // image stage's messages).
     let mut users: HashMap<String, Vec<String>> = HashMap::new();
@@ -407,6 +408,7 @@ pub fn run_with(
             pages: &pages_memo,
             bodies: &bodies_memo,
             sheets: &sheets_memo,
+            docs: &docs_memo,
         };
         let r = render::render_with(
             &graph, &cfg, theme, &media_set, &pictures, sink, &memos, &mut diags,
@@ -431,7 +433,7 @@ pub fn run_with(
                 r.bodies.iter().map(|b| &b.rendered.found).collect();
             report.audit = Some(crate::check::audit(&graph, &found));
         }
-        docs = r.search_docs;
+        doc_parts = Some((r.doc_keys, r.fresh_docs, r.bodies));
         if let Some(s) = &out {
             // Copied files, keyed by their bytes like every output file.
             let copy = |from: &Path, rel: &str| -> std::io::Result<()> {
@@ -505,21 +507,39 @@ pub fn run_with(
         if let Some(prev) = prev_keys {
             memo.output = Some((out_dir, prev));
         }
-        return Ok((report, Vec::new()));
+        memo.docs = docs_memo.abandon();
+        return Ok((report, render::Docs::default()));
     }
+    // The search documents are put together once nothing can fail any
+    // more (before the index when one is built): until then `memo.docs`
+    // holds those of the last successful build, which `serve`'s index
+    // thread may still be about to copy.
+    let mut docs_memo = Some(docs_memo);
+    let fail = |memo: &mut Memo, dm: Option<render::DocMemo>, e: BuildError| {
+        if let Some(dm) = dm {
+            memo.docs = dm.abandon();
+        }
+        Err(e)
+    };
 
     // From here on the site's cache and the output are written: one build at
     // a time per site. Taken only now, so a failed build writes nothing.
     let _lock = if opts.search || out.is_some() {
-        Some(lock_site(&opts.site)?)
+        match lock_site(&opts.site) {
+            Ok(l) => Some(l),
+            Err(e) => return fail(memo, docs_memo, e),
+        }
     } else {
         None
     };
 
+    let mut docs = None;
     if opts.search {
+        let d = assemble_docs(memo, docs_memo.take(), doc_parts.take(), &graph);
+        let docs = docs.insert(d);
         let t = Instant::now();
         let cache = search::cache_dir(&opts.site);
-        let summary = search::build_index(&docs, &cache)?;
+        let summary = search::build_index(docs, &cache)?;
         stage(
             &mut report,
             on,
@@ -555,7 +575,9 @@ pub fn run_with(
             let t = Instant::now();
             report.files = s.files();
             report.bytes = s.bytes();
-            s.commit()?;
+            if let Err(e) = s.commit() {
+                return fail(memo, docs_memo, e.into());
+            }
             stage(
                 &mut report,
                 on,
@@ -568,7 +590,9 @@ pub fn run_with(
             let t = Instant::now();
             report.files = u.files();
             report.bytes = u.bytes();
-            u.commit(&removed)?;
+            if let Err(e) = u.commit(&removed) {
+                return fail(memo, docs_memo, e.into());
+            }
             let detail = format!(
                 "更新 {}：写入 {} 个文件，删除 {} 个",
                 out_dir.display(),
@@ -584,9 +608,44 @@ pub fn run_with(
     if opts.write && !opts.search && memo.keep {
         memo.output = Some((out_dir, keys));
     }
+    let docs = match docs {
+        Some(d) => d,
+        None => assemble_docs(memo, docs_memo, doc_parts, &graph),
+    };
     report.ok = true;
     report.total = start.elapsed();
     Ok((report, docs))
+}
+
+/// What the render stage hands on for the search documents: their keys,
+/// the ones made afresh, and the bodies (indexed like the records).
+type DocParts = (
+    Vec<crate::incr::Key>,
+    Vec<Option<SearchDoc>>,
+    Vec<std::sync::Arc<crate::incr::BodyEntry>>,
+);
+
+/// The search documents of a successful build ([`render::DocMemo::finish`]),
+/// kept in `memo` for the next one.
+fn assemble_docs(
+    memo: &mut Memo,
+    dm: Option<render::DocMemo>,
+    parts: Option<DocParts>,
+    graph: &SiteGraph,
+) -> render::Docs {
+    match (dm, parts) {
+        (Some(dm), Some((keys, fresh, bodies))) => {
+            let (docs, kept) = dm.finish(keys, fresh, |i| {
+                render::docs::search_doc(graph, i, &bodies[i].rendered)
+            });
+            memo.docs = kept;
+            docs
+        }
+        (dm, _) => {
+            memo.docs = dm.and_then(render::DocMemo::abandon);
+            render::Docs::default()
+        }
+    }
 }
 
 /// The search documents of a site (for `chengguo search` when the index is

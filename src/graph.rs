@@ -303,7 +303,13 @@ fn build_taxonomies(recs: &[Arc<Record>]) -> Vec<Taxonomy> {
     let mut zone_acc: BTreeMap<Zone, Vec<RecId>> = BTreeMap::new();
     let add = |acc: &mut Acc, vals: &[String], i: RecId| {
         for v in vals {
-            acc.entry(v.clone()).or_default().push(i);
+            // (the name is copied only for a term not seen yet)
+            match acc.get_mut(v.as_str()) {
+                Some(list) => list.push(i),
+                None => {
+                    acc.insert(v.clone(), vec![i]);
+                }
+            }
         }
     };
     for (i, r) in recs.iter().enumerate() {
@@ -333,11 +339,10 @@ fn build_taxonomies(recs: &[Arc<Record>]) -> Vec<Taxonomy> {
     }
     let order_by = |acc: Acc, vocab: &[&str]| -> Vec<(String, Vec<RecId>)> {
         let mut v: Vec<(String, Vec<RecId>)> = acc.into_iter().collect();
-        v.sort_by_key(|(name, _)| {
-            (
-                vocab.iter().position(|x| x == name).unwrap_or(usize::MAX),
-                name.clone(),
-            )
+        // By vocabulary position, then name: `acc` is already in name
+        // order and the sort is stable.
+        v.sort_by_cached_key(|(name, _)| {
+            vocab.iter().position(|x| x == name).unwrap_or(usize::MAX)
         });
         v
     };

@@ -15,9 +15,12 @@
 //!   template and static file), the template name, the output path and the
 //!   whole tera context; any other file's key hashes its bytes. A file whose
 //!   key equals the one recorded for the current output is neither rendered
-//!   nor written.
+//!   nor written;
+//! - search documents ([`crate::render::docs`]): keyed by the record's key
+//!   and the titles of the records it references, and the body text by
+//!   identity (a reused body rendering's shared text).
 //!
-//! [`Memo`] keeps the three across `serve` rebuilds; the output keys are
+//! [`Memo`] keeps them across `serve` rebuilds; the output keys are
 //! only trusted for the folder the last successful build wrote and are
 //! dropped when a build fails half-way through writing.
 
@@ -37,35 +40,62 @@ pub type Key = [u8; 32];
 
 /// Feeds length-prefixed fields into SHA-256 (so `("ab", "c")` and
 /// `("a", "bc")` differ). Also an [`std::io::Write`], for serde_json.
-pub struct Hasher(Sha256);
+/// Small writes (field lengths, short strings, serde_json's tokens) are
+/// gathered into a buffer and fed to SHA-256 in large pieces: the digest is
+/// the same, the per-call cost of many tiny updates is not paid.
+pub struct Hasher {
+    sha: Sha256,
+    buf: [u8; Hasher::BUF],
+    len: usize,
+}
 
 impl Hasher {
+    const BUF: usize = 1024;
+
     /// A hasher for one kind of key (`tag` keeps kinds apart).
     pub fn new(tag: &str) -> Hasher {
-        let mut h = Hasher(Sha256::new());
+        let mut h = Hasher {
+            sha: Sha256::new(),
+            buf: [0; Hasher::BUF],
+            len: 0,
+        };
         h.str(tag);
         h
     }
+    /// Feed `b` as it is (no length prefix).
+    fn feed(&mut self, b: &[u8]) {
+        if self.len + b.len() > Hasher::BUF {
+            self.sha.update(&self.buf[..self.len]);
+            self.len = 0;
+            if b.len() >= Hasher::BUF {
+                self.sha.update(b);
+                return;
+            }
+        }
+        self.buf[self.len..self.len + b.len()].copy_from_slice(b);
+        self.len += b.len();
+    }
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        self.0.update((b.len() as u64).to_le_bytes());
-        self.0.update(b);
+        self.feed(&(b.len() as u64).to_le_bytes());
+        self.feed(b);
         self
     }
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.bytes(s.as_bytes())
     }
     pub fn num(&mut self, n: u64) -> &mut Self {
-        self.0.update(n.to_le_bytes());
+        self.feed(&n.to_le_bytes());
         self
     }
-    pub fn finish(self) -> Key {
-        self.0.finalize().into()
+    pub fn finish(mut self) -> Key {
+        self.sha.update(&self.buf[..self.len]);
+        self.sha.finalize().into()
     }
 }
 
 impl std::io::Write for Hasher {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
+        self.feed(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -160,6 +190,9 @@ pub struct Memo {
     pub(crate) related: crate::graph::RelatedMemo,
     /// Table key → its last .xlsx workbook (or why it could not be made).
     pub(crate) sheets: HashMap<Key, Arc<crate::render::data::Sheet>>,
+    /// The search documents of the last successful build, with their keys
+    /// ([`crate::render::docs`]).
+    pub(crate) docs: Option<crate::render::docs::Kept>,
     /// The output folder the last successful build wrote, with the key of
     /// every file in it (`None`: unknown, the next build writes everything).
     pub(crate) output: Option<(PathBuf, HashMap<String, Key>)>,
@@ -198,6 +231,7 @@ impl Memo {
             bodies: HashMap::new(),
             sheets: HashMap::new(),
             related: None,
+            docs: None,
             output: None,
             stats: Stats::default(),
             keep: true,

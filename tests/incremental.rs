@@ -124,7 +124,7 @@ struct Edits {
     added: usize,
 }
 
-const OPS: usize = 15;
+const OPS: usize = 17;
 
 /// Apply edit `op` to the site; returns what it did.
 fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> String {
@@ -315,6 +315,16 @@ fn edit(site: &Path, rng: &mut Rng, st: &mut Edits, step: usize, op: usize) -> S
             };
             fs::write(&yaml, text).unwrap();
             "site.yaml base_url toggled".into()
+        }
+        15 => {
+            // The title of a record other records reference (a holder by
+            // outcomes, an outcome by cases and regions, a region by
+            // cases): their search documents hold it.
+            let kind = rng.pick(&["holders", "outcomes", "regions"]);
+            let f = rng.pick(&records(site, kind));
+            let t = field(&f, "title").unwrap_or_default();
+            set_field(&f, "title", &format!("{t}（被引用，第{step}次修改）"));
+            format!("title of referenced {}", f.display())
         }
         _ => {
             // A summary edit of an outcome (shown on many cards).
@@ -536,7 +546,8 @@ fn cpu_seconds() -> f64 {
 
 /// Not a test: stage timings of an incremental rebuild after one title
 /// edit, on the site named by `CHENGGUO_INCR_SITE` (e.g. the national
-/// corpus; it is edited and put back; `CHENGGUO_INCR_N` builds, default 4).
+/// corpus; it is edited and put back; `CHENGGUO_INCR_N` builds, default 4),
+/// then after a case added and after it deleted again.
 /// `cargo test --release --test
 /// incremental -- --ignored --nocapture`.
 #[test]
@@ -554,8 +565,19 @@ fn timings_of_one_edit() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(4);
-    for i in 0..n {
-        if i > 0 {
+    // After the title edits: a copy of the case added, then deleted.
+    let added = case.with_file_name("timing-added-case.md");
+    // (`CHENGGUO_INCR_ADDS` pairs of them, default 1)
+    let adds: usize = std::env::var("CHENGGUO_INCR_ADDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    for i in 0..n + 2 * adds {
+        if i >= n && (i - n).is_multiple_of(2) {
+            fs::write(&added, orig.replacen("title: ", "title: 新增", 1)).unwrap();
+        } else if i >= n {
+            fs::remove_file(&added).unwrap();
+        } else if i > 0 {
             fs::write(&case, orig.replacen("title: ", &format!("title: 改{i}"), 1)).unwrap();
         }
         let t = std::time::Instant::now();

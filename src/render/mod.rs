@@ -1,9 +1,10 @@
 //! Render stage: Markdown bodies (see [`markdown`]) and tera templates over
 //! view structs (see [`views`]) into pages, written through a [`Sink`] as
 //! soon as each is ready (pages are never all held in memory). Also builds
-//! the [`SearchDoc`]s the search stage indexes.
+//! the [`SearchDoc`]s the search stage indexes (see [`docs`]).
 
 pub mod data;
+pub mod docs;
 mod feeds;
 pub mod inputs;
 pub mod markdown;
@@ -30,6 +31,7 @@ use theme::Theme;
 use views::{card, Card, Link};
 
 pub use data::brief_page;
+pub use docs::{search_docs, DocMemo, Docs};
 
 /// Where rendered files go: the staging folder, or nowhere (`check`).
 pub trait Sink: Sync {
@@ -42,7 +44,11 @@ pub const PAGE_SIZE: usize = 100;
 
 /// What the render stage hands on.
 pub struct Rendering {
-    pub search_docs: Vec<SearchDoc>,
+    /// Per record: the key of its search document ([`docs::doc_key`]),
+    /// and the document where the previous build's cannot stand for it
+    /// (put together by [`DocMemo::finish`] once the build succeeded).
+    pub doc_keys: Vec<crate::incr::Key>,
+    pub fresh_docs: Vec<Option<SearchDoc>>,
     pub pages: usize,
     /// Per record (indexed like `graph.records()`): its body's rendering,
     /// whose `found` are the facts for `check` (shared, not copied).
@@ -247,6 +253,7 @@ pub fn render(
         pages: &PageMemo::new(None),
         bodies: &BodyMemo::new(Default::default(), false),
         sheets: &crate::incr::Keyed::new(Default::default(), false),
+        docs: &DocMemo::new(None, false),
     };
     render_with(graph, cfg, theme, media, images, sink, &memo, diags)
 }
@@ -257,6 +264,8 @@ pub struct Memos<'a> {
     pub bodies: &'a BodyMemo,
     /// The download tables' workbooks ([`data::Sheet`]).
     pub sheets: &'a crate::incr::Keyed<data::Sheet>,
+    /// The previous build's search documents ([`docs`]).
+    pub docs: &'a DocMemo,
 }
 
 /// [`render`], skipping the pages the output already holds and the bodies
@@ -315,7 +324,13 @@ pub fn render_with(
     // are kept for the 附件2 pages (same folder depth as the detail pages,
     // so the same rewritten links): rendered once.
     let n = graph.records().len();
-    let results: Vec<(SearchDoc, Diagnostics, Arc<crate::incr::BodyEntry>)> = (0..n)
+    type One = (
+        crate::incr::Key,
+        Option<SearchDoc>,
+        Diagnostics,
+        Arc<crate::incr::BodyEntry>,
+    );
+    let results: Vec<One> = (0..n)
         .into_par_iter()
         .map(|id| {
             let r = graph.get(id);
@@ -332,15 +347,18 @@ pub fn render_with(
             };
             // The body (the largest part) is hashed once, when rendered.
             ctx.page_detail(template, id, &entry);
-            let doc = search_doc(graph, id, body);
-            (doc, d, entry)
+            let key = docs::doc_key(graph, id);
+            let doc = (!memo.docs.reusable(&key, body)).then(|| docs::search_doc(graph, id, body));
+            (key, doc, d, entry)
         })
         .collect();
-    let mut search_docs = Vec::with_capacity(n);
+    let mut doc_keys = Vec::with_capacity(n);
+    let mut fresh_docs = Vec::with_capacity(n);
     let mut bodies = Vec::with_capacity(n);
-    for (doc, d, b) in results {
+    for (key, doc, d, b) in results {
         diags.extend(d);
-        search_docs.push(doc);
+        doc_keys.push(key);
+        fresh_docs.push(doc);
         bodies.push(b);
     }
     let mut pages = n;
@@ -372,44 +390,15 @@ pub fn render_with(
     }
     diags.extend(ctx.errors.into_inner().unwrap());
     Rendering {
-        search_docs,
+        doc_keys,
+        fresh_docs,
         pages,
         bodies,
     }
 }
 
-/// Only the search documents of every record (Markdown → plain text, no
-/// templates, nothing written): what `chengguo search` needs to tell whether
-/// the index is fresh. Same bodies and diagnostics as [`render`].
-pub fn search_docs(
-    graph: &SiteGraph,
-    media: &HashSet<String>,
-    diags: &mut Diagnostics,
-) -> Vec<SearchDoc> {
-    let no_images = Images::default();
-    let targets = Targets {
-        graph,
-        media,
-        images: &no_images,
-    };
-    let results: Vec<(SearchDoc, Diagnostics)> = (0..graph.records().len())
-        .into_par_iter()
-        .map(|id| {
-            let mut d = Diagnostics::new();
-            let body = render_body(graph, id, &targets, &mut d);
-            (search_doc(graph, id, &body), d)
-        })
-        .collect();
-    let mut docs = Vec::with_capacity(results.len());
-    for (doc, d) in results {
-        diags.extend(d);
-        docs.push(doc);
-    }
-    docs
-}
-
 /// A record's Markdown body, with links resolved from its own folder.
-fn render_body(
+pub(crate) fn render_body(
     graph: &SiteGraph,
     id: RecId,
     targets: &dyn markdown::LinkTargets,
@@ -783,93 +772,4 @@ fn matrix(ctx: &Ctx) {
     c.insert("applied", &applied);
     c.insert("regions", &g.count(Kind::Region));
     ctx.page("matrix.html", "matrix.html", c);
-}
-
-/// The searchable view of a record (see the search issue's matching rules).
-fn search_doc(g: &SiteGraph, id: RecId, body: &Rendered) -> SearchDoc {
-    use crate::text::strip_controls;
-    let r = g.get(id);
-    let mut extra: Vec<String> = Vec::new();
-    let mut facets: Vec<(String, Vec<String>)> = Vec::new();
-    fn push(extra: &mut Vec<String>, v: &[String]) {
-        extra.extend(v.iter().cloned());
-    }
-    let title_of =
-        |kind: Kind, rf: &crate::model::Ref| g.resolve(kind, rf).map(|x| g.get(x).title.clone());
-    match &r.data {
-        Data::Outcome(o) => {
-            push(&mut extra, &o.people);
-            push(&mut extra, &o.partners);
-            push(&mut extra, &o.stages);
-            push(&mut extra, &o.subjects);
-            push(&mut extra, &o.themes);
-            extra.push(o.award_level.clone());
-            extra.push(o.province.clone());
-            extra.extend(o.promotion.clone());
-            extra.extend(o.media.iter().map(|m| m.title.clone()));
-            extra.extend(title_of(Kind::Holder, &o.holder));
-            facets.push(("stage".into(), o.stages.clone()));
-            facets.push(("subject".into(), o.subjects.clone()));
-            facets.push(("theme".into(), o.themes.clone()));
-            facets.push(("year".into(), vec![o.award_year.to_string()]));
-            facets.push(("level".into(), vec![o.award_level.clone()]));
-        }
-        Data::Holder(h) => {
-            extra.extend(h.kind.clone());
-            extra.push(h.province.clone());
-            extra.extend(h.city.clone());
-        }
-        Data::Region(reg) => {
-            extra.push(reg.province.clone());
-            for a in &reg.applies {
-                extra.extend(a.department.clone());
-                extra.extend(a.schools.iter().cloned());
-                extra.extend(title_of(Kind::Outcome, &a.outcome));
-            }
-        }
-        Data::Case(c) => {
-            extra.extend(c.school.clone());
-            push(&mut extra, &c.authors);
-            extra.extend(c.source.clone());
-            push(&mut extra, &c.stages);
-            push(&mut extra, &c.subjects);
-            push(&mut extra, &c.themes);
-            extra.extend(c.region.as_ref().and_then(|x| title_of(Kind::Region, x)));
-            extra.extend(c.outcomes.iter().filter_map(|x| title_of(Kind::Outcome, x)));
-            facets.push(("stage".into(), c.stages.clone()));
-            facets.push(("subject".into(), c.subjects.clone()));
-            facets.push(("theme".into(), c.themes.clone()));
-        }
-        Data::Notice(n) => {
-            extra.extend(n.issuer.clone());
-            extra.extend(n.number.clone());
-            extra.extend(n.attachments.iter().map(|a| a.title.clone()));
-        }
-        Data::Page => {}
-    }
-    if let Some(p) = r.province() {
-        facets.push(("province".into(), vec![p.to_string()]));
-    }
-    if let Some(z) = crate::graph::zone(r) {
-        facets.push(("zone".into(), vec![z.label().to_string()]));
-    }
-    facets.retain(|(_, v)| !v.is_empty());
-    facets.sort_by(|a, b| {
-        let pos = |k: &str| crate::search::FACETS.iter().position(|f| f.0 == k);
-        pos(&a.0).cmp(&pos(&b.0))
-    });
-    SearchDoc {
-        id: r.id.clone(),
-        kind: r.kind.dir().to_string(),
-        kind_label: r.kind.label().to_string(),
-        title: strip_controls(&r.title).into_owned(),
-        url: r.url(),
-        summary: strip_controls(&r.summary).into_owned(),
-        body: body.text.clone(),
-        extra: extra
-            .into_iter()
-            .map(crate::text::strip_controls_owned)
-            .collect(),
-        facets,
-    }
 }

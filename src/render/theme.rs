@@ -285,10 +285,49 @@ fn static_entry(
 /// and quoted attributes, the same escaper as search snippets. (tera's
 /// default also escapes `/`, which turns every relative link into
 /// `..&#x2F;outcomes&#x2F;…`: valid, but heavy.)
+///
+/// Control characters from content never reach a published page (those of
+/// [`crate::text::is_unsafe_control`] are dropped). One pass over the
+/// bytes, copying the runs between the characters to change: the output is
+/// that of [`crate::search::highlight::escape_html`] after
+/// [`crate::text::strip_controls`] (every `{{ }}` of every page goes through
+/// here).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    // Control characters from content never reach a published page.
-    crate::search::highlight::escape_html(&crate::text::strip_controls(s), &mut out);
+    let b = s.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    while i < b.len() {
+        // (replacement, bytes it stands for)
+        let (rep, n) = match b[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f | 0x7f => ("", 1),
+            // U+0080–U+009F
+            0xc2 if b.get(i + 1).is_some_and(|c| (0x80..=0x9f).contains(c)) => ("", 2),
+            // U+FFFE, U+FFFF
+            0xef if b.get(i + 1) == Some(&0xbf)
+                && b.get(i + 2).is_some_and(|c| *c == 0xbe || *c == 0xbf) =>
+            {
+                ("", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(rep);
+        i += n;
+        run = i;
+    }
+    out.push_str(&s[run..]);
     out
 }
 
@@ -337,6 +376,27 @@ mod tests {
                 .collect();
             assert_eq!(out.lines().collect::<Vec<_>>(), kept, "{path}");
             assert!(out.len() < bytes.len(), "{path}");
+        }
+    }
+
+    /// The one-pass escaper gives what stripping controls and then
+    /// escaping gives.
+    #[test]
+    fn escape_html_is_strip_controls_then_escape() {
+        let cases = [
+            "",
+            "plain",
+            "标题 & <b>\"引号\"</b> 'x'",
+            "a\u{1b}[2J\u{7}b\tc\nd\re",
+            "\u{0}\u{8}\u{b}\u{c}\u{e}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}é",
+            "\u{fffd}\u{fffe}\u{ffff}\u{fff0}𝄞&",
+            "&&&<<>>",
+            "末尾\u{9f}",
+        ];
+        for c in cases {
+            let mut want = String::new();
+            crate::search::highlight::escape_html(&crate::text::strip_controls(c), &mut want);
+            assert_eq!(super::escape_html(c), want, "{c:?}");
         }
     }
 }

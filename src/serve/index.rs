@@ -64,8 +64,11 @@ impl Export {
 #[derive(Default)]
 struct Pending {
     /// Documents of the newest good build not yet indexed, with that
-    /// build's generation.
-    docs: Option<(u64, Vec<SearchDoc>)>,
+    /// build's generation. Held weakly: the rebuild loop's memo holds them
+    /// until a newer build succeeds (and is handed over in turn), so that
+    /// the memo can patch the list in place instead of copying it
+    /// ([`crate::render::docs`]).
+    docs: Option<(u64, std::sync::Weak<Vec<SearchDoc>>)>,
     /// Counts hand-overs, so a running update sees it was overtaken.
     submitted: u64,
     closed: bool,
@@ -106,6 +109,11 @@ impl Indexer {
                     p.submitted != seq
                 };
                 let (generation, docs) = docs;
+                // Gone: a newer build took the list over and hands it in.
+                let Some(docs) = docs.upgrade() else { continue };
+                // A copy of its own, made right away (at this thread's
+                // priority), so the memo soon holds the list alone again.
+                let docs: Vec<SearchDoc> = docs.as_ref().clone();
                 update(&site, generation, &docs, &shared, &overtaken, log.as_ref());
             }
         });
@@ -114,10 +122,11 @@ impl Indexer {
 
     /// Index the documents of page build `generation` next (replacing any
     /// not yet started).
-    pub fn submit(&self, generation: u64, docs: Vec<SearchDoc>) {
+    /// `docs` must stay held (by the memo) until a newer list is submitted.
+    pub fn submit(&self, generation: u64, docs: &crate::render::Docs) {
         let (lock, cv) = &*self.pending;
         let mut p = lock.lock().unwrap_or_else(|e| e.into_inner());
-        p.docs = Some((generation, docs));
+        p.docs = Some((generation, Arc::downgrade(docs)));
         p.submitted += 1;
         cv.notify_one();
     }
@@ -132,16 +141,17 @@ impl Drop for Indexer {
 }
 
 /// Give this thread (and the index writer's threads it starts, which
-/// inherit it) a lower CPU priority than the page rebuilds, which are what
-/// the person saving waits for. Linux only; elsewhere the threads share
-/// the CPU evenly.
+/// inherit it) the lowest CPU priority (nice 19): the page rebuilds are
+/// what the person saving waits for, and an index update runs for tens of
+/// seconds beside every one of them. Linux only; elsewhere the threads
+/// share the CPU evenly.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls on the calling thread; a failure leaves
     // the priority as it was.
     unsafe {
         let tid = libc::gettid();
-        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 19);
     }
 }
 

@@ -47,10 +47,15 @@ use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
 
 use crate::build::{self, Options, Report};
-use crate::search::SearchDoc;
 
-/// Quiet time after the last file event before a rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(80);
+/// Quiet time after the last file event before a rebuild starts. It is
+/// part of every save's latency, so it only covers the burst of events of
+/// one save (truncate + write, or write-to-temporary + rename: within a
+/// few milliseconds). A rebuild that reads a file still being written is
+/// not stale: the rest of the write's events arrive during it and cause one
+/// more rebuild, and a file modified less than [`crate::incr::Stamp::RACY`]
+/// before it was read is read again.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The live-reload client, served at `/__chengguo/live.js`.
 const LIVE_JS: &str = include_str!("live.js");
@@ -191,7 +196,7 @@ pub fn serve(
     let (first, docs) = rebuild(&opts.site, &out, &mut memo, log)?;
     let generation = u64::from(first.is_empty());
     if let Some(docs) = docs {
-        indexer.submit(generation, docs);
+        indexer.submit(generation, &docs);
     }
     shared.set_build(generation, first);
 
@@ -261,7 +266,7 @@ pub fn serve(
         // Pages first, then the search index on its own thread (the
         // previous export keeps answering meanwhile).
         if let Some(docs) = docs {
-            indexer.submit(generation, docs);
+            indexer.submit(generation, &docs);
         }
     }
 }
@@ -275,7 +280,7 @@ fn rebuild(
     out: &Path,
     memo: &mut crate::incr::Memo,
     log: &dyn Log,
-) -> Result<(Vec<Problem>, Option<Vec<SearchDoc>>), ServeError> {
+) -> Result<(Vec<Problem>, Option<crate::render::Docs>), ServeError> {
     let opts = Options {
         site: site.to_path_buf(),
         out: Some(out.to_path_buf()),
