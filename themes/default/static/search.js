@@ -409,12 +409,20 @@
           }
         }
         if (withPos) {
-          var kp = [r.gamma(), r.gamma(), r.gamma(), r.gamma()], at = [0, 0, 0, 0];
+          var kp = [r.gamma(), r.gamma(), r.gamma(), r.gamma()], at = [0, 0, 0, 0], fill = [0, 0, 0, 0];
+          // typed arrays of the known sizes (each offset takes a bit at least)
+          for (var f2 = 0; f2 < 4; f2++) {
+            var G0 = fields[f2], total = 0;
+            for (var a = 0; a < G0.tfs.length; a++) total += G0.tfs[a];
+            r.bound(total);
+            G0.pos = new Int32Array(total);
+            G0.off = new Int32Array(G0.tfs.length + 1);
+          }
           for (var e = 0; e < seq.length; e++) {
-            var sf = seq[e], G = fields[sf], k2 = kp[sf], tf = G.tfs[at[sf]++], P = G.pos, last = -1;
-            r.bound(tf);
-            for (var k = 0; k < tf; k++) { last = k ? last + r.rice(k2) + 1 : r.rice(k2); P.push(last); }
-            G.off.push(P.length);
+            var sf = seq[e], G = fields[sf], k2 = kp[sf], ei = at[sf]++, tf = G.tfs[ei], P = G.pos, pi = fill[sf], last = -1;
+            for (var k = 0; k < tf; k++) { last = k ? last + r.rice(k2) + 1 : r.rice(k2); P[pi++] = last; }
+            fill[sf] = pi;
+            G.off[ei + 1] = pi;
           }
         }
         r.end();
