@@ -801,7 +801,9 @@ fn export(
         .iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
-    let written = export::write_all(&loaded.graph, &loaded.cfg, &theme, &media, format, &out)?;
+    let brief = crate::render::brief_page(&loaded.graph, &loaded.cfg, &theme, &media, false)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let written = export::write_all(&loaded.graph, &brief, format, &out)?;
     for m in written.iter().flat_map(|w| &w.warnings) {
         eprintln!("警告：{m}");
     }

@@ -75,8 +75,6 @@ impl Table {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("{0}")]
-    Brief(String),
     #[error("生成 {file} 失败：{msg}")]
     Xlsx { file: String, msg: String },
     #[error("无法写入 {path}：{}", super::io_text(err))]
@@ -538,12 +536,12 @@ pub struct Written {
 }
 
 /// Write 附件1–5 of a loaded site into `out` (created if missing):
-/// `附件1-成果信息一览表.xlsx` … and `附件2-成果简介汇编.html`.
+/// `附件1-成果信息一览表.xlsx` … and `附件2-成果简介汇编.html`, whose page
+/// the caller renders (`crate::render::brief_page`: the render stage
+/// consumes this module, not the other way round).
 pub fn write_all(
     g: &SiteGraph,
-    cfg: &crate::config::Config,
-    theme: &crate::render::theme::Theme,
-    media: &std::collections::HashSet<String>,
+    brief_html: &str,
     format: Format,
     out: &std::path::Path,
 ) -> Result<Vec<Written>, ExportError> {
@@ -582,11 +580,9 @@ pub fn write_all(
         };
         put(t.file_name(ext), &bytes, t.rows.len(), warnings)?;
         if i == 0 {
-            let html = crate::render::brief_page(g, cfg, theme, media, false)
-                .map_err(ExportError::Brief)?;
             put(
                 "附件2-成果简介汇编.html".to_string(),
-                html.as_bytes(),
+                brief_html.as_bytes(),
                 g.count(Kind::Outcome),
                 Vec::new(),
             )?;
