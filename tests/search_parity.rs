@@ -48,14 +48,29 @@ fn run_node(args: &[&std::ffi::OsStr]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
-#[test]
-fn runtime_agrees_with_cli_and_brute_force() {
+/// A synthetic corpus indexed into `cache/` and exported to
+/// `public/search/` of a fresh temporary folder.
+fn exported(
+    n: usize,
+    body_words: usize,
+    seed: u64,
+) -> (
+    tempfile::TempDir,
+    Vec<chengguo::search::SearchDoc>,
+    chengguo::search::ExportSummary,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("cache");
-    let out = tmp.path().join("public/search");
-    let docs = corpus(500, 80, 2024);
+    let docs = corpus(n, body_words, seed);
     build_index(&docs, &cache).unwrap();
-    let ex = export_static(&cache, &out).unwrap();
+    let ex = export_static(&cache, &tmp.path().join("public/search")).unwrap();
+    (tmp, docs, ex)
+}
+
+#[test]
+fn runtime_agrees_with_cli_and_brute_force() {
+    let (tmp, docs, ex) = exported(500, 80, 2024);
+    let (cache, out) = (tmp.path().join("cache"), tmp.path().join("public/search"));
     assert!(ex.files <= 2000);
     // the precomputed phrase postings are exercised (作业设计 and the like)
     assert!(out.join("x-0.js").is_file(), "no phrase postings written");
@@ -303,17 +318,27 @@ fn runtime_snippets_equal_rust_highlighter() {
     }
 }
 
+/// The runtime computes tantivy's fieldnorm id → length table (docs.js no
+/// longer carries it): all 256 ids equal tantivy's.
+#[test]
+fn runtime_fieldnorm_table_is_tantivys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dummy = tmp.path().join("none");
+    let out = run_node(&[dummy.as_os_str(), "-".as_ref(), "--fieldnorms".as_ref()]);
+    let js: Vec<u32> = serde_json::from_str(out.trim()).unwrap();
+    let want: Vec<u32> = (0..=255u8)
+        .map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm)
+        .collect();
+    assert_eq!(js, want);
+}
+
 /// A damaged index (postings cut short, their first characters
 /// overwritten, or a record count far beyond the data) makes the runtime reject a query with its Chinese message
 /// or answer it; it never throws anything else, loops or hangs.
 #[test]
 fn damaged_postings_are_rejected_never_looped_on() {
-    let tmp = tempfile::tempdir().unwrap();
-    let cache = tmp.path().join("cache");
+    let (tmp, docs, _) = exported(200, 40, 7);
     let out = tmp.path().join("public/search");
-    let docs = corpus(200, 40, 7);
-    build_index(&docs, &cache).unwrap();
-    export_static(&cache, &out).unwrap();
     let mut damaged = 0;
     for e in std::fs::read_dir(&out).unwrap() {
         let p = e.unwrap().path();
@@ -334,7 +359,9 @@ fn damaged_postings_are_rejected_never_looped_on() {
                 // one, 30 ones), then five valid Rice parameters of 0 and
                 // nothing more (the runtime's count check and its mask
                 // reader both stop at the end of the data)
-                _ => base91(&[0, 0, 0, 0xC0, 0xFF, 0xFF, 0xFF, 0xFF, 0x03]),
+                // (basE91, docs/search-format.md 3.6, of the bytes
+                // 00 00 00 C0 FF FF FF FF 03)
+                _ => "!!!!}}#~!P!".to_string(),
             });
             damaged += 1;
         }
@@ -398,36 +425,4 @@ fn damaged_postings_are_rejected_never_looped_on() {
         "{rejected} of {} rejected",
         lines.len()
     );
-}
-
-/// basE91 as docs/search-format.md 3.6 defines it (the test writes a
-/// posting of its own).
-fn base91(data: &[u8]) -> String {
-    const A: &[u8; 91] =
-        b"!#$%&()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
-    let (mut s, mut b, mut n) = (String::new(), 0u32, 0u32);
-    for &byte in data {
-        b |= u32::from(byte) << n;
-        n += 8;
-        if n > 13 {
-            let mut v = b & 8191;
-            if v > 88 {
-                b >>= 13;
-                n -= 13;
-            } else {
-                v = b & 16383;
-                b >>= 14;
-                n -= 14;
-            }
-            s.push(A[(v % 91) as usize] as char);
-            s.push(A[(v / 91) as usize] as char);
-        }
-    }
-    if n > 0 {
-        s.push(A[(b % 91) as usize] as char);
-        if n > 7 || b > 90 {
-            s.push(A[(b / 91) as usize] as char);
-        }
-    }
-    s
 }

@@ -650,9 +650,7 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
     let phrase_shards = phrase_route_bytes
         .div_ceil(PHRASE_ROUTE_TARGET)
         .clamp(1, MAX_PHRASE_ROUTES);
-    let store_shards = n_docs
-        .div_ceil(8)
-        .clamp(1, STORE_SHARDS - MAX_PHRASE_ROUTES.min(phrase_shards));
+    let store_shards = n_docs.div_ceil(8).clamp(1, STORE_SHARDS - phrase_shards);
     let store_block = n_docs.div_ceil(store_shards).max(1);
     let store_shards = n_docs.div_ceil(store_block);
     let entry_bytes = |e: &(String, String)| e.0.len() + e.1.len() + 8;
@@ -935,33 +933,4 @@ pub fn export_static(dir: &Path, out: &Path) -> Result<ExportSummary, SearchErro
         files: w.files,
         bytes: w.bytes,
     })
-}
-
-#[cfg(test)]
-mod fieldnorm_tests {
-    use super::*;
-
-    /// tantivy's fieldnorm id → field length table, as the runtime computes it
-    /// (search.js `FIELDNORMS`; docs/search-format.md 4.3): ids up to 40 are
-    /// lengths, then each run of 8 ids steps by twice the step before.
-    fn fieldnorm_of(id: u8) -> u32 {
-        if id <= 40 {
-            return u32::from(id);
-        }
-        let (b, j) = ((u32::from(id) - 41) >> 3, ((u32::from(id) - 41) & 7) + 1);
-        let base: u32 = 40 + (0..b).map(|k| 8 << (k + 1)).sum::<u32>();
-        base + (2 << b) * j
-    }
-
-    /// The runtime's formula is tantivy's table, all 256 ids.
-    #[test]
-    fn formula_is_tantivys_table() {
-        for id in 0..=255u8 {
-            assert_eq!(
-                fieldnorm_of(id),
-                FieldNormReader::id_to_fieldnorm(id),
-                "id {id}"
-            );
-        }
-    }
 }

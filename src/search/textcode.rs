@@ -283,26 +283,30 @@ impl TextCode {
         let mut words: Vec<Vec<char>> = cand.into_iter().map(|c| c.0.to_vec()).collect();
         // Overlapping n-grams were counted as if each were used everywhere:
         // parse, keep the words still worth their bytes, parse again.
+        let mut t = TextCode::with_words(&alphabet, &words);
         for _ in 0..2 {
-            let t = TextCode::with_words(&alphabet, &words, None);
             let used = t.usage(&chars);
             words.retain(|w| {
                 let sym = t.word_sym(w);
                 worth(w, sym.map_or(0, |s| used[s as usize])) > 0.0
             });
+            t = TextCode::with_words(&alphabet, &words);
         }
-        let t = TextCode::with_words(&alphabet, &words, None);
+        // the Huffman code from the uses of every symbol
         let used = t.usage(&chars);
-        TextCode::with_words(&alphabet, &words, Some(&used))
+        let freq: BTreeMap<u32, u64> = used
+            .iter()
+            .enumerate()
+            .filter(|&(i, &n)| n > 0 || i == 0)
+            .map(|(i, &n)| (i as u32, n))
+            .collect();
+        t.code = Code::from_freq(&freq);
+        t
     }
 
-    /// Symbols for every character of `chars` and for `words`; the Huffman
-    /// code from `freq` (symbol → uses), or a placeholder.
-    fn with_words(
-        alphabet: &BTreeSet<char>,
-        words: &[Vec<char>],
-        freq: Option<&[u64]>,
-    ) -> TextCode {
+    /// Symbols for every character of the alphabet and for `words`, with a
+    /// placeholder code.
+    fn with_words(alphabet: &BTreeSet<char>, words: &[Vec<char>]) -> TextCode {
         let mut texts: Vec<String> = alphabet
             .iter()
             .map(|c| c.to_string())
@@ -331,15 +335,6 @@ impl TextCode {
         }
         for l in t.words.values_mut() {
             l.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        }
-        if let Some(freq) = freq {
-            let map: BTreeMap<u32, u64> = freq
-                .iter()
-                .enumerate()
-                .filter(|&(i, &n)| n > 0 || i == 0)
-                .map(|(i, &n)| (i as u32, n))
-                .collect();
-            t.code = Code::from_freq(&map);
         }
         t
     }

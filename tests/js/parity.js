@@ -15,6 +15,7 @@
 //     page and the same page, counts and facets as the general path builds them.
 //   --errors: for a damaged index; prints {"q", "error"} (the message the
 //     runtime rejected with, or null) per query, ranking only.
+//   --fieldnorms: prints the runtime's fieldnorm id -> length table.
 //   --snippets FILE: JSON lines [text, query, maxChars] (text an array of
 //     strings: the snippet of a record's extra strings); prints one JSON
 //     string per line (the runtime's snippet HTML; maxChars < 0: the whole
@@ -28,13 +29,14 @@ const { pathToFileURL, fileURLToPath } = require('url');
 function main() {
   const args = process.argv.slice(2);
   let runtime = path.join(__dirname, '..', '..', 'themes', 'default', 'static', 'search.js');
-  let snippets = null;
+  let snippets = null, fieldnorms = false;
   let errors = false;
   const pos = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--runtime') runtime = args[++i];
     else if (args[i] === '--snippets') snippets = args[++i];
     else if (args[i] === '--errors') errors = true;
+    else if (args[i] === '--fieldnorms') fieldnorms = true;
     else pos.push(args[i]);
   }
   if (pos.length < 1) {
@@ -46,6 +48,10 @@ function main() {
   vm.runInContext(fs.readFileSync(runtime, 'utf8'), ctx, { filename: runtime });
   const eng = ctx.chengguo._engine;
 
+  if (fieldnorms) {
+    process.stdout.write(JSON.stringify(Array.from(eng.fieldnorms)) + '\n');
+    return Promise.resolve();
+  }
   if (snippets) {
     const lines = fs.readFileSync(snippets, 'utf8').split('\n').filter(Boolean);
     for (const l of lines) {

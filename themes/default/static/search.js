@@ -230,7 +230,7 @@
   // {kind: Uint8Array, norms: Uint8Array (4 per doc: title, summary, body, extra),
   //  normTable: fieldnorm id -> length, textCode: the store's code}
   var docsInfo = null;
-  // tantivy's fieldnorm id -> field length (export.rs fieldnorm_of): ids
+  // tantivy's fieldnorm id -> field length (tests/search_parity.rs holds it to tantivy's): ids
   // up to 40 are lengths, then each run of 8 ids steps by twice the last step.
   var FIELDNORMS = [];
   for (var fid = 0, fbase = 40; fid < 256; fid++) {
@@ -771,7 +771,7 @@
   api.search = search;
   api._engine = {
     rank: rank, details: details, getAnswer: getAnswer, snippet: snippet, highlight: highlight, matchRanges: matchRanges, normalize: normalize,
-    snippetOfValues: snippetOfValues, queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
+    snippetOfValues: snippetOfValues, fieldnorms: FIELDNORMS, queryChunks: queryChunks, covering: covering, hash32: hash32, segment: segment, stats: stats,
     getMeta: getMeta, getFacets: getFacets, base: base, metaOf: function () { return meta; },
     docsOf: function () { return docsInfo; }
   };
